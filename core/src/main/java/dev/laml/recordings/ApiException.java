@@ -1,0 +1,62 @@
+package dev.laml.recordings;
+
+/**
+ * The API answered, and the answer was an error (or not what the request can use).
+ *
+ * <p>Carries the HTTP status and, when the body said so, the API's error code and documentation
+ * link. The message names the status, the code, the server's message and the request's method
+ * and path; it never contains credentials, query strings or response bodies beyond the
+ * server's short message.
+ *
+ * <p>Subtypes narrow the common cases: {@link BadRequestException} (400),
+ * {@link AuthenticationException} (401), {@link NotFoundException} (404),
+ * {@link RateLimitedException} (429), {@link ServerException} (5xx) and
+ * {@link UnexpectedResponseException} (a response this client cannot interpret, such as a 200
+ * whose body is an HTML page).
+ *
+ * <p>Immutable once thrown; safe to share between threads.
+ */
+public class ApiException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int httpStatus;
+    private final Integer code;
+    private final String moreInfo;
+    private final String serverMessage;
+
+    /**
+     * @param message       the full, already redacted message
+     * @param httpStatus    the HTTP status code
+     * @param code          the API's error code, or null when the body carried none
+     * @param serverMessage the server's own message, or null
+     * @param moreInfo      the documentation link the body named, or null
+     */
+    public ApiException(String message, int httpStatus, Integer code, String serverMessage, String moreInfo) {
+        super(message);
+        this.httpStatus = httpStatus;
+        this.code = code;
+        this.serverMessage = serverMessage;
+        this.moreInfo = moreInfo;
+    }
+
+    /** The HTTP status code of the response. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The API's error code (for example 20404), or null when the body carried none. */
+    public Integer code() {
+        return code;
+    }
+
+    /** The server's own message, or null when the body carried none. */
+    public String serverMessage() {
+        return serverMessage;
+    }
+
+    /** The documentation link the error body named, or null. */
+    public String moreInfo() {
+        return moreInfo;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.laml.recordings;
+
+/**
+ * The API answered 400 Bad Request: the request was malformed or a parameter was invalid.
+ *
+ * <p>Immutable once thrown; safe to share between threads.
+ */
+public class BadRequestException extends ApiException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** See {@link ApiException#ApiException(String, int, Integer, String, String)}. */
+    public BadRequestException(String message, int httpStatus, Integer code, String serverMessage, String moreInfo) {
+        super(message, httpStatus, code, serverMessage, moreInfo);
+    }
+}

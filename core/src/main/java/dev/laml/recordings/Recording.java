@@ -1,0 +1,71 @@
+package dev.laml.recordings;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Objects;
+
+/**
+ * A recording's metadata, as returned by {@code GET …/Recordings/{Sid}.json}.
+ *
+ * <p>An immutable value; thread-safe. Nullability follows what real servers send:
+ * {@link #sid()}, {@link #status()} and {@link #source()} are never null; every other reference
+ * component may be null when the server sent {@code null} or left the field out.
+ *
+ * @param sid           the recording's id (a UUID); never null
+ * @param accountSid    the owning account (project) id
+ * @param callSid       the call recorded, null for conference recordings
+ * @param conferenceSid the conference recorded, null for call recordings
+ * @param channels      1 (mono) or 2 (dual-channel); 1 when the server omitted it
+ * @param dateCreated   when the recording resource was created
+ * @param dateUpdated   when it last changed
+ * @param startTime     when recording started
+ * @param endTime       when recording ended
+ * @param duration      the length; negative ({@code -1 s}) while the recording is in progress, as
+ *                      the API reports it
+ * @param price         the charge, usually negative; null until priced
+ * @param priceUnit     ISO 4217 currency of {@link #price()}
+ * @param source        what started the recording; {@link RecordingSource#UNKNOWN} for values
+ *                      the specification does not list
+ * @param status        lifecycle state; {@link RecordingStatus#UNKNOWN} for unlisted values
+ * @param errorCode     the API error code when recording failed, else null
+ * @param uri           the resource's path as the server wrote it (it may lack the
+ *                      {@code /api/laml} prefix)
+ * @param trim          the trim setting ({@code trim-silence} or {@code do-not-trim})
+ * @param apiVersion    the API version, {@code 2010-04-01}
+ * @param rawStatus     the status exactly as sent, kept for values outside the enum
+ * @param rawSource     the source exactly as sent, kept for values outside the enum
+ */
+public record Recording(
+        String sid,
+        String accountSid,
+        String callSid,
+        String conferenceSid,
+        int channels,
+        OffsetDateTime dateCreated,
+        OffsetDateTime dateUpdated,
+        OffsetDateTime startTime,
+        OffsetDateTime endTime,
+        Duration duration,
+        BigDecimal price,
+        String priceUnit,
+        RecordingSource source,
+        RecordingStatus status,
+        Integer errorCode,
+        String uri,
+        String trim,
+        String apiVersion,
+        String rawStatus,
+        String rawSource) {
+
+    public Recording {
+        Objects.requireNonNull(sid, "sid");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(status, "status");
+    }
+
+    /** True once the audio is final and can be downloaded in full. */
+    public boolean isCompleted() {
+        return status == RecordingStatus.COMPLETED;
+    }
+}

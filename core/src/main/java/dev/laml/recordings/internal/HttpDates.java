@@ -1,0 +1,42 @@
+package dev.laml.recordings.internal;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** Date parsing and formatting for the API (RFC 2822 in JSON, RFC 1123 in headers). */
+public final class HttpDates {
+
+    private HttpDates() {
+    }
+
+    /**
+     * Parses {@code "Tue, 25 Sep 2018 23:00:00 +0000"} (one- or two-digit day, optional weekday,
+     * numeric offset or {@code GMT}), falling back to ISO-8601 for servers that send it.
+     *
+     * @return the instant with its offset, or null for null or blank input
+     * @throws DateTimeParseException if the text is neither form
+     */
+    public static OffsetDateTime parse(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String t = text.trim();
+        try {
+            return OffsetDateTime.parse(t, DateTimeFormatter.RFC_1123_DATE_TIME);
+        } catch (DateTimeParseException rfc) {
+            try {
+                return OffsetDateTime.parse(t, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            } catch (DateTimeParseException iso) {
+                throw rfc;
+            }
+        }
+    }
+
+    /** Formats for the wire: {@code "Tue, 25 Sep 2018 23:00:00 +0000"}, in UTC. */
+    public static String format(OffsetDateTime time) {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(time.withOffsetSameInstant(ZoneOffset.UTC))
+                .replace("GMT", "+0000");
+    }
+}

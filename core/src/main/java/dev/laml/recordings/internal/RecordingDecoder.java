@@ -1,0 +1,103 @@
+package dev.laml.recordings.internal;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.laml.recordings.Recording;
+import dev.laml.recordings.RecordingSource;
+import dev.laml.recordings.RecordingStatus;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Decodes one recording object, field by field, tolerating what real servers send: numbers as
+ * strings and strings as numbers, nulls, unknown fields, enum values outside the spec.
+ */
+public final class RecordingDecoder {
+
+    private RecordingDecoder() {
+    }
+
+    /** Decodes a whole document that is one recording object. */
+    public static Recording decode(byte[] body) throws IOException {
+        try (JsonParser p = Json.FACTORY.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("expected a JSON object");
+            }
+            Recording r = decodeObject(p);
+            if (p.nextToken() != null) {
+                throw new IOException("trailing content after the JSON object");
+            }
+            return r;
+        }
+    }
+
+    /** Decodes the object whose START_OBJECT is the parser's current token; leaves it on END_OBJECT. */
+    public static Recording decodeObject(JsonParser p) throws IOException {
+        String sid = null, accountSid = null, callSid = null, conferenceSid = null;
+        Integer channels = null, channel = null, errorCode = null;
+        OffsetDateTime dateCreated = null, dateUpdated = null, startTime = null, endTime = null;
+        Duration duration = null;
+        BigDecimal price = null;
+        String priceUnit = null, source = null, status = null, uri = null, trim = null, apiVersion = null;
+
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            switch (field) {
+                case "sid" -> sid = Json.text(p);
+                case "account_sid" -> accountSid = Json.text(p);
+                case "call_sid" -> callSid = Json.text(p);
+                case "conference_sid" -> conferenceSid = Json.text(p);
+                case "channels" -> channels = Json.integer(p, field);
+                case "channel" -> channel = Json.integer(p, field);
+                case "date_created" -> dateCreated = date(p, field);
+                case "date_updated" -> dateUpdated = date(p, field);
+                case "start_time" -> startTime = date(p, field);
+                case "end_time" -> endTime = date(p, field);
+                case "duration" -> duration = duration(Json.decimal(p, field));
+                case "price" -> price = Json.decimal(p, field);
+                case "price_unit" -> priceUnit = Json.text(p);
+                case "source" -> source = Json.text(p);
+                case "status" -> status = Json.text(p);
+                case "error_code" -> errorCode = Json.integer(p, field);
+                case "uri" -> uri = Json.text(p);
+                case "trim" -> trim = Json.text(p);
+                case "api_version" -> apiVersion = Json.text(p);
+                default -> p.skipChildren(); // unknown and nested fields: ignored by design
+            }
+        }
+        if (p.currentToken() != JsonToken.END_OBJECT) {
+            throw new IOException("malformed recording object");
+        }
+        if (sid == null || sid.isBlank()) {
+            throw new IOException("recording has no sid");
+        }
+        int ch = channels != null ? channels : channel != null ? channel : 1;
+        return new Recording(sid, accountSid, callSid, conferenceSid, ch, dateCreated, dateUpdated, startTime,
+                endTime, duration, price, priceUnit, RecordingSource.fromWire(source), RecordingStatus.fromWire(status),
+                errorCode, uri, trim, apiVersion, status, source);
+    }
+
+    private static OffsetDateTime date(JsonParser p, String field) throws IOException {
+        String s = Json.text(p);
+        try {
+            return HttpDates.parse(s);
+        } catch (DateTimeParseException e) {
+            throw new IOException(field + " is not an RFC 2822 date: " + Validation.quote(s));
+        }
+    }
+
+    private static Duration duration(BigDecimal seconds) {
+        if (seconds == null) {
+            return null;
+        }
+        BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
+        long nanos = seconds.subtract(whole).movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        return Duration.ofSeconds(whole.longValueExact(), nanos);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.laml.recordings.internal;
+
+import java.util.regex.Pattern;
+
+/**
+ * Argument checks shared by the request side. Every failure is an
+ * {@link IllegalArgumentException} that names the parameter and shows the rejected value in a
+ * quoted, escaped and shortened form, so a hostile value can neither forge log lines nor flood
+ * them.
+ */
+public final class Validation {
+
+    // The spec declares both ids `format: uuid`; nothing else may reach a URL path.
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    // One DNS label (RFC 1123): letters, digits, inner hyphens, 1 to 63 characters.
+    private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
+
+    private Validation() {
+    }
+
+    /** Returns {@code value} if it is a UUID, else throws naming {@code parameter}. */
+    public static String uuid(String parameter, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException(parameter + " must be a UUID, got null");
+        }
+        if (!UUID.matcher(value).matches()) {
+            throw new IllegalArgumentException(parameter + " must be a UUID (8-4-4-4-12 hex digits), got " + quote(value));
+        }
+        return value;
+    }
+
+    /** Returns the space name lower-cased if it is one DNS label, else throws. */
+    public static String spaceName(String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("space must be a single DNS label, got null");
+        }
+        if (!DNS_LABEL.matcher(value).matches()) {
+            throw new IllegalArgumentException("space must be a single DNS label (letters, digits and inner hyphens, "
+                    + "1 to 63 characters; e.g. \"example\" for example.signalwire.com), got " + quote(value));
+        }
+        return value.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** Throws if {@code value} is null or holds a character that could split or end a header line. */
+    public static String headerSafe(String parameter, String value, boolean allowColon) {
+        if (value == null) {
+            throw new IllegalArgumentException(parameter + " must not be null");
+        }
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException(parameter + " must not be empty");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new IllegalArgumentException(parameter + " must not contain control characters (CR, LF, ...)");
+            }
+            if (c == ':' && !allowColon) {
+                throw new IllegalArgumentException(parameter + " must not contain ':' (it separates id and token in Basic auth)");
+            }
+        }
+        return value;
+    }
+
+    /** Quotes a value for a message: control characters escaped, at most 64 characters shown. */
+    public static String quote(String value) {
+        if (value == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder(Math.min(value.length(), 64) + 8).append('"');
+        int shown = Math.min(value.length(), 64);
+        for (int i = 0; i < shown; i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        out.append('"');
+        if (value.length() > shown) {
+            out.append("… (").append(value.length()).append(" chars)");
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,176 @@
+package dev.laml.recordings.protocol;
+
+import dev.laml.recordings.internal.Validation;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The validated origin every request goes to: {@code https://{space}.signalwire.com}, or an
+ * explicit base URL (an emulator, a proxy, the testkit).
+ *
+ * <p>Why so strict: credentials travel to this origin, so nothing a caller passes later may
+ * change its host, and nothing but HTTPS may carry them. Plain {@code http} is accepted for
+ * loopback hosts ({@code localhost}, {@code 127.0.0.0/8}, {@code [::1]}), where tests and
+ * emulators live, and elsewhere only when the caller explicitly allowed it. A base URL may carry
+ * a path prefix (for a proxy), but no user info, query or fragment.
+ *
+ * <p>Immutable and thread-safe; never holds null.
+ */
+public final class ApiEndpoint {
+
+    private final URI baseUrl;
+    private final boolean insecureHttpAllowed;
+
+    private ApiEndpoint(URI baseUrl, boolean insecureHttpAllowed) {
+        this.baseUrl = baseUrl;
+        this.insecureHttpAllowed = insecureHttpAllowed;
+    }
+
+    /**
+     * The endpoint of a SignalWire space: {@code "example"} gives
+     * {@code https://example.signalwire.com}.
+     *
+     * @throws IllegalArgumentException unless {@code space} is one DNS label
+     */
+    public static ApiEndpoint forSpace(String space) {
+        String label = Validation.spaceName(space);
+        return new ApiEndpoint(URI.create("https://" + label + ".signalwire.com"), false);
+    }
+
+    /**
+     * An explicit base URL.
+     *
+     * @param allowInsecureHttp accept plain {@code http} for hosts that are not loopback
+     * @throws IllegalArgumentException if the URL is not absolute http(s) with a host, carries
+     *                                  user info, a query or a fragment, or is plain http to a
+     *                                  non-loopback host without {@code allowInsecureHttp}
+     */
+    public static ApiEndpoint of(URI baseUrl, boolean allowInsecureHttp) {
+        if (baseUrl == null) {
+            throw new IllegalArgumentException("baseUrl must not be null");
+        }
+        checkOrigin("baseUrl", baseUrl, allowInsecureHttp);
+        if (baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
+            throw new IllegalArgumentException("baseUrl must not have a query or fragment, got " + redacted(baseUrl));
+        }
+        String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        if (path.contains("/..") || path.contains("/./") || path.endsWith("/.") || path.contains("%")
+                || path.contains(";") || path.contains("//")) {
+            throw new IllegalArgumentException("baseUrl path must be a plain prefix, got " + redacted(baseUrl));
+        }
+        String scheme = baseUrl.getScheme().toLowerCase(Locale.ROOT);
+        String host = baseUrl.getHost().toLowerCase(Locale.ROOT);
+        String origin = scheme + "://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host)
+                + (baseUrl.getPort() == -1 ? "" : ":" + baseUrl.getPort());
+        return new ApiEndpoint(URI.create(origin + path), allowInsecureHttp);
+    }
+
+    /**
+     * Checks that {@code url} is an absolute http(s) URL with a host and no user info, and that
+     * plain http goes only to loopback unless allowed. Used for base URLs and for media URLs a
+     * caller passes in.
+     */
+    static void checkOrigin(String parameter, URI url, boolean allowInsecureHttp) {
+        String scheme = url.getScheme();
+        if (scheme == null || !url.isAbsolute() || url.isOpaque()) {
+            throw new IllegalArgumentException(parameter + " must be an absolute http(s) URL, got " + redacted(url));
+        }
+        scheme = scheme.toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !scheme.equals("http")) {
+            throw new IllegalArgumentException(parameter + " must use https, got scheme " + Validation.quote(scheme));
+        }
+        if (url.getHost() == null || url.getHost().isEmpty()) {
+            throw new IllegalArgumentException(parameter + " must name a host, got " + redacted(url));
+        }
+        if (url.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(parameter + " must not carry user info (credentials belong in "
+                    + "credentials(), never in a URL)");
+        }
+        if (scheme.equals("http") && !allowInsecureHttp && !isLoopback(url.getHost())) {
+            throw new IllegalArgumentException(parameter + " must use https; plain http is accepted only for loopback "
+                    + "hosts unless allowInsecureHttp() is set, got host " + Validation.quote(url.getHost()));
+        }
+    }
+
+    /** True for {@code localhost}, IPv4 {@code 127.0.0.0/8} and IPv6 {@code ::1}; never resolves names. */
+    static boolean isLoopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
+            return true;
+        }
+        String[] parts = h.split("\\.", -1);
+        if (parts.length != 4 || !parts[0].equals("127")) {
+            return false;
+        }
+        for (String p : parts) {
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String redacted(URI url) {
+        // Never echo user info; the rest is shown quoted and shortened.
+        String s = url.toString();
+        if (url.getRawUserInfo() != null) {
+            s = s.replace(url.getRawUserInfo() + "@", "<redacted>@");
+        }
+        return Validation.quote(s);
+    }
+
+    /** The base URL without a trailing slash, e.g. {@code https://example.signalwire.com}; never null. */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** True when {@code url} has this endpoint's scheme, host and port (default ports normalised). */
+    public boolean isSameOrigin(URI url) {
+        if (url == null || url.getScheme() == null || url.getHost() == null) {
+            return false;
+        }
+        return baseUrl.getScheme().equalsIgnoreCase(url.getScheme())
+                && normaliseHost(baseUrl.getHost()).equals(normaliseHost(url.getHost()))
+                && effectivePort(baseUrl) == effectivePort(url);
+    }
+
+    private static String normaliseHost(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
+    }
+
+    static int effectivePort(URI url) {
+        if (url.getPort() != -1) {
+            return url.getPort();
+        }
+        return "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    }
+
+    /** True when plain http to non-loopback hosts was explicitly allowed for this endpoint. */
+    public boolean isInsecureHttpAllowed() {
+        return insecureHttpAllowed;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ApiEndpoint other && other.baseUrl.equals(baseUrl);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(baseUrl);
+    }
+
+    @Override
+    public String toString() {
+        return "ApiEndpoint[" + baseUrl + "]";
+    }
+}

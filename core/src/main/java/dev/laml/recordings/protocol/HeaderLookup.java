@@ -1,0 +1,15 @@
+package dev.laml.recordings.protocol;
+
+/**
+ * Read access to a response's headers, so that core can interpret a response without knowing
+ * the transport's header type (an adapter passes {@code nettyHeaders::get} or an equivalent; no
+ * copy is made).
+ *
+ * <p>Implementations must be case-insensitive on names, as HTTP is.
+ */
+@FunctionalInterface
+public interface HeaderLookup {
+
+    /** The first value of the named header, or null when absent. */
+    String get(String name);
+}

@@ -1,0 +1,387 @@
+package dev.laml.recordings.protocol;
+
+import dev.laml.recordings.ApiException;
+import dev.laml.recordings.AudioFormat;
+import dev.laml.recordings.AuthenticationException;
+import dev.laml.recordings.BadRequestException;
+import dev.laml.recordings.Credentials;
+import dev.laml.recordings.IncompleteBodyException;
+import dev.laml.recordings.NotFoundException;
+import dev.laml.recordings.RateLimitedException;
+import dev.laml.recordings.Recording;
+import dev.laml.recordings.ServerException;
+import dev.laml.recordings.TransferException;
+import dev.laml.recordings.UnexpectedResponseException;
+import dev.laml.recordings.internal.ErrorBodies;
+import dev.laml.recordings.internal.ErrorBodies.ErrorInfo;
+import dev.laml.recordings.internal.HttpDates;
+import dev.laml.recordings.internal.RecordingDecoder;
+import dev.laml.recordings.internal.Validation;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The recordings protocol without I/O: which request to send for an operation, and what a
+ * response means. Adapters (Reactor Netty today; any HTTP client tomorrow) call it on both sides
+ * of the wire and decide nothing about the protocol themselves.
+ *
+ * <p>Request side: every id is validated ({@link IllegalArgumentException} naming the parameter,
+ * before a request exists), credentials go only to metadata requests, or to media requests on
+ * this endpoint's own origin when {@link Builder#sendCredentialsToMedia(boolean)} opted in.
+ * Response side: status, content type and body become a {@link Recording} or a typed
+ * {@link ApiException}; transfer failures become {@link TransferException}s.
+ *
+ * <p>Immutable and thread-safe; methods never return null unless stated.
+ */
+public final class RecordingsProtocol {
+
+    /** The header that carries credentials. */
+    public static final String AUTHORIZATION = "Authorization";
+
+    /** Default cap on a metadata body: 1 MiB, far above any real recording document. */
+    public static final int DEFAULT_MAX_METADATA_BYTES = 1 << 20;
+
+    /** How much of an error body is read to interpret it; the rest is discarded. */
+    public static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+    static final String API_ROOT = "/api/laml/2010-04-01/Accounts/";
+    private static final String USER_AGENT = "laml-recordings/0.1 (+https://github.com/dev-laml/laml-recordings)";
+
+    private final ApiEndpoint endpoint;
+    private final Credentials credentials;
+    private final boolean credentialsToMedia;
+    private final int maxMetadataBytes;
+    private final Clock clock;
+
+    private RecordingsProtocol(Builder b) {
+        this.endpoint = b.endpoint;
+        this.credentials = b.credentials;
+        this.credentialsToMedia = b.credentialsToMedia;
+        this.maxMetadataBytes = b.maxMetadataBytes;
+        this.clock = b.clock;
+    }
+
+    /** Starts a protocol for {@code endpoint}; not null. */
+    public static Builder builder(ApiEndpoint endpoint) {
+        return new Builder(Objects.requireNonNull(endpoint, "endpoint"));
+    }
+
+    public ApiEndpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The largest metadata body accepted, in bytes. */
+    public int maxMetadataBytes() {
+        return maxMetadataBytes;
+    }
+
+    /** True when credentials were configured. */
+    public boolean hasCredentials() {
+        return credentials != null;
+    }
+
+    // ---------------------------------------------------------------- request side
+
+    /**
+     * {@code GET …/Recordings/{Sid}.json} with Basic credentials (when configured; without them
+     * the server's 401 becomes an {@link AuthenticationException}).
+     *
+     * @throws IllegalArgumentException if either id is not a UUID
+     */
+    public ApiRequest fetch(String accountSid, String recordingSid) {
+        URI uri = recordingUri(accountSid, recordingSid, ".json");
+        Map<String, String> headers = baseHeaders("application/json");
+        if (credentials != null) {
+            headers.put(AUTHORIZATION, credentials.authorizationHeader());
+        }
+        return new ApiRequest("GET", uri, headers, ApiRequest.Kind.METADATA);
+    }
+
+    /**
+     * {@code GET …/Recordings/{Sid}.wav} or {@code .mp3}: public, so no credentials unless
+     * {@link Builder#sendCredentialsToMedia(boolean)} opted in.
+     *
+     * @throws IllegalArgumentException if an id is not a UUID or {@code format} is null
+     */
+    public ApiRequest media(String accountSid, String recordingSid, AudioFormat format) {
+        if (format == null) {
+            throw new IllegalArgumentException("format must not be null");
+        }
+        return mediaRequest(recordingUri(accountSid, recordingSid, format.extension()), format.mediaType());
+    }
+
+    /**
+     * {@code GET mediaUrl}, a recording URL as found in a callback or metadata. Credentials are
+     * attached only when opted in <em>and</em> the URL is on this endpoint's origin; a URL on any
+     * other host is fetched anonymously.
+     *
+     * @throws IllegalArgumentException if the URL is not absolute http(s), carries user info, or is
+     *                                  plain http to a non-loopback host without
+     *                                  {@link ApiEndpoint#isInsecureHttpAllowed()}
+     */
+    public ApiRequest media(URI mediaUrl) {
+        if (mediaUrl == null) {
+            throw new IllegalArgumentException("mediaUrl must not be null");
+        }
+        ApiEndpoint.checkOrigin("mediaUrl", mediaUrl, endpoint.isInsecureHttpAllowed());
+        URI target = mediaUrl;
+        if (mediaUrl.getRawFragment() != null) {
+            // A fragment is never sent on the wire; drop it rather than let a transport trip on it.
+            target = URI.create(mediaUrl.toString().substring(0, mediaUrl.toString().indexOf('#')));
+        }
+        return mediaRequest(target, "audio/*");
+    }
+
+    private ApiRequest mediaRequest(URI uri, String accept) {
+        Map<String, String> headers = baseHeaders(accept);
+        if (credentialsToMedia && credentials != null && endpoint.isSameOrigin(uri)) {
+            headers.put(AUTHORIZATION, credentials.authorizationHeader());
+        }
+        return new ApiRequest("GET", uri, headers, ApiRequest.Kind.MEDIA);
+    }
+
+    private URI recordingUri(String accountSid, String recordingSid, String extension) {
+        Validation.uuid("accountSid", accountSid);
+        Validation.uuid("recordingSid", recordingSid);
+        return URI.create(endpoint.baseUrl() + API_ROOT + accountSid + "/Recordings/" + recordingSid + extension);
+    }
+
+    private static Map<String, String> baseHeaders(String accept) {
+        Map<String, String> headers = new LinkedHashMap<>(4);
+        headers.put("Accept", accept);
+        headers.put("User-Agent", USER_AGENT);
+        return headers;
+    }
+
+    // ---------------------------------------------------------------- response side
+
+    /**
+     * Whether a media response may be streamed as audio: a 2xx (not 204) whose content type is
+     * audio, {@code application/octet-stream}, or absent. Anything else (an error status, a JSON,
+     * XML or HTML body) must be read with {@link #MAX_ERROR_BODY_BYTES} as the cap and turned
+     * into an exception with {@link #error}.
+     */
+    public boolean isAudio(int status, HeaderLookup headers) {
+        if (status < 200 || status > 299 || status == 204) {
+            return false;
+        }
+        return isAudioType(headers.get("Content-Type"));
+    }
+
+    static boolean isAudioType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            // Nothing claims otherwise; the status already said success.
+            return true;
+        }
+        int semi = contentType.indexOf(';');
+        String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+        return type.startsWith("audio/") || type.equals("application/octet-stream")
+                || type.equals("binary/octet-stream");
+    }
+
+    /** The announced body length, or -1 when absent or malformed. */
+    public long contentLength(HeaderLookup headers) {
+        String v = headers.get("Content-Length");
+        if (v == null) {
+            return -1;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            return n < 0 ? -1 : n;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Interprets a complete metadata response.
+     *
+     * @throws ApiException for an error status, or an {@link UnexpectedResponseException} when a
+     *                      success body is not a recording document
+     */
+    public Recording decodeRecording(ApiRequest request, int status, String reason, HeaderLookup headers, byte[] body) {
+        if (status < 200 || status > 299) {
+            throw error(request, status, reason, headers, body);
+        }
+        try {
+            return RecordingDecoder.decode(body);
+        } catch (IOException | RuntimeException e) {
+            throw new UnexpectedResponseException(request.describe() + " returned HTTP " + status
+                    + " with a body that is not a recording document: " + safe(e.getMessage()), status, null, null, null);
+        }
+    }
+
+    /**
+     * The exception a response stands for. For an error status the type follows the status
+     * (400, 401/403, 404, 429, 5xx); a success status reaching here (non-audio media) gives an
+     * {@link UnexpectedResponseException}. The body may be empty or partial.
+     */
+    public ApiException error(ApiRequest request, int status, String reason, HeaderLookup headers, byte[] body) {
+        String contentType = headers.get("Content-Type");
+        ErrorInfo info = ErrorBodies.read(contentType, body);
+        StringBuilder m = new StringBuilder(128).append(request.describe()).append(" failed: HTTP ").append(status);
+        String phrase = reasonPhrase(status, reason);
+        if (phrase != null) {
+            m.append(' ').append(phrase);
+        }
+        if (info.code() != null) {
+            m.append(", code ").append(info.code());
+        }
+        if (info.message() != null) {
+            m.append(": ").append(info.message());
+        }
+        String message;
+        if (status >= 200 && status <= 299) {
+            message = m.append(" (expected audio, got ")
+                    .append(contentType == null ? "no content type" : Validation.quote(contentType)).append(')').toString();
+            return new UnexpectedResponseException(message, status, info.code(), info.message(), info.moreInfo());
+        }
+        message = m.toString();
+        switch (status) {
+            case 400:
+                return new BadRequestException(message, status, info.code(), info.message(), info.moreInfo());
+            case 401:
+            case 403:
+                return new AuthenticationException(message, status, info.code(), info.message(), info.moreInfo());
+            case 404:
+                return new NotFoundException(message, status, info.code(), info.message(), info.moreInfo());
+            case 429:
+                return new RateLimitedException(message, status, info.code(), info.message(), info.moreInfo(),
+                        retryAfter(headers.get("Retry-After")));
+            default:
+                if (status >= 500 && status <= 599) {
+                    return new ServerException(message, status, info.code(), info.message(), info.moreInfo());
+                }
+                if (status >= 300 && status <= 399) {
+                    return new UnexpectedResponseException(message + " (redirect not followed)", status, info.code(),
+                            info.message(), info.moreInfo());
+                }
+                return new ApiException(message, status, info.code(), info.message(), info.moreInfo());
+        }
+    }
+
+    /** The error for a body that exceeded {@code limit} bytes (announced or counted). */
+    public UnexpectedResponseException bodyTooLarge(ApiRequest request, int status, long limit) {
+        return new UnexpectedResponseException(request.describe() + " returned a body larger than the " + limit
+                + "-byte limit", status, null, null, null);
+    }
+
+    /**
+     * The error for a body that ended after {@code received} of {@code expected} bytes (or ran
+     * past them).
+     *
+     * @param cause the transport's error, or null when the body simply ended early
+     */
+    public IncompleteBodyException incompleteBody(ApiRequest request, long received, long expected, Throwable cause) {
+        String what = received < expected || expected < 0 ? "ended after " : "ran past its length at ";
+        return new IncompleteBodyException(request.describe() + ": body " + what + received + " of "
+                + (expected < 0 ? "an unknown number of" : String.valueOf(expected)) + " bytes", received, expected, cause);
+    }
+
+    /** Wraps a transport failure (refused, reset, closed early) with the request it broke. */
+    public TransferException transferFailed(ApiRequest request, Throwable cause) {
+        String detail = cause == null ? null : cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + safe(cause.getMessage()));
+        return new TransferException(request.describe() + " failed in transfer" + (detail == null ? "" : " (" + detail + ")"),
+                cause);
+    }
+
+    Duration retryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String v = value.trim();
+        try {
+            long seconds = Long.parseLong(v);
+            return seconds < 0 ? null : Duration.ofSeconds(seconds);
+        } catch (NumberFormatException notSeconds) {
+            try {
+                OffsetDateTime at = HttpDates.parse(v);
+                Duration d = Duration.between(clock.instant(), at.toInstant());
+                return d.isNegative() ? Duration.ZERO : d;
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
+    }
+
+    private static String reasonPhrase(int status, String reason) {
+        String r = reason == null ? null : reason.replaceAll("[\\p{Cntrl}]", " ").trim();
+        if (r != null && !r.isEmpty()) {
+            return r.length() > 80 ? r.substring(0, 80) : r;
+        }
+        return null;
+    }
+
+    private static String safe(String s) {
+        if (s == null) {
+            return "";
+        }
+        String r = s.replaceAll("[\\p{Cntrl}]", " ");
+        return r.length() > 200 ? r.substring(0, 200) + "…" : r;
+    }
+
+    @Override
+    public String toString() {
+        return "RecordingsProtocol[" + endpoint.baseUrl() + (credentials == null ? "" : ", " + credentials)
+                + (credentialsToMedia ? ", credentialsToMedia" : "") + "]";
+    }
+
+    /**
+     * Configures a {@link RecordingsProtocol}. Not thread-safe; build once and share the result.
+     */
+    public static final class Builder {
+        private final ApiEndpoint endpoint;
+        private Credentials credentials;
+        private boolean credentialsToMedia;
+        private int maxMetadataBytes = DEFAULT_MAX_METADATA_BYTES;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(ApiEndpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        /** Credentials for metadata requests; null for none. */
+        public Builder credentials(Credentials credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        /**
+         * Also send credentials on media requests to this endpoint's own origin, for spaces
+         * that enforce authentication on media. Off by default: media URLs are public.
+         */
+        public Builder sendCredentialsToMedia(boolean send) {
+            this.credentialsToMedia = send;
+            return this;
+        }
+
+        /** Cap on a metadata body, in bytes; at least 1 KiB. */
+        public Builder maxMetadataBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxMetadataBytes must be at least 1024, got " + bytes);
+            }
+            this.maxMetadataBytes = bytes;
+            return this;
+        }
+
+        /** The clock {@code Retry-After} dates are measured against; for tests. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public RecordingsProtocol build() {
+            return new RecordingsProtocol(this);
+        }
+    }
+}
