@@ -141,7 +141,7 @@ public final class ErrorBodies {
         StringBuilder out = new StringBuilder(Math.min(s.length(), MAX_MESSAGE));
         for (int i = 0; i < s.length() && out.length() < MAX_MESSAGE; i++) {
             char c = s.charAt(i);
-            out.append(c < 0x20 || c == 0x7f ? ' ' : c);
+            out.append(Character.isISOControl(c) ? ' ' : c);
         }
         String r = out.toString().trim();
         return r.isEmpty() ? null : r;

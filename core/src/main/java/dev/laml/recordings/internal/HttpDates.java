@@ -4,9 +4,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.regex.Pattern;
 
 /** Date parsing and formatting for the API (RFC 2822 in JSON, RFC 1123 in headers). */
 public final class HttpDates {
+
+    private static final Pattern WEEKDAY = Pattern.compile("^[A-Za-z]{3},\\s*");
 
     private HttpDates() {
     }
@@ -15,6 +18,10 @@ public final class HttpDates {
      * Parses {@code "Tue, 25 Sep 2018 23:00:00 +0000"} (one- or two-digit day, optional weekday,
      * numeric offset or {@code GMT}), falling back to ISO-8601 for servers that send it.
      *
+     * <p>The weekday is redundant and is not checked against the date: a server (or a
+     * hand-written fixture) with the wrong weekday still says unambiguously which instant it
+     * means, and refusing the whole recording over it would help nobody.
+     *
      * @return the instant with its offset, or null for null or blank input
      * @throws DateTimeParseException if the text is neither form
      */
@@ -22,7 +29,7 @@ public final class HttpDates {
         if (text == null || text.isBlank()) {
             return null;
         }
-        String t = text.trim();
+        String t = WEEKDAY.matcher(text.trim()).replaceFirst("");
         try {
             return OffsetDateTime.parse(t, DateTimeFormatter.RFC_1123_DATE_TIME);
         } catch (DateTimeParseException rfc) {

@@ -72,7 +72,7 @@ public final class Validation {
         int shown = Math.min(value.length(), 64);
         for (int i = 0; i < shown; i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
+            if (Character.isISOControl(c) || c == '"' || c == '\\') {
                 out.append(String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);

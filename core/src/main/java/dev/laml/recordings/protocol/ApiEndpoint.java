@@ -119,10 +119,15 @@ public final class ApiEndpoint {
     }
 
     private static String redacted(URI url) {
-        // Never echo user info; the rest is shown quoted and shortened.
+        // Never echo user info; the rest is shown quoted and shortened. getRawUserInfo() is null
+        // when the authority is not a valid server authority (e.g. "user:pw@bad_host") or the URI
+        // is opaque ("https:user:pw@host"), so redact everything up to the last '@' of the
+        // authority (or of the scheme-specific part) instead.
         String s = url.toString();
-        if (url.getRawUserInfo() != null) {
-            s = s.replace(url.getRawUserInfo() + "@", "<redacted>@");
+        String part = url.isOpaque() ? url.getRawSchemeSpecificPart() : url.getRawAuthority();
+        int at = part == null ? -1 : part.lastIndexOf('@');
+        if (at >= 0) {
+            s = s.replace(part.substring(0, at + 1), "<redacted>@");
         }
         return Validation.quote(s);
     }

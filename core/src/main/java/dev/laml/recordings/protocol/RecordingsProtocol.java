@@ -315,7 +315,7 @@ public final class RecordingsProtocol {
     }
 
     private static String reasonPhrase(int status, String reason) {
-        String r = reason == null ? null : reason.replaceAll("[\\p{Cntrl}]", " ").trim();
+        String r = reason == null ? null : reason.replaceAll("\\p{Cc}", " ").trim();
         if (r != null && !r.isEmpty()) {
             return r.length() > 80 ? r.substring(0, 80) : r;
         }
@@ -326,7 +326,7 @@ public final class RecordingsProtocol {
         if (s == null) {
             return "";
         }
-        String r = s.replaceAll("[\\p{Cntrl}]", " ");
+        String r = s.replaceAll("\\p{Cc}", " ");
         return r.length() > 200 ? r.substring(0, 200) + "…" : r;
     }
 

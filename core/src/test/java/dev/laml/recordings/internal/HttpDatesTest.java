@@ -1,0 +1,78 @@
+package dev.laml.recordings.internal;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("HttpDates: RFC 2822 / 1123 dates")
+class HttpDatesTest {
+
+    @Test
+    void format_writes_utc_with_a_numeric_offset() {
+        assertThat(HttpDates.format(OffsetDateTime.of(2018, 9, 25, 23, 0, 0, 0, ZoneOffset.UTC)))
+                .isEqualTo("Tue, 25 Sep 2018 23:00:00 +0000");
+    }
+
+    @Test
+    void format_converts_other_offsets_to_utc() {
+        assertThat(HttpDates.format(OffsetDateTime.of(2018, 9, 26, 1, 0, 0, 0, ZoneOffset.ofHours(2))))
+                .isEqualTo("Tue, 25 Sep 2018 23:00:00 +0000");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource({
+            "2018-09-25T23:00:00Z",
+            "2018-09-05T08:07:06Z",
+            "2016-02-29T00:00:00-08:00",
+            "1999-12-31T23:59:59+05:45",
+            "2038-01-19T03:14:08Z",
+    })
+    void format_then_parse_gives_the_same_instant(String iso) {
+        OffsetDateTime original = OffsetDateTime.parse(iso);
+
+        String wire = HttpDates.format(original);
+        OffsetDateTime back = HttpDates.parse(wire);
+
+        assertThat(back.toInstant()).isEqualTo(original.toInstant());
+        assertThat(back.getOffset()).isEqualTo(ZoneOffset.UTC);
+        assertThat(HttpDates.format(back)).isEqualTo(wire);
+    }
+
+    @ParameterizedTest(name = "[{index}] \"{0}\"")
+    @CsvSource(delimiter = '|', value = {
+            "Tue, 25 Sep 2018 23:00:00 +0000 | 2018-09-25T23:00Z",
+            "Wed, 5 Sep 2018 23:00:00 +0000  | 2018-09-05T23:00Z",
+            "Tue, 5 Sep 2018 23:00:00 +0000  | 2018-09-05T23:00Z",
+            "Tue, 25 Sep 2018 23:00:00 GMT   | 2018-09-25T23:00Z",
+            "25 Sep 2018 23:00:00 +0000      | 2018-09-25T23:00Z",
+            "Tue, 25 Sep 2018 23:00:00 +0200 | 2018-09-25T23:00+02:00",
+            "Tue, 25 Sep 2018 23:00:00 -0730 | 2018-09-25T23:00-07:30",
+            "2018-09-25T23:00:00Z            | 2018-09-25T23:00Z",
+    })
+    void parse_reads_rfc_1123_and_falls_back_to_iso(String wire, String expected) {
+        assertThat(HttpDates.parse(wire)).isEqualTo(OffsetDateTime.parse(expected));
+    }
+
+    @ParameterizedTest(name = "[{index}] \"{0}\"")
+    @NullAndEmptySource
+    @ValueSource(strings = {"  "})
+    void parse_gives_null_for_nothing(String wire) {
+        assertThat(HttpDates.parse(wire)).isNull();
+    }
+
+    @ParameterizedTest(name = "[{index}] \"{0}\"")
+    @ValueSource(strings = {"yesterday", "Tue, 25 Sep 2018", "Tue, 31 Sep 2018 23:00:00 +0000", "1537916400"})
+    void parse_rejects_anything_else(String wire) {
+        assertThatThrownBy(() -> HttpDates.parse(wire)).isInstanceOf(DateTimeParseException.class);
+    }
+}
