@@ -4,11 +4,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.regex.Pattern;
 
 /** Date parsing and formatting for the API (RFC 2822 in JSON, RFC 1123 in headers). */
 public final class HttpDates {
 
+    // Strict, so that "31 Sep" is an error rather than quietly becoming 30 Sep.
+    private static final DateTimeFormatter RFC_1123_STRICT =
+            DateTimeFormatter.RFC_1123_DATE_TIME.withResolverStyle(ResolverStyle.STRICT);
     private static final Pattern WEEKDAY = Pattern.compile("^[A-Za-z]{3},\\s*");
 
     private HttpDates() {
@@ -31,7 +35,7 @@ public final class HttpDates {
         }
         String t = WEEKDAY.matcher(text.trim()).replaceFirst("");
         try {
-            return OffsetDateTime.parse(t, DateTimeFormatter.RFC_1123_DATE_TIME);
+            return OffsetDateTime.parse(t, RFC_1123_STRICT);
         } catch (DateTimeParseException rfc) {
             try {
                 return OffsetDateTime.parse(t, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
