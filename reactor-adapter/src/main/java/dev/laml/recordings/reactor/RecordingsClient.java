@@ -93,8 +93,8 @@ public final class RecordingsClient implements AutoCloseable {
             if (success && protocol.contentLength(headers) > cap) {
                 return Mono.error(protocol.bodyTooLarge(request, status, cap));
             }
-            return Bodies.collect(body, cap, !success, () -> protocol.bodyTooLarge(request, status, cap))
-                    .map(bytes -> protocol.decodeRecording(request, status, reason, headers, bytes));
+            return Bodies.collect(body, cap, !success, () -> protocol.bodyTooLarge(request, status, cap),
+                    bytes -> Mono.fromCallable(() -> protocol.decodeRecording(request, status, reason, headers, bytes)));
         }).next();
     }
 
@@ -137,8 +137,8 @@ public final class RecordingsClient implements AutoCloseable {
     private Flux<ByteBuffer> stream(ApiRequest request) {
         return exchange.execute(request, (status, reason, headers, body) -> {
             if (!protocol.isAudio(status, headers)) {
-                return Bodies.collect(body, RecordingsProtocol.MAX_ERROR_BODY_BYTES, true, () -> null)
-                        .flatMap(bytes -> Mono.error(protocol.error(request, status, reason, headers, bytes)));
+                return Bodies.collect(body, RecordingsProtocol.MAX_ERROR_BODY_BYTES, true, () -> null,
+                        bytes -> Mono.<ByteBuffer>error(protocol.error(request, status, reason, headers, bytes)));
             }
             return Bodies.stream(body, protocol.contentLength(headers), request, protocol);
         });

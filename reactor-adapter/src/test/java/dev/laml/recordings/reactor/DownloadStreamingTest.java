@@ -239,6 +239,20 @@ class DownloadStreamingTest {
     }
 
     @Test
+    void errorsReachASubscriberThatHasNotRequestedAnything() throws IOException {
+        RawHttpServer server = server((request, response) ->
+                response.send(404, "application/xml", TestData.fixture("error-404.xml")));
+
+        // Rule 1.4 of Reactive Streams: onError needs no demand.
+        StepVerifier.create(client(server).download(ACCOUNT, RECORDING, AudioFormat.MP3), 0)
+                .expectError(NotFoundException.class)
+                .verify(Duration.ofSeconds(5));
+        StepVerifier.create(client(server).fetch(ACCOUNT, RECORDING), 0)
+                .expectError(NotFoundException.class)
+                .verify(Duration.ofSeconds(5));
+    }
+
+    @Test
     void cancellingMidBodyClosesTheConnectionAndTheClientKeepsWorking() throws Exception {
         CountDownLatch firstEnded = new CountDownLatch(1);
         RawHttpServer server = server((request, response) -> {

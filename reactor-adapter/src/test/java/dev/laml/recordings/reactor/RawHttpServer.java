@@ -37,7 +37,7 @@ final class RawHttpServer implements AutoCloseable {
 
     @FunctionalInterface
     interface Handler {
-        void respond(Request request, Response response) throws IOException;
+        void respond(Request request, Response response) throws IOException, InterruptedException;
     }
 
     /** Writes a response; every body write is counted. */
@@ -133,7 +133,7 @@ final class RawHttpServer implements AutoCloseable {
             }
             requests.add(request);
             handler.respond(request, new Response(socket.getOutputStream(), socket));
-        } catch (IOException clientWentAway) {
+        } catch (IOException | InterruptedException clientWentAway) {
             // Expected in cancellation tests.
         }
     }

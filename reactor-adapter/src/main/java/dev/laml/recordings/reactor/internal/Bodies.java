@@ -6,10 +6,10 @@ import io.netty.buffer.ByteBuf;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
-import reactor.netty.ByteBufFlux;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +32,7 @@ public final class Bodies {
      * <p>A body that ends short of, or runs past, its length, or breaks in transfer, ends in the
      * protocol's {@code IncompleteBodyException}; it never completes normally.
      */
-    public static Flux<ByteBuffer> stream(ByteBufFlux body, long expectedLength, ApiRequest request,
+    public static Flux<ByteBuffer> stream(Flux<ByteBuf> body, long expectedLength, ApiRequest request,
             RecordingsProtocol protocol) {
         LengthCounter counter = new LengthCounter(expectedLength, request, protocol);
         return body.<ByteBuffer>handle(counter::copy)
@@ -42,11 +42,18 @@ public final class Bodies {
     }
 
     /**
-     * Reads a whole body into memory, at most {@code cap} bytes. Past the cap, either the bytes so
-     * far are returned ({@code truncate}: for error bodies, whose first bytes are enough to
-     * interpret them) or the {@code tooLarge} error is signalled.
+     * Reads a whole body into memory, at most {@code cap} bytes, then continues with
+     * {@code then}. Past the cap, either the bytes so far are used ({@code truncate}: for error
+     * bodies, whose first bytes are enough to interpret them) or the {@code tooLarge} error is
+     * signalled.
+     *
+     * <p>Why a continuation rather than {@code collect(...).flatMap(...)}: {@code Mono.flatMap}
+     * waits for downstream demand before it takes the collected value, so an error derived from
+     * it would never reach a subscriber that has not requested. Errors need no demand, so the
+     * continuation is subscribed as soon as the body ends.
      */
-    public static Mono<byte[]> collect(ByteBufFlux body, int cap, boolean truncate, Supplier<? extends Throwable> tooLarge) {
+    public static <T> Mono<T> collect(Flux<ByteBuf> body, int cap, boolean truncate,
+            Supplier<? extends Throwable> tooLarge, Function<byte[], ? extends Mono<T>> then) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(cap, 1024));
         return body.<byte[]>handle((buf, sink) -> {
                     int n = buf.readableBytes();
@@ -62,7 +69,7 @@ public final class Bodies {
                     }
                     append(out, buf, n);
                 })
-                .then(Mono.fromSupplier(out::toByteArray));
+                .then(Mono.defer(() -> then.apply(out.toByteArray())));
     }
 
     private static void append(ByteArrayOutputStream out, ByteBuf buf, int n) {

@@ -1,0 +1,95 @@
+package dev.laml.recordings.reactor;
+
+import dev.laml.recordings.testsupport.LeakRecorder;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.tck.PublisherVerification;
+import org.reactivestreams.tck.TestEnvironment;
+import org.testng.annotations.AfterClass;
+import org.testng.annotations.BeforeClass;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The Reactive Streams TCK over {@code download(URI)}.
+ *
+ * <p>The server answers {@code /chunks/{n}} with {@code n} HTTP chunks of one byte each. Netty
+ * decodes every chunk into its own content message however the bytes are split across reads (a
+ * one-byte chunk cannot be split), and the client emits one buffer per message, so the publisher
+ * emits exactly {@code n} elements. Large {@code n} (the TCK asks for {@code Integer.MAX_VALUE}
+ * in rule 3.17) is produced lazily until the client cancels.
+ *
+ * <p>Every required rule runs and must pass. Optional rules that the TCK skips, and why:
+ * <ul>
+ *   <li>{@code optional_spec111_*} multicast rules: {@code download} is unicast by design, as
+ *       every subscription is its own HTTP request; the TCK skips these itself when the elements
+ *       differ, which they never do here, so they run and pass.</li>
+ *   <li>{@code untested_*}: the TCK has no test for these rules.</li>
+ * </ul>
+ */
+public class DownloadPublisherTckTest extends PublisherVerification<ByteBuffer> {
+
+    private static final byte[] ONE_CHUNK = "1\r\nX\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private RawHttpServer server;
+    private RecordingsClient client;
+
+    public DownloadPublisherTckTest() {
+        // Generous signal timeout: each publisher is a real request over loopback.
+        super(new TestEnvironment(2000, 200));
+    }
+
+    @BeforeClass
+    public void start() throws IOException {
+        server = new RawHttpServer((request, response) -> {
+            if (request.path().startsWith("/missing")) {
+                response.send(404, "application/xml", TestData.fixture("error-404.xml"));
+                return;
+            }
+            long n = Long.parseLong(request.path().substring("/chunks/".length()));
+            response.head(200, "OK", "Content-Type", "audio/mpeg", "Transfer-Encoding", "chunked");
+            byte[] batch = new byte[ONE_CHUNK.length * 64];
+            for (int i = 0; i < 64; i++) {
+                System.arraycopy(ONE_CHUNK, 0, batch, i * ONE_CHUNK.length, ONE_CHUNK.length);
+            }
+            long sent = 0;
+            while (n - sent >= 64) {
+                response.body(batch);
+                sent += 64;
+            }
+            response.body(batch, 0, (int) (n - sent) * ONE_CHUNK.length);
+            response.body(LAST_CHUNK);
+        });
+        client = RecordingsClient.builder().baseUrl(server.baseUrl()).build();
+    }
+
+    @org.testng.annotations.AfterMethod(alwaysRun = true)
+    public void leakProbe(java.lang.reflect.Method m) {
+        List<String> leaks = LeakRecorder.drain();
+        if (!leaks.isEmpty()) System.err.println("TCKLEAK in " + m.getName() + ": " + leaks.size());
+    }
+
+    @AfterClass(alwaysRun = true)
+    public void stop() throws IOException {
+        client.close();
+        server.close();
+        List<String> leaks = LeakRecorder.drain();
+        if (!leaks.isEmpty()) {
+            throw new AssertionError("Netty reported leaked buffers during the TCK:\n" + String.join("\n\n", leaks));
+        }
+    }
+
+    @Override
+    public Publisher<ByteBuffer> createPublisher(long elements) {
+        return client.download(URI.create(server.baseUrl() + "/chunks/" + elements));
+    }
+
+    @Override
+    public Publisher<ByteBuffer> createFailedPublisher() {
+        return client.download(URI.create(server.baseUrl() + "/missing"));
+    }
+}
