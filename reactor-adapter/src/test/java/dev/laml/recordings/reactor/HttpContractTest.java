@@ -81,7 +81,8 @@ class HttpContractTest {
 
         wm.verify(1, getRequestedFor(urlEqualTo(BASE + ".json"))
                 .withHeader("Authorization", equalTo(BASIC))
-                .withHeader("Accept", equalTo("application/json")));
+                .withHeader("Accept", equalTo("application/json"))
+                .withHeader("Transfer-Encoding", absent()));
         assertThat(r.sid()).isEqualTo(RECORDING);
         assertThat(r.accountSid()).isEqualTo(ACCOUNT);
         assertThat(r.channels()).isEqualTo(1);
