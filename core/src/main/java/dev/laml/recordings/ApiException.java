@@ -24,6 +24,7 @@ public class ApiException extends RuntimeException {
     private final Integer code;
     private final String moreInfo;
     private final String serverMessage;
+    private volatile int attempts = 1;
 
     /**
      * @param message       the full, already redacted message
@@ -58,5 +59,28 @@ public class ApiException extends RuntimeException {
     /** The documentation link the error body named, or null. */
     public String moreInfo() {
         return moreInfo;
+    }
+
+    /**
+     * How many requests were made before giving up: 1 unless the client retried (this is then
+     * the last attempt's error).
+     */
+    public int attempts() {
+        return attempts;
+    }
+
+    /**
+     * Records how many attempts ended in this error; called once by the client when its retries
+     * are exhausted. Like {@link Throwable#addSuppressed}, a mutator on an otherwise settled
+     * exception, so that the error keeps its type rather than being wrapped.
+     */
+    public void recordAttempts(int attempts) {
+        this.attempts = Math.max(1, attempts);
+    }
+
+    @Override
+    public String getMessage() {
+        String m = super.getMessage();
+        return attempts > 1 ? m + " (after " + attempts + " attempts)" : m;
     }
 }

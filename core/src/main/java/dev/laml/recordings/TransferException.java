@@ -15,11 +15,29 @@ public class TransferException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    private volatile int attempts = 1;
+
     public TransferException(String message, Throwable cause) {
         super(message, cause);
     }
 
     public TransferException(String message) {
         super(message);
+    }
+
+    /** How many requests were made before giving up: 1 unless the client retried or resumed. */
+    public int attempts() {
+        return attempts;
+    }
+
+    /** Records how many attempts ended in this error; see {@link ApiException#recordAttempts(int)}. */
+    public void recordAttempts(int attempts) {
+        this.attempts = Math.max(1, attempts);
+    }
+
+    @Override
+    public String getMessage() {
+        String m = super.getMessage();
+        return attempts > 1 ? m + " (after " + attempts + " attempts)" : m;
     }
 }

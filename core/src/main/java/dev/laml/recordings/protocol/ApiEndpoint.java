@@ -139,12 +139,18 @@ public final class ApiEndpoint {
 
     /** True when {@code url} has this endpoint's scheme, host and port (default ports normalised). */
     public boolean isSameOrigin(URI url) {
-        if (url == null || url.getScheme() == null || url.getHost() == null) {
+        return sameOrigin(baseUrl, url);
+    }
+
+    /** True when both URLs have the same scheme, host and port (default ports normalised). */
+    static boolean sameOrigin(URI a, URI b) {
+        if (a == null || b == null || a.getScheme() == null || b.getScheme() == null || a.getHost() == null
+                || b.getHost() == null) {
             return false;
         }
-        return baseUrl.getScheme().equalsIgnoreCase(url.getScheme())
-                && normaliseHost(baseUrl.getHost()).equals(normaliseHost(url.getHost()))
-                && effectivePort(baseUrl) == effectivePort(url);
+        return a.getScheme().equalsIgnoreCase(b.getScheme())
+                && normaliseHost(a.getHost()).equals(normaliseHost(b.getHost()))
+                && effectivePort(a) == effectivePort(b);
     }
 
     private static String normaliseHost(String host) {

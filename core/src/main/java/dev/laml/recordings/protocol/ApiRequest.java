@@ -34,6 +34,11 @@ public final class ApiRequest {
         this.kind = Objects.requireNonNull(kind);
     }
 
+    /** A copy aimed at {@code uri} with {@code headers}; the kind and method stay. */
+    ApiRequest with(URI uri, Map<String, String> headers) {
+        return new ApiRequest(method, uri, headers, kind);
+    }
+
     /** The HTTP method, e.g. {@code GET}. */
     public String method() {
         return method;

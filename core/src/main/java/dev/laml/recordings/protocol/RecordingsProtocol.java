@@ -4,6 +4,7 @@ import dev.laml.recordings.ApiException;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.AuthenticationException;
 import dev.laml.recordings.BadRequestException;
+import dev.laml.recordings.ContentChangedException;
 import dev.laml.recordings.Credentials;
 import dev.laml.recordings.IncompleteBodyException;
 import dev.laml.recordings.NotFoundException;
@@ -20,11 +21,13 @@ import dev.laml.recordings.internal.Validation;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -160,6 +163,160 @@ public final class RecordingsProtocol {
         headers.put("Accept", accept);
         headers.put("User-Agent", USER_AGENT);
         return headers;
+    }
+
+    // ---------------------------------------------------------------- redirects
+
+    /** Most redirects followed for one request. */
+    public static final int MAX_REDIRECTS = 5;
+
+    /** True for the redirect statuses this client follows: 301, 302, 303, 307, 308. */
+    public boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /**
+     * The request that follows a redirect answer to {@code request}.
+     *
+     * <p>Credentials are dropped whenever scheme, host or port change, and never come back on a
+     * later hop. A move from https to http is refused, as is any target the endpoint would refuse
+     * as a media URL (plain http to a non-loopback host without {@code allowInsecureHttp}, user
+     * info), a loop, and more than {@link #MAX_REDIRECTS} hops.
+     *
+     * @param visited every URI requested so far in this chain, the first request's included
+     * @throws UnexpectedResponseException when the redirect must not be followed
+     */
+    public ApiRequest redirect(ApiRequest request, int status, HeaderLookup headers, List<URI> visited) {
+        String location = headers.get("Location");
+        if (location == null || location.isBlank()) {
+            throw redirectRefused(request, status, "no Location header");
+        }
+        URI target;
+        try {
+            target = request.uri().resolve(new URI(location.trim()));
+            if (target.getRawFragment() != null) {
+                target = new URI(target.getScheme(), target.getRawSchemeSpecificPart(), null);
+            }
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw redirectRefused(request, status, "an unreadable Location");
+        }
+        if (visited.size() > MAX_REDIRECTS) {
+            throw redirectRefused(request, status, "more than " + MAX_REDIRECTS + " redirects");
+        }
+        if (visited.contains(target)) {
+            throw redirectRefused(request, status, "a redirect loop back to " + target.getRawPath());
+        }
+        if ("https".equalsIgnoreCase(request.uri().getScheme()) && "http".equalsIgnoreCase(target.getScheme())) {
+            throw redirectRefused(request, status, "a downgrade from https to http");
+        }
+        try {
+            ApiEndpoint.checkOrigin("redirect target", target, endpoint.isInsecureHttpAllowed());
+        } catch (IllegalArgumentException e) {
+            throw redirectRefused(request, status, "a target this client refuses (" + e.getMessage() + ")");
+        }
+        Map<String, String> next = new LinkedHashMap<>(request.headers());
+        if (!ApiEndpoint.sameOrigin(request.uri(), target)) {
+            next.remove(AUTHORIZATION);
+        }
+        return request.with(target, next);
+    }
+
+    private UnexpectedResponseException redirectRefused(ApiRequest request, int status, String why) {
+        return new UnexpectedResponseException(request.describe() + " answered HTTP " + status
+                + " and the redirect was not followed: " + why, status, null, null, null);
+    }
+
+    // ---------------------------------------------------------------- resuming a broken body
+
+    /** How a resumed response continues the body: skip this many bytes, then expect this many. */
+    public record Continuation(long skip, long expectedLength) {
+    }
+
+    /**
+     * The validator that proves a later response is the same representation: a strong
+     * {@code ETag}, else {@code Last-Modified}; null when the response had neither.
+     */
+    public String resumeValidator(HeaderLookup headers) {
+        String etag = headers.get("ETag");
+        if (etag != null && !etag.isBlank() && !etag.trim().startsWith("W/")) {
+            return etag.trim();
+        }
+        String lastModified = headers.get("Last-Modified");
+        return lastModified == null || lastModified.isBlank() ? null : lastModified.trim();
+    }
+
+    /**
+     * The same request asking only for the bytes from {@code offset} on, conditional on
+     * {@code validator} ({@code If-Range}) when there is one.
+     */
+    public ApiRequest resumeFrom(ApiRequest request, long offset, String validator) {
+        Map<String, String> headers = new LinkedHashMap<>(request.headers());
+        headers.put("Range", "bytes=" + offset + "-");
+        if (validator != null) {
+            headers.put("If-Range", validator);
+        } else {
+            headers.remove("If-Range");
+        }
+        return request.with(request.uri(), headers);
+    }
+
+    /**
+     * Decides how the audio answer to {@link #resumeFrom} continues a body of which
+     * {@code offset} bytes were already delivered.
+     *
+     * <p>A 206 must start exactly at {@code offset} (and describe the same total length, when
+     * both are known). A 200 means the server ignored the range: the body is the whole
+     * representation again, usable (by skipping {@code offset} bytes) only if its validator
+     * matches the original one.
+     *
+     * @param totalLength the original body's length, -1 if unknown
+     * @param validator   the original response's {@link #resumeValidator}, or null
+     * @throws ContentChangedException if the answer does not continue the original body
+     */
+    public Continuation continuation(ApiRequest request, int status, HeaderLookup headers, long offset,
+            long totalLength, String validator) throws ContentChangedException {
+        if (status == 206) {
+            long[] range = contentRange(headers.get("Content-Range"));
+            if (range == null || range[0] != offset || (totalLength >= 0 && range[2] >= 0 && range[2] != totalLength)) {
+                throw new ContentChangedException(request.describe() + ": the server resumed with "
+                        + Validation.quote(String.valueOf(headers.get("Content-Range"))) + " instead of bytes " + offset
+                        + "-" + (totalLength >= 0 ? (totalLength - 1) + "/" + totalLength : ""));
+            }
+            return new Continuation(0, range[1] - range[0] + 1);
+        }
+        String now = resumeValidator(headers);
+        long length = contentLength(headers);
+        if (validator == null || !validator.equals(now) || (totalLength >= 0 && length >= 0 && length != totalLength)) {
+            throw new ContentChangedException(request.describe() + ": the recording changed after " + offset
+                    + " bytes had been delivered (the server sent it whole again"
+                    + (validator == null ? " and gave no validator to compare)" : " with a different validator)"));
+        }
+        return new Continuation(offset, length);
+    }
+
+    /** Parses {@code bytes first-last/total} into {first, last, total (-1 for *)}; null if malformed. */
+    static long[] contentRange(String value) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.trim();
+        if (!v.regionMatches(true, 0, "bytes ", 0, 6)) {
+            return null;
+        }
+        int dash = v.indexOf('-', 6);
+        int slash = v.indexOf('/', 6);
+        if (dash < 0 || slash < dash) {
+            return null;
+        }
+        try {
+            long first = Long.parseLong(v.substring(6, dash).trim());
+            long last = Long.parseLong(v.substring(dash + 1, slash).trim());
+            String t = v.substring(slash + 1).trim();
+            long total = t.equals("*") ? -1 : Long.parseLong(t);
+            return first < 0 || last < first || (total >= 0 && last >= total) ? null : new long[] {first, last, total};
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     // ---------------------------------------------------------------- response side

@@ -4,16 +4,19 @@ import dev.laml.recordings.ApiException;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.Credentials;
 import dev.laml.recordings.Recording;
+import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.TransferException;
 import dev.laml.recordings.protocol.ApiEndpoint;
 import dev.laml.recordings.protocol.ApiRequest;
 import dev.laml.recordings.protocol.RecordingsProtocol;
-import dev.laml.recordings.reactor.internal.Bodies;
+import dev.laml.recordings.reactor.internal.Calls;
 import dev.laml.recordings.reactor.internal.Exchange;
+import dev.laml.recordings.reactor.internal.Retries;
 import dev.laml.recordings.reactor.internal.FileSink;
 import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -22,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A non-blocking client for SignalWire's Compatibility API recordings: metadata as
@@ -52,7 +56,7 @@ import java.util.Objects;
 public final class RecordingsClient implements AutoCloseable {
 
     private final RecordingsProtocol protocol;
-    private final Exchange exchange;
+    private final Calls calls;
     private final ConnectionProvider pool;
 
     private RecordingsClient(Builder b, RecordingsProtocol protocol) {
@@ -67,8 +71,12 @@ public final class RecordingsClient implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()))
                 .keepAlive(true)
                 .compress(false)
-                .followRedirect(false);
-        this.exchange = new Exchange(http, protocol, b.responseTimeout);
+                // Redirects are followed by Calls, which decides what may travel to the target.
+                .followRedirect(false)
+                .httpResponseDecoder(spec -> spec.maxHeaderSize(16 * 1024).maxInitialLineLength(4096));
+        Exchange exchange = new Exchange(http, protocol, b.responseTimeout);
+        Retries retries = new Retries(b.retryPolicy, () -> ThreadLocalRandom.current().nextDouble(), Schedulers::parallel);
+        this.calls = new Calls(exchange, retries, b.idleTimeout, Schedulers::parallel);
     }
 
     /** A builder with the defaults documented on each setter. */
@@ -86,16 +94,7 @@ public final class RecordingsClient implements AutoCloseable {
      * @throws IllegalArgumentException at call time if either id is not a UUID
      */
     public Mono<Recording> fetch(String accountSid, String recordingSid) {
-        ApiRequest request = protocol.fetch(accountSid, recordingSid);
-        return exchange.execute(request, (status, reason, headers, body) -> {
-            boolean success = status >= 200 && status <= 299;
-            int cap = success ? protocol.maxMetadataBytes() : RecordingsProtocol.MAX_ERROR_BODY_BYTES;
-            if (success && protocol.contentLength(headers) > cap) {
-                return Mono.error(protocol.bodyTooLarge(request, status, cap));
-            }
-            return Bodies.collect(body, cap, !success, () -> protocol.bodyTooLarge(request, status, cap),
-                    bytes -> Mono.fromCallable(() -> protocol.decodeRecording(request, status, reason, headers, bytes)));
-        }).next();
+        return calls.fetch(protocol.fetch(accountSid, recordingSid));
     }
 
     /**
@@ -135,13 +134,7 @@ public final class RecordingsClient implements AutoCloseable {
     }
 
     private Flux<ByteBuffer> stream(ApiRequest request) {
-        return exchange.execute(request, (status, reason, headers, body) -> {
-            if (!protocol.isAudio(status, headers)) {
-                return Bodies.collect(body, RecordingsProtocol.MAX_ERROR_BODY_BYTES, true, () -> null,
-                        bytes -> Mono.<ByteBuffer>error(protocol.error(request, status, reason, headers, bytes)));
-            }
-            return Bodies.stream(body, protocol.contentLength(headers), request, protocol);
-        });
+        return calls.download(request);
     }
 
     /**
@@ -211,6 +204,8 @@ public final class RecordingsClient implements AutoCloseable {
         private Duration maxIdleTime = Duration.ofSeconds(20);
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration responseTimeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
 
         private Builder() {
         }
@@ -316,6 +311,25 @@ public final class RecordingsClient implements AutoCloseable {
          */
         public Builder responseTimeout(Duration timeout) {
             this.responseTimeout = positive("responseTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Longest silence between body chunks while the subscriber is waiting for data; default
+         * 30 s. It never fires while the subscriber has no outstanding demand. A body that goes
+         * idle is resumed (see {@link #retryPolicy(RetryPolicy)}).
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = positive("idleTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * When to retry and resume; default {@link RetryPolicy#defaults()} (4 attempts in all,
+         * exponential backoff with full jitter). {@link RetryPolicy#none()} turns retries off.
+         */
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.laml.recordings.reactor;
 
 import dev.laml.recordings.AudioFormat;
+import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.IncompleteBodyException;
 import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.ServerException;
@@ -55,7 +56,9 @@ class DownloadStreamingTest {
     }
 
     private RecordingsClient client(RawHttpServer server) {
-        RecordingsClient client = RecordingsClient.builder().baseUrl(server.baseUrl()).build();
+        // Single attempts: these tests pin the one-exchange contract; ReliabilityTest covers retries.
+        RecordingsClient client = RecordingsClient.builder().baseUrl(server.baseUrl())
+                .retryPolicy(RetryPolicy.none()).build();
         resources.add(client);
         return client;
     }
@@ -315,7 +318,7 @@ class DownloadStreamingTest {
         RawHttpServer server = server((request, response) -> { });
         URI base = server.baseUrl();
         server.close();
-        RecordingsClient client = RecordingsClient.builder().baseUrl(base).build();
+        RecordingsClient client = RecordingsClient.builder().baseUrl(base).retryPolicy(RetryPolicy.none()).build();
         resources.add(client);
 
         StepVerifier.create(client.download(ACCOUNT, RECORDING, AudioFormat.MP3))
@@ -333,7 +336,7 @@ class DownloadStreamingTest {
             serving(ONE_MIB, "audio/x-wav").respond(request, response);
         });
         RecordingsClient client = RecordingsClient.builder().baseUrl(server.baseUrl())
-                .responseTimeout(Duration.ofMillis(300)).build();
+                .responseTimeout(Duration.ofMillis(300)).retryPolicy(RetryPolicy.none()).build();
         resources.add(client);
 
         StepVerifier.create(client.download(ACCOUNT, RECORDING, AudioFormat.MP3))

@@ -1,6 +1,7 @@
 package dev.laml.recordings.reactor;
 
 import dev.laml.recordings.AudioFormat;
+import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.IncompleteBodyException;
 import dev.laml.recordings.NotFoundException;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +48,7 @@ class DownloadToTest {
 
     private void serve(RawHttpServer.Handler handler) throws IOException {
         server = new RawHttpServer(handler);
-        client = RecordingsClient.builder().baseUrl(server.baseUrl()).build();
+        client = RecordingsClient.builder().baseUrl(server.baseUrl()).retryPolicy(RetryPolicy.none()).build();
     }
 
     private static RawHttpServer.Handler fullBody() {

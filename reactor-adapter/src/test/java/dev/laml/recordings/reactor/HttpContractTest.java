@@ -4,6 +4,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.laml.recordings.ApiException;
 import dev.laml.recordings.AudioFormat;
+import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.AuthenticationException;
 import dev.laml.recordings.BadRequestException;
 import dev.laml.recordings.NotFoundException;
@@ -59,6 +60,7 @@ class HttpContractTest {
         client = RecordingsClient.builder()
                 .baseUrl(URI.create("http://127.0.0.1:" + wm.port()))
                 .credentials(PROJECT, TOKEN)
+                .retryPolicy(RetryPolicy.none()) // one exchange per call; ReliabilityTest covers retries
                 .build();
     }
 

@@ -6,10 +6,13 @@ import io.netty.buffer.ByteBuf;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
+import reactor.core.scheduler.Scheduler;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -26,19 +29,33 @@ public final class Bodies {
 
     /**
      * Streams an audio body as owned buffers, checking its length against
-     * {@code expectedLength} (-1: unknown). Demand passes straight through (no prefetch), so a
-     * subscriber that stops requesting stops the socket reads.
+     * {@code expectedLength} (-1: unknown) and dropping its first {@code skip} bytes (a server
+     * that ignored a resume's range sends the whole body again). Demand passes straight through
+     * (no prefetch), so a subscriber that stops requesting stops the socket reads; the idle
+     * timeout only runs while demand is outstanding.
      *
-     * <p>A body that ends short of, or runs past, its length, or breaks in transfer, ends in the
-     * protocol's {@code IncompleteBodyException}; it never completes normally.
+     * <p>A body that ends short of, or runs past, its length, breaks in transfer or goes idle
+     * ends in the protocol's {@code IncompleteBodyException}; it never completes normally.
+     * {@code emitted} hears of every byte handed downstream, so a retry knows where to resume.
      */
-    public static Flux<ByteBuffer> stream(Flux<ByteBuf> body, long expectedLength, ApiRequest request,
-            RecordingsProtocol protocol) {
-        LengthCounter counter = new LengthCounter(expectedLength, request, protocol);
-        return body.<ByteBuffer>handle(counter::copy)
+    public static Flux<ByteBuffer> stream(Flux<ByteBuf> body, long expectedLength, long skip, ApiRequest request,
+            RecordingsProtocol protocol, LongConsumer emitted, Duration idleTimeout, Scheduler scheduler) {
+        LengthCounter counter = new LengthCounter(expectedLength, skip, request, protocol, emitted);
+        return IdleTimeout.apply(body.<ByteBuffer>handle(counter::copy), idleTimeout, scheduler)
                 .onErrorMap(Transport::isTransportFailure,
                         e -> protocol.incompleteBody(request, counter.received, expectedLength, e))
                 .concatWith(Mono.defer(counter::verifyAtEnd));
+    }
+
+    /** Reads and discards a body (a redirect's), at most {@code cap} bytes; past that the connection is closed. */
+    public static Mono<Void> drain(Flux<ByteBuf> body, int cap) {
+        long[] seen = {0};
+        return body.<Void>handle((buf, sink) -> {
+            seen[0] += buf.readableBytes();
+            if (seen[0] > cap) {
+                sink.complete();
+            }
+        }).then();
     }
 
     /**
@@ -83,12 +100,16 @@ public final class Bodies {
         private final long expected;
         private final ApiRequest request;
         private final RecordingsProtocol protocol;
+        private final LongConsumer emitted;
+        private long toSkip;
         long received;
 
-        LengthCounter(long expected, ApiRequest request, RecordingsProtocol protocol) {
+        LengthCounter(long expected, long skip, ApiRequest request, RecordingsProtocol protocol, LongConsumer emitted) {
             this.expected = expected;
+            this.toSkip = skip;
             this.request = request;
             this.protocol = protocol;
+            this.emitted = emitted;
         }
 
         void copy(ByteBuf buf, SynchronousSink<ByteBuffer> sink) {
@@ -97,10 +118,22 @@ public final class Bodies {
                 sink.error(protocol.incompleteBody(request, received + n, expected, null));
                 return;
             }
-            ByteBuffer owned = ByteBuffer.allocate(n);
-            buf.getBytes(buf.readerIndex(), owned);
-            owned.flip();
             received += n;
+            int from = buf.readerIndex();
+            int len = n;
+            if (toSkip > 0) {
+                int skipped = (int) Math.min(toSkip, len);
+                toSkip -= skipped;
+                from += skipped;
+                len -= skipped;
+                if (len == 0) {
+                    return; // handle() requests a replacement
+                }
+            }
+            ByteBuffer owned = ByteBuffer.allocate(len);
+            buf.getBytes(from, owned);
+            owned.flip();
+            emitted.accept(len);
             sink.next(owned);
         }
 

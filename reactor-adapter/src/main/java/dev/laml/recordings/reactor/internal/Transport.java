@@ -1,6 +1,7 @@
 package dev.laml.recordings.reactor.internal;
 
 import dev.laml.recordings.ApiException;
+import dev.laml.recordings.PoolExhaustedException;
 import dev.laml.recordings.ResponseTimeoutException;
 import dev.laml.recordings.TransferException;
 import dev.laml.recordings.protocol.ApiRequest;
@@ -25,11 +26,25 @@ public final class Transport {
     public static boolean isTransportFailure(Throwable t) {
         return !(t instanceof TransferException)
                 && (t instanceof IOException || t instanceof ChannelException
-                || t instanceof io.netty.handler.timeout.TimeoutException);
+                || t instanceof io.netty.handler.timeout.TimeoutException
+                || t instanceof java.util.concurrent.TimeoutException);
+    }
+
+    /** Reactor Netty's pool signals (shaded, internal types, so matched by name). */
+    static boolean isPoolExhaustion(Throwable t) {
+        String name = t.getClass().getSimpleName();
+        return name.equals("PoolAcquirePendingLimitException") || name.equals("PoolAcquireTimeoutException");
     }
 
     /** Maps a transport failure of {@code request} to the library's type; anything else passes unchanged. */
     public static Throwable translate(ApiRequest request, RecordingsProtocol protocol, Duration responseTimeout, Throwable t) {
+        if (isPoolExhaustion(t)) {
+            return new PoolExhaustedException(request.describe() + ": no connection available ("
+                    + (t.getClass().getSimpleName().contains("Timeout")
+                    ? "waited longer than the pending-acquire timeout"
+                    : "all connections busy and the pending-acquire queue is full")
+                    + "); raise maxConnections or pendingAcquireMaxCount, or lower the concurrency", t);
+        }
         if (t instanceof ReadTimeoutException) {
             return new ResponseTimeoutException(request.describe() + ": no response headers within " + responseTimeout, t);
         }
