@@ -1,0 +1,109 @@
+package dev.laml.recordings.reactor;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.read.ListAppender;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.laml.recordings.AudioFormat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.laml.recordings.reactor.TestData.ACCOUNT;
+import static dev.laml.recordings.reactor.TestData.PROJECT;
+import static dev.laml.recordings.reactor.TestData.RECORDING;
+import static dev.laml.recordings.reactor.TestData.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The token, plain or base64-encoded, appears in no log line at any level (Reactor, Reactor
+ * Netty and Netty included, at TRACE) and in no error the client emits, across successes,
+ * errors, retries and redirects.
+ */
+class LogRedactionTest {
+
+    private static final String BASE64 = Base64.getEncoder()
+            .encodeToString((PROJECT + ":" + TOKEN).getBytes(StandardCharsets.UTF_8));
+    private static final String PATH = "/api/laml/2010-04-01/Accounts/" + ACCOUNT + "/Recordings/" + RECORDING;
+
+    private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
+    private Logger root;
+    private Level previous;
+    private WireMockServer wm;
+
+    @BeforeEach
+    void captureEverything() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        previous = root.getLevel();
+        root.setLevel(Level.TRACE);
+        captured.setContext(context);
+        captured.start();
+        root.addAppender(captured);
+        wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
+        wm.start();
+    }
+
+    @AfterEach
+    void restore() {
+        root.detachAppender(captured);
+        root.setLevel(previous);
+        wm.stop();
+    }
+
+    @Test
+    void noLogLineAndNoErrorCarriesTheToken() {
+        wm.stubFor(get(urlEqualTo(PATH + ".json")).willReturn(aResponse().withStatus(302).withHeader("Location", PATH + "-2.json")));
+        wm.stubFor(get(urlEqualTo(PATH + "-2.json")).willReturn(aResponse().withHeader("Content-Type", "application/json")
+                .withBody(TestData.fixture("recording-spec.json"))));
+        wm.stubFor(get(urlEqualTo(PATH + ".mp3")).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json").withBody(TestData.fixture("error-401.json"))));
+        wm.stubFor(get(urlEqualTo(PATH + ".wav")).willReturn(aResponse().withStatus(503)));
+        List<Throwable> errors = new ArrayList<>();
+
+        try (RecordingsClient client = RecordingsClient.builder()
+                .baseUrl(URI.create("http://127.0.0.1:" + wm.port()))
+                .credentials(PROJECT, TOKEN)
+                .sendCredentialsToMedia(true)
+                .retryPolicy(dev.laml.recordings.RetryPolicy.defaults().baseDelay(Duration.ofMillis(5)))
+                .build()) {
+            client.fetch(ACCOUNT, RECORDING).block(Duration.ofSeconds(10));
+            client.download(ACCOUNT, RECORDING, AudioFormat.MP3).doOnError(errors::add)
+                    .onErrorResume(e -> reactor.core.publisher.Flux.empty()).blockLast(Duration.ofSeconds(10));
+            client.download(ACCOUNT, RECORDING, AudioFormat.WAV).doOnError(errors::add)
+                    .onErrorResume(e -> reactor.core.publisher.Flux.empty()).blockLast(Duration.ofSeconds(10));
+            errors.add(new RuntimeException(client.toString()));
+        }
+
+        assertThat(captured.list).as("Reactor Netty logged at DEBUG/TRACE during the run")
+                .anyMatch(e -> e.getLoggerName().startsWith("reactor.netty") && e.getLevel().toInt() <= Level.DEBUG_INT);
+        assertThat(errors).hasSize(3);
+        for (ILoggingEvent event : captured.list) {
+            String text = event.getFormattedMessage()
+                    + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            assertThat(text).doesNotContain(TOKEN).doesNotContain(BASE64);
+        }
+        for (Throwable e : errors) {
+            StringBuilder all = new StringBuilder();
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                all.append(t).append('\n');
+            }
+            assertThat(all.toString()).doesNotContain(TOKEN).doesNotContain(BASE64);
+        }
+    }
+}
