@@ -354,6 +354,21 @@ class ReliabilityTest {
     }
 
     @Test
+    void aFollowedRedirectGivesItsConnectionBackFirst() {
+        WireMockServer wm = wireMock();
+        wm.stubFor(get(urlEqualTo(PATH + ".mp3")).willReturn(aResponse().withStatus(302)
+                .withHeader("Location", "/cdn/x.mp3").withBody("moved")));
+        wm.stubFor(get(urlEqualTo("/cdn/x.mp3")).willReturn(aResponse().withHeader("Content-Type", "audio/mpeg").withBody(AUDIO)));
+        // One connection in all: following must not wait for a connection the redirect still holds.
+        RecordingsClient client = track(RecordingsClient.builder().baseUrl(base(wm)).maxConnections(1)
+                .pendingAcquireTimeout(Duration.ofSeconds(3)).retryPolicy(RetryPolicy.none()).build());
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(collectHash(client.download(ACCOUNT, RECORDING, AudioFormat.MP3))).isEqualTo(TestData.sha256(AUDIO));
+        }
+    }
+
+    @Test
     void redirectLoopsAndLongChainsAreRefused() {
         WireMockServer wm = wireMock();
         wm.stubFor(get(urlEqualTo("/a")).willReturn(aResponse().withStatus(302).withHeader("Location", "/b")));
