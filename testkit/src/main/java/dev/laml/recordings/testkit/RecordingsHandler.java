@@ -1,0 +1,356 @@
+package dev.laml.recordings.testkit;
+
+import dev.laml.recordings.testkit.internal.ApiJson;
+import dev.laml.recordings.testkit.internal.ByteRange;
+import dev.laml.recordings.testkit.internal.HttpDates;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.SynchronousSink;
+import reactor.netty.http.server.HttpServerRequest;
+import reactor.netty.http.server.HttpServerResponse;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/**
+ * Routes a request, builds the API's reply, and writes it through the request's {@link Fault}. Stateless apart from
+ * the server it reads; called concurrently from every event loop.
+ */
+final class RecordingsHandler {
+
+    /**
+     * Body chunk size: large enough that per-chunk overhead is noise, small enough that Reactor Netty's
+     * writability-driven flushing keeps at most a few chunks in flight when a client reads slowly.
+     */
+    static final int CHUNK = 64 * 1024;
+
+    private static final String RECORDINGS = "/Recordings/";
+    private static final String JSON = "application/json";
+    private static final String XML = "application/xml";
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    private static final ByteBuffer NOT_FOUND_JSON = utf8(ApiJson.NOT_FOUND);
+    private static final ByteBuffer NOT_FOUND_XML = utf8(ApiJson.NOT_FOUND_XML);
+    private static final ByteBuffer AUTHENTICATION_FAILED = utf8(ApiJson.AUTHENTICATION_FAILED);
+    private static final ByteBuffer METHOD_NOT_ALLOWED = utf8(ApiJson.error(20004, "Method not allowed", 405));
+    private static final ByteBuffer HTML_PAGE = utf8("<!DOCTYPE html>\n<html><head><title>Service notice</title></head>"
+            + "<body><h1>We'll be right back</h1><p>This page is not a recording.</p></body></html>\n");
+
+    private final RecordingsServer server;
+
+    RecordingsHandler(RecordingsServer server) {
+        this.server = server;
+    }
+
+    Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        String target = request.uri();
+        int query = target.indexOf('?');
+        String path = query < 0 ? target : target.substring(0, query);
+        server.requests().record(request.method().name(), target, path, request.requestHeaders());
+        Route route = Route.parse(path);
+        Fault fault = server.nextFault(route == null ? null : route.sid);
+        Reply reply;
+        try {
+            reply = replace(fault, request, target, reply(request, route));
+        } catch (RuntimeException e) {
+            reply = error(HttpResponseStatus.INTERNAL_SERVER_ERROR, utf8(ApiJson.error(20500, e.toString(), 500)));
+        }
+        return send(request, response, reply, fault);
+    }
+
+    // --------------------------------------------------------------------------------------------- the reply
+
+    /** What the API answers, before any fault. */
+    private Reply reply(HttpServerRequest request, Route route) {
+        HttpMethod method = request.method();
+        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+            Reply reply = error(HttpResponseStatus.METHOD_NOT_ALLOWED, METHOD_NOT_ALLOWED);
+            reply.headers.set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            return reply;
+        }
+        if (route == null || route.kind == Kind.UNKNOWN) {
+            return error(HttpResponseStatus.NOT_FOUND, NOT_FOUND_JSON);
+        }
+        if (route.kind == Kind.JSON) {
+            // Credentials are checked before existence, as on the real API: a 404 would confirm a sid to a stranger.
+            if (!authorized(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
+                return error(HttpResponseStatus.UNAUTHORIZED, AUTHENTICATION_FAILED);
+            }
+            TestRecording recording = lookup(route);
+            if (recording == null) {
+                return error(HttpResponseStatus.NOT_FOUND, NOT_FOUND_JSON);
+            }
+            Reply reply = new Reply(HttpResponseStatus.OK, recording.jsonBytes());
+            reply.headers.set(HttpHeaderNames.CONTENT_TYPE, JSON);
+            return reply;
+        }
+        TestRecording recording = lookup(route);
+        if (recording == null) {
+            Reply reply = new Reply(HttpResponseStatus.NOT_FOUND, NOT_FOUND_XML.duplicate());
+            reply.headers.set(HttpHeaderNames.CONTENT_TYPE, XML);
+            return reply;
+        }
+        return media(request.requestHeaders(), recording, route.kind == Kind.MP3 ? Format.MP3 : Format.WAV);
+    }
+
+    private static Reply media(HttpHeaders requestHeaders, TestRecording recording, Format format) {
+        ByteBuffer content = recording.content(format);
+        long total = content.remaining();
+        String etag = recording.etag(format);
+        String range = requestHeaders.get(HttpHeaderNames.RANGE);
+        String ifRange = requestHeaders.get(HttpHeaderNames.IF_RANGE);
+        if (range != null && ifRange != null && !ifRangeMatches(ifRange, etag, recording.lastModifiedInstant())) {
+            range = null; // the client's copy is stale: send the whole current representation
+        }
+        ByteRange byteRange = ByteRange.parse(range, total);
+        Reply reply;
+        if (byteRange == ByteRange.UNSATISFIABLE) {
+            reply = new Reply(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, EMPTY);
+            reply.headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + total);
+        } else if (byteRange.isPartial()) {
+            reply = new Reply(HttpResponseStatus.PARTIAL_CONTENT,
+                    content.slice((int) byteRange.first(), (int) byteRange.length()));
+            reply.headers.set(HttpHeaderNames.CONTENT_TYPE, format.contentType());
+            reply.headers.set(HttpHeaderNames.CONTENT_RANGE,
+                    "bytes " + byteRange.first() + '-' + byteRange.last() + '/' + total);
+        } else {
+            reply = new Reply(HttpResponseStatus.OK, content);
+            reply.headers.set(HttpHeaderNames.CONTENT_TYPE, format.contentType());
+        }
+        reply.headers.set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+        reply.headers.set(HttpHeaderNames.ETAG, etag);
+        reply.headers.set(HttpHeaderNames.LAST_MODIFIED, recording.lastModified());
+        return reply;
+    }
+
+    /** RFC 9110 13.1.5: an entity tag must match strongly; a date must equal Last-Modified exactly. */
+    private static boolean ifRangeMatches(String ifRange, String etag, Instant lastModified) {
+        String value = ifRange.trim();
+        if (value.startsWith("\"")) {
+            return value.equals(etag);
+        }
+        if (value.startsWith("W/")) {
+            return false;
+        }
+        Instant date = HttpDates.parseHttpDate(value);
+        return lastModified.equals(date);
+    }
+
+    private boolean authorized(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        byte[] given = header.substring(6).trim().getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = server.expectedCredentials().getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(given, expected);
+    }
+
+    private TestRecording lookup(Route route) {
+        TestRecording recording = server.find(route.sid);
+        return recording != null && recording.accountSid().equalsIgnoreCase(route.accountSid) ? recording : null;
+    }
+
+    /** The fault's substitute for the real reply, if it has one. */
+    private static Reply replace(Fault fault, HttpServerRequest request, String target, Reply real) {
+        switch (fault.replacement) {
+            case ERROR -> {
+                HttpResponseStatus status = HttpResponseStatus.valueOf(fault.status);
+                String body = switch (fault.status) {
+                    case 401 -> ApiJson.AUTHENTICATION_FAILED;
+                    case 404 -> ApiJson.NOT_FOUND;
+                    default -> ApiJson.error(20000 + fault.status, status.reasonPhrase(), fault.status);
+                };
+                Reply reply = error(status, utf8(body));
+                if (fault.retryAfter != null) {
+                    long seconds = (fault.retryAfter.toMillis() + 999) / 1000;
+                    reply.headers.set(HttpHeaderNames.RETRY_AFTER, Long.toString(seconds));
+                }
+                return reply;
+            }
+            case CONTENT_TYPE -> {
+                Reply reply = new Reply(HttpResponseStatus.OK, HTML_PAGE.duplicate());
+                reply.headers.set(HttpHeaderNames.CONTENT_TYPE, fault.contentType);
+                return reply;
+            }
+            case REDIRECT -> {
+                Reply reply = new Reply(HttpResponseStatus.valueOf(fault.status), EMPTY);
+                reply.headers.set(HttpHeaderNames.LOCATION, location(fault.location, request, target));
+                return reply;
+            }
+            default -> {
+                return real;
+            }
+        }
+    }
+
+    /** The redirect target; "self" is rebuilt from the Host the client used, so it stays on the same name. */
+    private static String location(URI configured, HttpServerRequest request, String target) {
+        if (configured == null) {
+            String host = request.requestHeaders().get(HttpHeaderNames.HOST);
+            if (host == null) {
+                host = request.hostAddress().getHostString() + ':' + request.hostAddress().getPort();
+            }
+            return "http://" + host + target;
+        }
+        String path = configured.getRawPath();
+        if (path == null || path.isEmpty() || path.equals("/")) {
+            return configured.getScheme() + "://" + configured.getRawAuthority() + target;
+        }
+        return configured.toString();
+    }
+
+    private static Reply error(HttpResponseStatus status, ByteBuffer jsonBody) {
+        Reply reply = new Reply(status, jsonBody.duplicate());
+        reply.headers.set(HttpHeaderNames.CONTENT_TYPE, JSON);
+        return reply;
+    }
+
+    // ----------------------------------------------------------------------------------------------- writing
+
+    private static Publisher<Void> send(HttpServerRequest request, HttpServerResponse response, Reply reply,
+                                        Fault fault) {
+        Mono<Void> write = Mono.defer(() -> write(request, response, reply, fault));
+        return fault.latency.isZero() ? write : Mono.delay(fault.latency).then(write);
+    }
+
+    private static Mono<Void> write(HttpServerRequest request, HttpServerResponse response, Reply reply, Fault fault) {
+        ByteBuffer body = HttpMethod.HEAD.equals(request.method()) ? EMPTY : reply.body;
+        reply.headers.set(HttpHeaderNames.CONTENT_LENGTH, reply.body.remaining()); // HEAD: the length GET would send
+        response.status(reply.status).headers(reply.headers);
+
+        long length = body.remaining();
+        if (fault.cut == Fault.Cut.NONE) {
+            if (fault.bytesPerSecond == 0 && length <= CHUNK) {
+                // One write; Reactor Netty sends headers and body together.
+                return length == 0 ? response.send().then() : response.send(Mono.fromSupplier(() -> wrap(body))).then();
+            }
+            return response.send(chunks(body, length, fault.bytesPerSecond)).then();
+        }
+        long limit = Math.min(length, fault.cutAfter);
+        Channel[] channel = new Channel[1];
+        response.withConnection(connection -> channel[0] = connection.channel());
+        // Headers first, on their own: with nothing (or little) to follow they would otherwise wait for completion.
+        Mono<Void> partial = response.sendHeaders().then()
+                .then(limit == 0 ? Mono.empty() : response.send(chunks(body, limit, fault.bytesPerSecond)).then());
+        return switch (fault.cut) {
+            case STALL -> partial.then(Mono.never()); // ends when the client or server.close() drops the connection
+            case RESET -> partial.then(Mono.defer(() -> terminate(channel[0], true)));
+            default -> partial.then(Mono.defer(() -> terminate(channel[0], false)));
+        };
+    }
+
+    /**
+     * Closes once everything written so far has reached the socket: the empty write completes only after the
+     * writes queued before it. With SO_LINGER 0 the close is an abortive RST instead of a FIN.
+     */
+    private static Mono<Void> terminate(Channel channel, boolean reset) {
+        return Mono.create(sink -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
+            if (reset) {
+                channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            }
+            channel.close().addListener(closed -> sink.success());
+        }));
+    }
+
+    /**
+     * The body as slices of the shared content, created only as Reactor Netty requests them: it requests while the
+     * channel is writable, so a client that stops reading stops production, and nothing is copied.
+     */
+    private static Flux<ByteBuf> chunks(ByteBuffer body, long length, long bytesPerSecond) {
+        int chunk = bytesPerSecond == 0 ? CHUNK : (int) Math.max(1, Math.min(CHUNK, bytesPerSecond / 10));
+        Flux<ByteBuf> slices = Flux.generate(() -> 0L, (Long offset, SynchronousSink<ByteBuf> sink) -> {
+            int n = (int) Math.min(chunk, length - offset);
+            sink.next(Unpooled.wrappedBuffer(body.slice(offset.intValue(), n)));
+            long next = offset + n;
+            if (next >= length) {
+                sink.complete();
+            }
+            return next;
+        });
+        if (bytesPerSecond == 0) {
+            return slices;
+        }
+        // About ten chunks a second, each released after its share of the second has passed.
+        return slices.delayElements(Duration.ofNanos(chunk * 1_000_000_000L / bytesPerSecond));
+    }
+
+    private static ByteBuf wrap(ByteBuffer body) {
+        return Unpooled.wrappedBuffer(body.duplicate());
+    }
+
+    private static ByteBuffer utf8(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+    }
+
+    // ------------------------------------------------------------------------------------------------ routing
+
+    private enum Kind { JSON, WAV, MP3, UNKNOWN }
+
+    /** {@code /api/laml/2010-04-01/Accounts/{account}/Recordings/{sid}{ext}}, parsed with plain string scans. */
+    private static final class Route {
+        final String accountSid;
+        final String sid;
+        final Kind kind;
+
+        private Route(String accountSid, String sid, Kind kind) {
+            this.accountSid = accountSid;
+            this.sid = sid;
+            this.kind = kind;
+        }
+
+        /** Null when the path is not a recording resource at all. */
+        static Route parse(String path) {
+            if (!path.startsWith(ApiJson.API_PREFIX)) {
+                return null;
+            }
+            int accountStart = ApiJson.API_PREFIX.length();
+            int accountEnd = path.indexOf('/', accountStart);
+            if (accountEnd <= accountStart || !path.startsWith(RECORDINGS, accountEnd)) {
+                return null;
+            }
+            int nameStart = accountEnd + RECORDINGS.length();
+            if (nameStart == path.length() || path.indexOf('/', nameStart) >= 0) {
+                return null; // the list endpoint or a subresource such as /Transcriptions.json
+            }
+            String account = path.substring(accountStart, accountEnd);
+            String name = path.substring(nameStart);
+            int dot = name.lastIndexOf('.');
+            if (dot < 0) {
+                return new Route(account, name, Kind.WAV); // the extension-less media URL serves WAV
+            }
+            Kind kind = switch (name.substring(dot).toLowerCase(Locale.ROOT)) {
+                case ".json" -> Kind.JSON;
+                case ".wav" -> Kind.WAV;
+                case ".mp3" -> Kind.MP3;
+                default -> Kind.UNKNOWN;
+            };
+            return new Route(account, name.substring(0, dot), kind);
+        }
+    }
+
+    /** A response before it is written: status, headers and a body that is a read-only view positioned at 0. */
+    private static final class Reply {
+        final HttpResponseStatus status;
+        final HttpHeaders headers = new DefaultHttpHeaders();
+        final ByteBuffer body;
+
+        Reply(HttpResponseStatus status, ByteBuffer body) {
+            this.status = status;
+            this.body = body;
+        }
+    }
+}

@@ -1,0 +1,456 @@
+package dev.laml.recordings.testkit;
+
+import dev.laml.recordings.testkit.internal.TrafficCounters;
+import io.netty.channel.ChannelOption;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A local HTTP server that answers like SignalWire's Compatibility API for recordings, so that code using it can be
+ * tested without an account: {@code GET /api/laml/2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}{ext}} serves WAV
+ * (no extension or {@code .wav}) and MP3 ({@code .mp3}) without authentication, and the metadata JSON
+ * ({@code .json}) only with HTTP Basic {@code projectId:apiToken}.
+ * <pre>{@code
+ * try (RecordingsServer server = RecordingsServer.start()) {
+ *     TestRecording recording = server.addRecording(RecordingSpec.create().durationSeconds(10));
+ *     // point the client at server.baseUrl() with server.projectId() / server.apiToken()
+ *     // fetch recording.url(Format.WAV), compare with recording.sha256(Format.WAV)
+ * }
+ * }</pre>
+ *
+ * <p>Media responses carry {@code Content-Length}, a strong {@code ETag}, {@code Last-Modified} and
+ * {@code Accept-Ranges: bytes}, and honour single {@code Range} requests (206, 416) and {@code If-Range}. Errors use
+ * the API's bodies: 401 and 404 as JSON on {@code .json}, 404 as the XML error on media. {@link Fault}s make any
+ * response slow, truncated, reset, or replaced. Counters ({@link #requestCount()}, {@link #bytesWritten()},
+ * {@link #peakConnections()}, ...) and the {@link #takeRequest() request log} let tests see what a client did.
+ *
+ * <p>Built for speed, as benchmarks use it as a loopback server: content is generated once per recording and kept
+ * off-heap, bodies are written as slices of it (no per-request copy), connections are kept alive, and bodies are
+ * produced only as fast as the client reads. It runs on event-loop threads of its own (daemon) and prints nothing.
+ *
+ * <p>Thread-safe: recordings, faults and counters may be used from any thread while requests are served.
+ * Methods reject null arguments.
+ */
+public final class RecordingsServer implements AutoCloseable {
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration TAKE_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String projectId;
+    private final String apiToken;
+    private final String accountSid;
+    private final String authorization;
+    private final LoopResources loops;
+    private final DisposableServer disposable;
+    private final URI baseUrl;
+    private final TrafficCounters traffic = new TrafficCounters();
+    private final RequestLog requests;
+    private final ConcurrentHashMap<String, TestRecording> recordings = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Fault> recordingFaults = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Fault> queuedFaults = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private RecordingsServer(Builder builder) {
+        this.projectId = builder.projectId != null ? builder.projectId : UUID.randomUUID().toString();
+        this.apiToken = builder.apiToken != null ? builder.apiToken : randomToken();
+        this.accountSid = builder.accountSid != null ? builder.accountSid : defaultAccountSid(projectId);
+        this.authorization = Base64.getEncoder()
+                .encodeToString((projectId + ':' + apiToken).getBytes(StandardCharsets.UTF_8));
+        this.requests = new RequestLog(builder.requestLogCapacity);
+        // Own event loops rather than Reactor Netty's global ones, which the client under test (or benchmarked)
+        // uses: sharing them would make the server compete with the client for the same threads.
+        int workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        this.loops = LoopResources.create("laml-testkit-" + INSTANCES.incrementAndGet(), 1, workers, true);
+        RecordingsHandler handler = new RecordingsHandler(this);
+        try {
+            this.disposable = HttpServer.create()
+                    .host("127.0.0.1")
+                    .port(builder.port)
+                    .runOn(loops)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .doOnChannelInit((observer, channel, remote) -> traffic.onChannelInit(channel))
+                    .handle(handler::handle)
+                    .bindNow(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            loops.disposeLater(Duration.ZERO, SHUTDOWN_TIMEOUT).block(SHUTDOWN_TIMEOUT.multipliedBy(2));
+            throw e;
+        }
+        this.baseUrl = URI.create("http://127.0.0.1:" + disposable.port());
+    }
+
+    /** Starts a server on 127.0.0.1 and an ephemeral port. Automated tests should always use port 0 (this). */
+    public static RecordingsServer start() {
+        return builder().start();
+    }
+
+    /** Starts a server on 127.0.0.1:{@code port}; 0 picks a free port. */
+    public static RecordingsServer start(int port) {
+        return builder().port(port).start();
+    }
+
+    /** A builder for a server with chosen port, credentials or account. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code http://127.0.0.1:PORT}, without a trailing slash: the client's API base URL. */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return disposable.port();
+    }
+
+    /** The Basic-auth user the {@code .json} endpoint accepts: the SignalWire project id. */
+    public String projectId() {
+        return projectId;
+    }
+
+    /** The Basic-auth password the {@code .json} endpoint accepts. */
+    public String apiToken() {
+        return apiToken;
+    }
+
+    /**
+     * The account sid recordings belong to unless their spec says otherwise. As on SignalWire, where the account sid
+     * is the project id, it equals {@link #projectId()} when that is a UUID; otherwise a UUID derived from it.
+     */
+    public String accountSid() {
+        return accountSid;
+    }
+
+    // ---------------------------------------------------------------------------------------------- recordings
+
+    /** Adds a recording with every default (4 s, mono, random sid). */
+    public TestRecording addRecording() {
+        return addRecording(RecordingSpec.create());
+    }
+
+    /**
+     * Generates and adds a recording; it is served as soon as this returns.
+     *
+     * @throws IllegalArgumentException if a recording with the same sid exists, or the spec's sizes are invalid
+     */
+    public TestRecording addRecording(RecordingSpec spec) {
+        Objects.requireNonNull(spec, "spec");
+        requireOpen();
+        TestRecording recording = TestRecording.create(this, spec);
+        if (recordings.putIfAbsent(key(recording.sid()), recording) != null) {
+            throw new IllegalArgumentException("a recording with sid " + recording.sid() + " already exists");
+        }
+        return recording;
+    }
+
+    /**
+     * Adds {@code n} reproducible recordings: the same seed always gives the same sids, durations (1 s to 10 min,
+     * log-uniform, so files from about 16 KiB to several MiB), channels, dates, prices, sources and bytes.
+     *
+     * @return the recordings, in creation order
+     */
+    public List<TestRecording> addRecordings(int n, long seed) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must not be negative: " + n);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        String[] sources = {"RecordVerb", "DialVerb", "Conference", "StartCallRecordingAPI"};
+        OffsetDateTime base = OffsetDateTime.of(2024, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+        List<TestRecording> added = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int duration = (int) Math.round(Math.exp(random.nextDouble() * Math.log(600)));
+            OffsetDateTime created = base.plusSeconds(random.nextLong(365L * 24 * 3600));
+            added.add(addRecording(RecordingSpec.create()
+                    .seed(random.nextLong())
+                    .durationSeconds(duration)
+                    .channels(random.nextInt(5) == 0 ? 2 : 1)
+                    .source(sources[random.nextInt(sources.length)])
+                    .dateCreated(created)
+                    .dateUpdated(created.plusSeconds(1 + random.nextInt(10)))
+                    // $0.0025 per started minute, negative as the API reports charges
+                    .price(BigDecimal.valueOf(-25L * ((duration + 59) / 60), 4))));
+        }
+        return added;
+    }
+
+    /** The recording with this sid (case-insensitive), or null. */
+    public TestRecording recording(String sid) {
+        Objects.requireNonNull(sid, "sid");
+        return recordings.get(key(sid));
+    }
+
+    /** All recordings, in no particular order. */
+    public List<TestRecording> recordings() {
+        return List.copyOf(recordings.values());
+    }
+
+    /** Removes a recording, so that it answers 404 from now on; returns whether it existed. */
+    public boolean removeRecording(String sid) {
+        Objects.requireNonNull(sid, "sid");
+        return recordings.remove(key(sid)) != null;
+    }
+
+    // -------------------------------------------------------------------------------------------------- faults
+
+    /**
+     * Applies {@code fault} to every later request for recording {@code sid} (media and JSON; the sid need not be
+     * added yet), until {@link #clearFault(String)}; replaces any fault that recording had. Queued faults
+     * ({@link #enqueueFault}) take precedence.
+     */
+    public void injectFault(String sid, Fault fault) {
+        Objects.requireNonNull(fault, "fault");
+        recordingFaults.put(key(Objects.requireNonNull(sid, "sid")), fault);
+    }
+
+    /** Removes the fault attached to recording {@code sid}, if any. */
+    public void clearFault(String sid) {
+        recordingFaults.remove(key(Objects.requireNonNull(sid, "sid")));
+    }
+
+    /** Applies {@code fault} to the next request, whatever its path. */
+    public void enqueueFault(Fault fault) {
+        enqueueFaults(1, fault);
+    }
+
+    /** Applies {@code fault} to each of the next {@code n} requests, whatever their path, after any queued before. */
+    public void enqueueFaults(int n, Fault fault) {
+        Objects.requireNonNull(fault, "fault");
+        if (n < 0) {
+            throw new IllegalArgumentException("n must not be negative: " + n);
+        }
+        for (int i = 0; i < n; i++) {
+            queuedFaults.add(fault);
+        }
+    }
+
+    /** Removes every queued and per-recording fault. */
+    public void clearFaults() {
+        queuedFaults.clear();
+        recordingFaults.clear();
+    }
+
+    // ------------------------------------------------------------------------------------------------ counters
+
+    /** Requests received since the last {@link #resetCounters()}. */
+    public long requestCount() {
+        return requests.count();
+    }
+
+    /** Requests received for exactly this path (no query string), e.g. {@code recording.url(WAV).getPath()}. */
+    public long requestCount(String path) {
+        return requests.count(Objects.requireNonNull(path, "path"));
+    }
+
+    /**
+     * Removes and returns the oldest request in the log, waiting up to 10 seconds for one.
+     *
+     * @throws IllegalStateException if none arrives in time (or the log is disabled)
+     */
+    public RecordedRequest takeRequest() {
+        RecordedRequest request = requests.take(TAKE_TIMEOUT);
+        if (request == null) {
+            throw new IllegalStateException("no request recorded within " + TAKE_TIMEOUT.toSeconds() + " s");
+        }
+        return request;
+    }
+
+    /** The logged requests not yet taken, oldest first (at most the log capacity, 10,000 by default). */
+    public List<RecordedRequest> recordedRequests() {
+        return requests.snapshot();
+    }
+
+    /**
+     * Response body bytes whose write to a socket completed, since the last reset. Headers are not counted. Bytes
+     * count once the kernel accepted them, so while a client does not read this stays within socket buffers: tests
+     * use it to prove backpressure.
+     */
+    public long bytesWritten() {
+        return traffic.bytesWritten();
+    }
+
+    /** Connections accepted since the last reset; with keep-alive, sequential requests reuse one. */
+    public long connectionCount() {
+        return traffic.connectionsAccepted();
+    }
+
+    /** Connections open now. */
+    public int openConnections() {
+        return traffic.openConnections();
+    }
+
+    /** The most connections open at once since the last reset. */
+    public int peakConnections() {
+        return traffic.peakConnections();
+    }
+
+    /** Zeroes counters and empties the request log; the peak restarts from the connections open now. */
+    public void resetCounters() {
+        requests.reset();
+        traffic.reset();
+    }
+
+    /**
+     * Stops accepting, closes every connection (interrupting responses in flight) and stops the server's threads.
+     * Idempotent; recordings are dropped.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            disposable.disposeNow(SHUTDOWN_TIMEOUT);
+        } finally {
+            traffic.closeAll(SHUTDOWN_TIMEOUT);
+            loops.disposeLater(Duration.ZERO, SHUTDOWN_TIMEOUT).block(SHUTDOWN_TIMEOUT.multipliedBy(2));
+            recordings.clear();
+            clearFaults();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RecordingsServer[" + baseUrl + ", recordings=" + recordings.size() + (closed.get() ? ", closed" : "")
+                + "]";
+    }
+
+    // ------------------------------------------------------------------------------ used by RecordingsHandler
+
+    RequestLog requests() {
+        return requests;
+    }
+
+    /** The base64 credentials a valid {@code Authorization: Basic} header carries. */
+    String expectedCredentials() {
+        return authorization;
+    }
+
+    TestRecording find(String sid) {
+        return recordings.get(key(sid));
+    }
+
+    /** The fault for this request: the next queued one, else the recording's (sid may be null), else none. */
+    Fault nextFault(String sid) {
+        Fault queued = queuedFaults.poll();
+        if (queued != null) {
+            return queued;
+        }
+        if (sid != null && !recordingFaults.isEmpty()) {
+            Fault fault = recordingFaults.get(key(sid));
+            if (fault != null) {
+                return fault;
+            }
+        }
+        return Fault.none();
+    }
+
+    private void requireOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("server is closed");
+        }
+    }
+
+    /** UUIDs are case-insensitive; ids are ASCII, so ROOT lower-casing is exact. */
+    private static String key(String sid) {
+        return sid.toLowerCase(Locale.ROOT);
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return "PT" + HexFormat.of().formatHex(bytes); // shaped like a SignalWire API token
+    }
+
+    private static String defaultAccountSid(String projectId) {
+        try {
+            if (UUID.fromString(projectId).toString().equalsIgnoreCase(projectId)) {
+                return projectId;
+            }
+        } catch (IllegalArgumentException notAUuid) {
+            // fall through: derive a stable UUID
+        }
+        return UUID.nameUUIDFromBytes(projectId.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * Configures and starts a {@link RecordingsServer}. Not thread-safe; a builder may start several servers, each
+     * with the same settings (so with a fixed port, only one at a time).
+     */
+    public static final class Builder {
+        private int port;
+        private String projectId;
+        private String apiToken;
+        private String accountSid;
+        private int requestLogCapacity = 10_000;
+
+        private Builder() {
+        }
+
+        /** The port on 127.0.0.1; 0 (the default) picks a free one, which automated tests should always use. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Fixed credentials instead of random ones, e.g. to match a client's configuration. */
+        public Builder credentials(String projectId, String apiToken) {
+            Objects.requireNonNull(projectId, "projectId");
+            Objects.requireNonNull(apiToken, "apiToken");
+            if (projectId.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("a Basic-auth user cannot contain ':'");
+            }
+            this.projectId = projectId;
+            this.apiToken = apiToken;
+            return this;
+        }
+
+        /** The default account sid for recordings (see {@link RecordingsServer#accountSid()}). */
+        public Builder accountSid(String accountSid) {
+            this.accountSid = RecordingSpec.requireId(accountSid, "accountSid");
+            return this;
+        }
+
+        /**
+         * How many {@link RecordedRequest}s the server keeps (oldest dropped first); 0 disables the log, e.g. for
+         * benchmarks. Counters are exact either way. Default 10,000.
+         */
+        public Builder requestLogCapacity(int capacity) {
+            if (capacity < 0) {
+                throw new IllegalArgumentException("capacity must not be negative: " + capacity);
+            }
+            this.requestLogCapacity = capacity;
+            return this;
+        }
+
+        /** Binds and starts the server; it serves until {@link RecordingsServer#close()}. */
+        public RecordingsServer start() {
+            return new RecordingsServer(this);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.laml.recordings.testkit.internal;
+
+import java.time.OffsetDateTime;
+
+/**
+ * Renders the API's JSON bodies by hand, in the API's own one-line layout ({@code "key": value, ...}).
+ *
+ * <p>Written without a JSON library on purpose: the client under test parses with Jackson, and an independent
+ * renderer means a shared bug cannot make both sides agree. Stateless and thread-safe.
+ */
+public final class ApiJson {
+
+    /** Base of every recording path. */
+    public static final String API_PREFIX = "/api/laml/2010-04-01/Accounts/";
+
+    private static final String ERRORS_URL = "https://signalwire.com/docs/compatibility-api/reference/errors";
+
+    /** The exact body SignalWire sends for bad or missing credentials. */
+    public static final String AUTHENTICATION_FAILED = error(20003, "Authentication failed", 401);
+    /** The exact body SignalWire sends for an unknown resource on a JSON endpoint. */
+    public static final String NOT_FOUND = error(20404, "The requested resource was not found", 404);
+    /** What a media URL answers for an unknown recording: the Twilio-style XML error. */
+    public static final String NOT_FOUND_XML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<TwilioResponse><RestException><Code>20404</Code><Message>The requested resource was not found</Message>"
+            + "<MoreInfo>https://www.twilio.com/docs/errors/20404</MoreInfo><Status>404</Status></RestException>"
+            + "</TwilioResponse>";
+
+    private ApiJson() {
+    }
+
+    /** {@code {"code": C, "message": "M", "more_info": "...", "status": S}}. */
+    public static String error(int code, String message, int status) {
+        StringBuilder out = new StringBuilder(160).append('{');
+        field(out, "code").append(code).append(", ");
+        field(out, "message");
+        string(out, message).append(", ");
+        field(out, "more_info");
+        string(out, ERRORS_URL).append(", ");
+        field(out, "status").append(status);
+        return out.append('}').toString();
+    }
+
+    /** A recording resource, with the field order and types of the documented example. */
+    public static String recording(RecordingMetadata r) {
+        String uriBase = API_PREFIX + r.accountSid() + "/Recordings/" + r.sid();
+        StringBuilder out = new StringBuilder(1024).append('{');
+        field(out, "sid");
+        string(out, r.sid()).append(", ");
+        field(out, "account_sid");
+        string(out, r.accountSid()).append(", ");
+        field(out, "api_version").append("\"2010-04-01\", ");
+        field(out, "call_sid");
+        string(out, r.callSid()).append(", ");
+        field(out, "conference_sid").append("null, ");
+        // Channel counts are strings in the API, not numbers.
+        field(out, "channel");
+        string(out, Integer.toString(r.channels())).append(", ");
+        field(out, "channels");
+        string(out, Integer.toString(r.channels())).append(", ");
+        field(out, "date_created");
+        date(out, r.dateCreated()).append(", ");
+        field(out, "date_updated");
+        date(out, r.dateUpdated()).append(", ");
+        field(out, "start_time");
+        date(out, r.startTime()).append(", ");
+        field(out, "end_time");
+        date(out, r.endTime()).append(", ");
+        field(out, "duration").append(r.durationSeconds()).append(", ");
+        field(out, "price");
+        string(out, r.price() == null ? null : r.price().toPlainString()).append(", ");
+        field(out, "price_unit").append("\"USD\", ");
+        field(out, "source");
+        string(out, r.source()).append(", ");
+        field(out, "status");
+        string(out, r.status()).append(", ");
+        field(out, "error_code").append("null, ");
+        field(out, "uri");
+        string(out, uriBase + ".json").append(", ");
+        field(out, "subresource_uris").append('{');
+        field(out, "transcriptions");
+        string(out, uriBase + "/Transcriptions.json").append("}, ");
+        field(out, "encryption_details").append("null, ");
+        field(out, "trim").append("\"do-not-trim\"");
+        return out.append('}').toString();
+    }
+
+    private static StringBuilder field(StringBuilder out, String name) {
+        return out.append('"').append(name).append("\": ");
+    }
+
+    private static StringBuilder date(StringBuilder out, OffsetDateTime time) {
+        return string(out, time == null ? null : HttpDates.rfc2822(time));
+    }
+
+    /** A JSON string literal (RFC 8259 section 7), or {@code null}. */
+    static StringBuilder string(StringBuilder out, String value) {
+        if (value == null) {
+            return out.append("null");
+        }
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\b' -> out.append("\\b");
+                case '\f' -> out.append("\\f");
+                default -> {
+                    // Other controls must be escaped; U+2028/2029 too, so the text is also safe as JavaScript.
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"');
+    }
+}

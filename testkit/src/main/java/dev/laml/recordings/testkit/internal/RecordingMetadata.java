@@ -1,0 +1,27 @@
+package dev.laml.recordings.testkit.internal;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+
+/**
+ * A recording's resolved metadata, every default already applied: the input of {@link ApiJson#recording}.
+ *
+ * @param callSid   nullable
+ * @param startTime nullable
+ * @param endTime   nullable
+ * @param price     nullable
+ */
+public record RecordingMetadata(
+        String sid,
+        String accountSid,
+        String callSid,
+        int channels,
+        OffsetDateTime dateCreated,
+        OffsetDateTime dateUpdated,
+        OffsetDateTime startTime,
+        OffsetDateTime endTime,
+        long durationSeconds,
+        BigDecimal price,
+        String source,
+        String status) {
+}
