@@ -257,6 +257,23 @@ class ReliabilityTest {
     }
 
     @Test
+    void aBodyThatBreaksBeforeItsFirstByteIsSimplyFetchedAgain() throws IOException {
+        AtomicInteger requests = new AtomicInteger();
+        RawHttpServer server = track(new RawHttpServer((request, response) -> {
+            // No validators and no Range support: a resume would be impossible, a restart is fine.
+            response.head(200, "OK", "Content-Type", "audio/mpeg", "Content-Length", String.valueOf(AUDIO.length));
+            if (requests.incrementAndGet() == 1) {
+                return; // headers, then close before any body byte
+            }
+            response.body(AUDIO);
+        }));
+
+        assertThat(collectHash(client(server.baseUrl()).download(ACCOUNT, RECORDING, AudioFormat.MP3)))
+                .isEqualTo(TestData.sha256(AUDIO));
+        assertThat(server.requests().get(1).header("Range")).isNull();
+    }
+
+    @Test
     void changedContentFailsClearlyInsteadOfSplicingTwoVersions() throws IOException {
         AtomicInteger requests = new AtomicInteger();
         RawHttpServer server = track(new RawHttpServer((request, response) -> {

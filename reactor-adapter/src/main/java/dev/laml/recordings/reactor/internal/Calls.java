@@ -84,6 +84,9 @@ public final class Calls {
         return Flux.defer(() -> {
             Download d = new Download(request);
             return retries.run(attempts -> {
+                // Nothing delivered yet: start afresh (a plain GET, no validator to honour);
+                // otherwise ask for the rest only.
+                d.started = d.emitted > 0;
                 ApiRequest next = d.started ? protocol.resumeFrom(d.current, d.emitted, d.validator) : d.current;
                 return mediaHop(d, next, newChain(next));
             });
