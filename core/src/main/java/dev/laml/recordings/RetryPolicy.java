@@ -118,8 +118,13 @@ public final class RetryPolicy {
             return asked.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : asked;
         }
         int shift = Math.min(attemptsMade - 1, 30);
-        long ceiling = Math.min(maxDelay.toNanos(), saturatedShift(baseDelay.toNanos(), shift));
+        long ceiling = Math.min(saturatedNanos(maxDelay), saturatedShift(saturatedNanos(baseDelay), shift));
         return Duration.ofNanos((long) (random.getAsDouble() * ceiling));
+    }
+
+    /** Nanoseconds, or {@code Long.MAX_VALUE} for a duration beyond about 292 years. */
+    private static long saturatedNanos(Duration d) {
+        return d.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : d.toNanos();
     }
 
     private static long saturatedShift(long value, int shift) {

@@ -181,7 +181,7 @@ public final class RecordingsProtocol {
      * <p>Credentials are dropped whenever scheme, host or port change, and never come back on a
      * later hop. A move from https to http is refused, as is any target the endpoint would refuse
      * as a media URL (plain http to a non-loopback host without {@code allowInsecureHttp}, user
-     * info), a loop, and more than {@link #MAX_REDIRECTS} hops.
+     * info), a loop (a URL requested twice already), and more than {@link #MAX_REDIRECTS} hops.
      *
      * @param visited every URI requested so far in this chain, the first request's included
      * @throws UnexpectedResponseException when the redirect must not be followed
@@ -193,24 +193,26 @@ public final class RecordingsProtocol {
         }
         URI target;
         try {
-            target = request.uri().resolve(new URI(location.trim()));
-            if (target.getRawFragment() != null) {
-                target = new URI(target.getScheme(), target.getRawSchemeSpecificPart(), null);
-            }
+            target = resolveLocation(request.uri(), new URI(location.trim()));
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw redirectRefused(request, status, "an unreadable Location");
         }
+        // One revisit is allowed (a redirect to the same URL can set state, and an emulator's
+        // "redirect to self" is answered properly the second time); a third visit is a loop.
+        if (java.util.Collections.frequency(visited, target) >= 2) {
+            throw redirectRefused(request, status, "a redirect loop back to " + target.getRawPath());
+        }
         if (visited.size() > MAX_REDIRECTS) {
             throw redirectRefused(request, status, "more than " + MAX_REDIRECTS + " redirects");
-        }
-        if (visited.contains(target)) {
-            throw redirectRefused(request, status, "a redirect loop back to " + target.getRawPath());
         }
         if ("https".equalsIgnoreCase(request.uri().getScheme()) && "http".equalsIgnoreCase(target.getScheme())) {
             throw redirectRefused(request, status, "a downgrade from https to http");
         }
         try {
-            ApiEndpoint.checkOrigin("redirect target", target, endpoint.isInsecureHttpAllowed());
+            // Checked without its query, so that a refusal never echoes a signed URL's signature.
+            String t = target.toString();
+            URI withoutQuery = target.getRawQuery() == null ? target : URI.create(t.substring(0, t.indexOf('?')));
+            ApiEndpoint.checkOrigin("redirect target", withoutQuery, endpoint.isInsecureHttpAllowed());
         } catch (IllegalArgumentException e) {
             throw redirectRefused(request, status, "a target this client refuses (" + e.getMessage() + ")");
         }
@@ -219,6 +221,30 @@ public final class RecordingsProtocol {
             next.remove(AUTHORIZATION);
         }
         return request.with(target, next);
+    }
+
+    /**
+     * Resolves a {@code Location} as RFC 3986 §5.2 says, without its fragment. {@link URI#resolve}
+     * follows RFC 2396, which drops the last path segment for a query-only reference ({@code ?q})
+     * and keeps {@code ..} segments that climb above the root; rebuilding a URI from decoded
+     * components would encode its escapes a second time, so the result is assembled from raw ones.
+     */
+    private static URI resolveLocation(URI base, URI reference) {
+        URI resolved = base.resolve(reference);
+        if (resolved.isOpaque() || resolved.getRawAuthority() == null) {
+            String s = resolved.toString();
+            return resolved.getRawFragment() == null ? resolved : URI.create(s.substring(0, s.indexOf('#')));
+        }
+        String path = resolved.getRawPath() == null ? "" : resolved.getRawPath();
+        if (reference.getScheme() == null && reference.getRawAuthority() == null
+                && "".equals(reference.getRawPath()) && reference.getRawQuery() != null) {
+            path = base.getRawPath() == null ? "" : base.getRawPath();
+        }
+        while (path.startsWith("/../") || path.equals("/..")) {
+            path = path.length() == 3 ? "/" : path.substring(3);
+        }
+        return URI.create(resolved.getScheme() + "://" + resolved.getRawAuthority() + path
+                + (resolved.getRawQuery() == null ? "" : "?" + resolved.getRawQuery()));
     }
 
     private UnexpectedResponseException redirectRefused(ApiRequest request, int status, String why) {
@@ -309,14 +335,23 @@ public final class RecordingsProtocol {
             return null;
         }
         try {
-            long first = Long.parseLong(v.substring(6, dash).trim());
-            long last = Long.parseLong(v.substring(dash + 1, slash).trim());
+            long first = digits(v.substring(6, dash));
+            long last = digits(v.substring(dash + 1, slash));
             String t = v.substring(slash + 1).trim();
-            long total = t.equals("*") ? -1 : Long.parseLong(t);
+            long total = t.equals("*") ? -1 : digits(t);
             return first < 0 || last < first || (total >= 0 && last >= total) ? null : new long[] {first, last, total};
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /** A non-negative decimal of digits only: {@link Long#parseLong} would also take a sign. */
+    private static long digits(String s) {
+        String d = s.trim();
+        if (d.isEmpty() || !d.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new NumberFormatException("not digits");
+        }
+        return Long.parseLong(d);
     }
 
     // ---------------------------------------------------------------- response side

@@ -11,6 +11,10 @@ import dev.laml.recordings.PoolExhaustedException;
 import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.ServerException;
 import dev.laml.recordings.UnexpectedResponseException;
+import dev.laml.recordings.testkit.Format;
+import dev.laml.recordings.testkit.RecordingSpec;
+import dev.laml.recordings.testkit.RecordingsServer;
+import dev.laml.recordings.testkit.TestRecording;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -383,6 +387,30 @@ class ReliabilityTest {
         for (int i = 0; i < 3; i++) {
             assertThat(collectHash(client.download(ACCOUNT, RECORDING, AudioFormat.MP3))).isEqualTo(TestData.sha256(AUDIO));
         }
+    }
+
+    @Test
+    void aSingleRedirectToItselfIsFollowedButCredentialsNeverCrossToAnotherServer() {
+        RecordingsServer home = track(RecordingsServer.start());
+        RecordingsServer other = track(RecordingsServer.builder().credentials(home.projectId(), home.apiToken())
+                .accountSid(home.accountSid()).start());
+        TestRecording rec = home.addRecording();
+        RecordingsClient client = track(RecordingsClient.builder().baseUrl(home.baseUrl())
+                .credentials(home.projectId(), home.apiToken()).retryPolicy(FAST).build());
+
+        home.enqueueFault(dev.laml.recordings.testkit.Fault.redirectToSelf());
+        assertThat(collectHash(client.download(rec.accountSid(), rec.sid(), AudioFormat.MP3)))
+                .isEqualTo(rec.sha256(Format.MP3));
+
+        // The same recording exists on the other server, which would accept the credentials:
+        // they are dropped on the way there, so it answers 401.
+        other.addRecording(RecordingSpec.create().sid(rec.sid()));
+        home.enqueueFault(dev.laml.recordings.testkit.Fault.redirect(other.baseUrl()));
+        StepVerifier.create(client.fetch(rec.accountSid(), rec.sid()))
+                .expectError(dev.laml.recordings.AuthenticationException.class)
+                .verify(Duration.ofSeconds(10));
+        assertThat(other.recordedRequests()).singleElement()
+                .satisfies(r -> assertThat(r.hasAuthorization()).isFalse());
     }
 
     @Test

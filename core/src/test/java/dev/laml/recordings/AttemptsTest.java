@@ -1,0 +1,100 @@
+package dev.laml.recordings;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+@DisplayName("ApiException / TransferException: how many attempts ended in the error")
+class AttemptsTest {
+
+    private static final String MESSAGE = "GET /x.wav failed";
+
+    static Stream<Arguments> errors() {
+        return Stream.of(
+                arguments("ApiException", (Supplier<Throwable>) () -> new ApiException(MESSAGE, 418, null, null, null)),
+                arguments("ServerException", (Supplier<Throwable>) () -> new ServerException(MESSAGE, 503, null, null, null)),
+                arguments("RateLimitedException", (Supplier<Throwable>) () -> new RateLimitedException(MESSAGE, 429,
+                        20429, "slow down", null, Duration.ofSeconds(1))),
+                arguments("UnexpectedResponseException",
+                        (Supplier<Throwable>) () -> new UnexpectedResponseException(MESSAGE, 200, null, null, null)),
+                arguments("TransferException", (Supplier<Throwable>) () -> new TransferException(MESSAGE)),
+                arguments("IncompleteBodyException",
+                        (Supplier<Throwable>) () -> new IncompleteBodyException(MESSAGE, 1, 2, null)),
+                arguments("ResponseTimeoutException",
+                        (Supplier<Throwable>) () -> new ResponseTimeoutException(MESSAGE, null)),
+                arguments("ContentChangedException", (Supplier<Throwable>) () -> new ContentChangedException(MESSAGE)),
+                arguments("PoolExhaustedException",
+                        (Supplier<Throwable>) () -> new PoolExhaustedException(MESSAGE, null)));
+    }
+
+    private static int attempts(Throwable t) {
+        return t instanceof ApiException a ? a.attempts() : ((TransferException) t).attempts();
+    }
+
+    private static void record(Throwable t, int n) {
+        if (t instanceof ApiException a) {
+            a.recordAttempts(n);
+        } else {
+            ((TransferException) t).recordAttempts(n);
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("errors")
+    void a_first_attempt_error_says_nothing_about_attempts(String type, Supplier<Throwable> error) {
+        Throwable t = error.get();
+        assertThat(attempts(t)).isEqualTo(1);
+        assertThat(t.getMessage()).isEqualTo(MESSAGE);
+        record(t, 1);
+        assertThat(attempts(t)).isEqualTo(1);
+        assertThat(t.getMessage()).isEqualTo(MESSAGE);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("errors")
+    void after_retries_the_message_says_how_many_attempts_were_made(String type, Supplier<Throwable> error) {
+        Throwable t = error.get();
+        record(t, 4);
+        assertThat(attempts(t)).isEqualTo(4);
+        assertThat(t.getMessage()).isEqualTo(MESSAGE + " (after 4 attempts)");
+        assertThat(t.getLocalizedMessage()).isEqualTo(MESSAGE + " (after 4 attempts)");
+        assertThat(t.toString()).endsWith(": " + MESSAGE + " (after 4 attempts)");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("errors")
+    void recording_again_replaces_the_count_rather_than_appending(String type, Supplier<Throwable> error) {
+        Throwable t = error.get();
+        record(t, 2);
+        record(t, 3);
+        assertThat(t.getMessage()).isEqualTo(MESSAGE + " (after 3 attempts)");
+        record(t, 1);
+        assertThat(t.getMessage()).isEqualTo(MESSAGE);
+    }
+
+    @ParameterizedTest(name = "[{index}] recordAttempts({0}) -> {1}, suffix \"{2}\"")
+    @CsvSource(delimiter = '|', value = {
+            "0            | 1          | ''",
+            "-7           | 1          | ''",
+            "-2147483648  | 1          | ''",
+            "2            | 2          | ' (after 2 attempts)'",
+            "2147483647   | 2147483647 | ' (after 2147483647 attempts)'",
+    })
+    void counts_below_one_mean_one(int recorded, int expected, String suffix) {
+        for (Throwable t : new Throwable[] {new ServerException(MESSAGE, 500, null, null, null),
+                new TransferException(MESSAGE)}) {
+            record(t, recorded);
+            assertThat(attempts(t)).isEqualTo(expected);
+            assertThat(t.getMessage()).isEqualTo(MESSAGE + suffix);
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package dev.laml.recordings;
+
+import dev.laml.recordings.protocol.ApiEndpoint;
+import dev.laml.recordings.protocol.ApiRequest;
+import dev.laml.recordings.protocol.RecordingsProtocol;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import static dev.laml.recordings.TestData.ACCOUNT_SID;
+import static dev.laml.recordings.TestData.RECORDING_SID;
+import static dev.laml.recordings.TestData.headers;
+import static dev.laml.recordings.TestData.noHeaders;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+@DisplayName("RetryPolicy: what is retried, and after how long")
+class RetryPolicyTest {
+
+    private static final RecordingsProtocol PROTOCOL = RecordingsProtocol.builder(ApiEndpoint.forSpace("example")).build();
+    private static final ApiRequest FETCH = PROTOCOL.fetch(ACCOUNT_SID, RECORDING_SID);
+
+    private static final DoubleSupplier TOP = () -> 1.0;
+    private static final DoubleSupplier ZERO = () -> 0.0;
+    private static final DoubleSupplier NEVER = () -> {
+        throw new AssertionError("the jitter must not be drawn here");
+    };
+
+    private final RetryPolicy defaults = RetryPolicy.defaults();
+
+    /** The exception the protocol makes of an error status, as the client would see it. */
+    private static ApiException status(int status) {
+        return PROTOCOL.error(FETCH, status, null, noHeaders(), new byte[0]);
+    }
+
+    private static RateLimitedException rateLimited(String retryAfter) {
+        return (RateLimitedException) PROTOCOL.error(FETCH, 429, "Too Many Requests",
+                retryAfter == null ? noHeaders() : headers("Retry-After", retryAfter), new byte[0]);
+    }
+
+    @Nested
+    @DisplayName("isRetryable")
+    class IsRetryable {
+
+        @ParameterizedTest(name = "[{index}] HTTP {0}")
+        @ValueSource(ints = {429, 500, 502, 503, 504})
+        void overload_and_transient_server_failures_are(int code) {
+            ApiException error = status(code);
+            assertThat(defaults.isRetryable(error)).isTrue();
+            assertThat(defaults.delayBeforeNextAttempt(error, 1, ZERO)).isNotNull();
+        }
+
+        @ParameterizedTest(name = "[{index}] HTTP {0}")
+        @ValueSource(ints = {400, 401, 403, 404, 405, 409, 410, 422, 501, 505, 511, 302, 200})
+        void other_statuses_are_not(int code) {
+            ApiException error = status(code);
+            assertThat(defaults.isRetryable(error)).isFalse();
+            assertThat(defaults.delayBeforeNextAttempt(error, 1, NEVER)).isNull();
+        }
+
+        static Stream<Arguments> failures() {
+            IOException cause = new ConnectException("refused");
+            return Stream.of(
+                    arguments("TransferException", new TransferException("reset", cause), true),
+                    arguments("IncompleteBodyException", new IncompleteBodyException("short", 5, 10, null), true),
+                    arguments("ResponseTimeoutException", new ResponseTimeoutException("slow", null), true),
+                    arguments("transferFailed(...)", PROTOCOL.transferFailed(FETCH, cause), true),
+                    arguments("incompleteBody(...)", PROTOCOL.incompleteBody(FETCH, 5, 10, null), true),
+                    arguments("ContentChangedException", new ContentChangedException("changed"), false),
+                    arguments("PoolExhaustedException", new PoolExhaustedException("pool", null), false),
+                    arguments("bodyTooLarge(...)", PROTOCOL.bodyTooLarge(FETCH, 200, 1024), false),
+                    arguments("a bare IOException", new IOException("io"), false),
+                    arguments("a bare ConnectException", cause, false),
+                    arguments("IllegalArgumentException", new IllegalArgumentException("bug"), false),
+                    arguments("an Error", new OutOfMemoryError(), false),
+                    arguments("null", null, false));
+        }
+
+        @ParameterizedTest(name = "[{index}] {0}: {2}")
+        @MethodSource("failures")
+        void transfer_failures_are_but_changed_content_and_an_exhausted_pool_are_not(String name, Throwable error,
+                boolean retryable) {
+            assertThat(defaults.isRetryable(error)).isEqualTo(retryable);
+            if (retryable) {
+                assertThat(defaults.delayBeforeNextAttempt(error, 1, ZERO)).isEqualTo(Duration.ZERO);
+            } else {
+                assertThat(defaults.delayBeforeNextAttempt(error, 1, NEVER)).isNull();
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("backoff")
+    class Backoff {
+
+        private final RetryPolicy many = RetryPolicy.defaults().maxAttempts(Integer.MAX_VALUE);
+        private final TransferException reset = new TransferException("reset");
+
+        @ParameterizedTest(name = "[{index}] after attempt {0}: up to {1} ms")
+        @CsvSource({"1, 250", "2, 500", "3, 1000", "4, 2000", "5, 4000", "6, 8000", "7, 10000", "8, 10000",
+                "31, 10000", "32, 10000", "64, 10000", "1000, 10000", "2147483646, 10000"})
+        void ceilings_double_from_250_ms_up_to_10_s(int attemptsMade, long ceilingMillis) {
+            assertThat(many.delayBeforeNextAttempt(reset, attemptsMade, TOP)).isEqualTo(Duration.ofMillis(ceilingMillis));
+            assertThat(many.delayBeforeNextAttempt(status(503), attemptsMade, TOP))
+                    .isEqualTo(Duration.ofMillis(ceilingMillis));
+        }
+
+        @ParameterizedTest(name = "[{index}] after attempt {0}")
+        @ValueSource(ints = {1, 2, 3, 7, 100})
+        void full_jitter_reaches_down_to_zero(int attemptsMade) {
+            assertThat(many.delayBeforeNextAttempt(reset, attemptsMade, ZERO)).isEqualTo(Duration.ZERO);
+        }
+
+        @ParameterizedTest(name = "[{index}] random {0} after attempt {1} -> {2} ms")
+        @CsvSource({"0.5, 1, 125", "0.5, 3, 500", "0.25, 7, 2500", "0.999, 1, 249.75", "0.1, 2, 50"})
+        void the_wait_is_the_random_fraction_of_the_ceiling(double random, int attemptsMade, double expectedMillis) {
+            assertThat(many.delayBeforeNextAttempt(reset, attemptsMade, () -> random).toNanos())
+                    .isCloseTo((long) (expectedMillis * 1_000_000), org.assertj.core.data.Offset.offset(1L));
+        }
+
+        @ParameterizedTest(name = "[{index}] base 100 ms, max 1 s, after attempt {0}: {1} ms")
+        @CsvSource({"1, 100", "2, 200", "3, 400", "4, 800", "5, 1000", "6, 1000"})
+        void base_and_max_are_configurable(int attemptsMade, long ceilingMillis) {
+            RetryPolicy p = many.baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(1));
+            assertThat(p.delayBeforeNextAttempt(reset, attemptsMade, TOP)).isEqualTo(Duration.ofMillis(ceilingMillis));
+        }
+
+        @Test
+        void a_base_above_the_max_is_capped_by_the_max() {
+            RetryPolicy p = many.baseDelay(Duration.ofSeconds(30));
+            assertThat(p.delayBeforeNextAttempt(reset, 1, TOP)).isEqualTo(Duration.ofSeconds(10));
+        }
+
+        @ParameterizedTest(name = "[{index}] base {0}, max {1}, after attempt {2} -> {3}")
+        @CsvSource({
+                "PT0.25S,            PT2562048H,                 1,  PT0.25S",
+                "PT0.25S,            PT2562048H,                 3,  PT1S",
+                "PT24000000H,        PT10S,                      1,  PT10S",
+                "PT1S,               PT24000000H,                1,  PT1S",
+        })
+        void durations_beyond_the_nanosecond_range_do_not_overflow(Duration base, Duration max, int attemptsMade,
+                Duration expected) {
+            RetryPolicy p = many.baseDelay(base).maxDelay(max);
+            assertThat(p.delayBeforeNextAttempt(reset, attemptsMade, TOP)).isEqualTo(expected);
+        }
+
+        @Test
+        void a_forever_max_with_many_attempts_stays_positive() {
+            RetryPolicy p = many.maxDelay(ChronoUnit.FOREVER.getDuration());
+            assertThat(p.delayBeforeNextAttempt(reset, 200, TOP)).isPositive()
+                    .isEqualTo(Duration.ofMillis(250).multipliedBy(1L << 30));
+        }
+    }
+
+    @Nested
+    @DisplayName("Retry-After")
+    class RetryAfter {
+
+        @ParameterizedTest(name = "[{index}] Retry-After {0} -> {1} s")
+        @CsvSource({"7, 7", "0, 0", "1, 1", "59, 59", "60, 60", "61, 60", "90, 60", "86400, 60"})
+        void is_honoured_without_jitter_up_to_60_s(String header, long expectedSeconds) {
+            assertThat(defaults.delayBeforeNextAttempt(rateLimited(header), 1, NEVER))
+                    .isEqualTo(Duration.ofSeconds(expectedSeconds));
+        }
+
+        @Test
+        void is_honoured_whatever_the_attempt_within_budget() {
+            assertThat(defaults.delayBeforeNextAttempt(rateLimited("7"), 3, NEVER)).isEqualTo(Duration.ofSeconds(7));
+        }
+
+        @ParameterizedTest(name = "[{index}] maxRetryAfter {0}, Retry-After {1} -> {2}")
+        @CsvSource({"PT5S, 7, PT5S", "PT5S, 5, PT5S", "PT5S, 4, PT4S", "PT10M, 90, PT1M30S"})
+        void is_capped_by_max_retry_after(Duration cap, String header, Duration expected) {
+            assertThat(defaults.maxRetryAfter(cap).delayBeforeNextAttempt(rateLimited(header), 1, NEVER))
+                    .isEqualTo(expected);
+        }
+
+        @ParameterizedTest(name = "[{index}] Retry-After \"{0}\"")
+        @CsvSource(value = {"NULL", "soon", "-5"}, nullValues = "NULL")
+        void absent_or_unreadable_falls_back_to_backoff(String header) {
+            RateLimitedException e = rateLimited(header);
+            assertThat(e.retryAfter()).isNull();
+            assertThat(defaults.delayBeforeNextAttempt(e, 1, TOP)).isEqualTo(Duration.ofMillis(250));
+            assertThat(defaults.delayBeforeNextAttempt(e, 2, TOP)).isEqualTo(Duration.ofMillis(500));
+        }
+
+        @Test
+        void does_not_extend_the_budget() {
+            assertThat(defaults.delayBeforeNextAttempt(rateLimited("7"), 4, NEVER)).isNull();
+        }
+    }
+
+    @Nested
+    @DisplayName("budget")
+    class Budget {
+
+        private final TransferException reset = new TransferException("reset");
+
+        @ParameterizedTest(name = "[{index}] maxAttempts {0}, attempts made {1}: another {2}")
+        @CsvSource({"4, 1, true", "4, 2, true", "4, 3, true", "4, 4, false", "4, 5, false", "4, 100, false",
+                "1, 1, false", "2, 1, true", "2, 2, false"})
+        void there_is_no_next_attempt_once_max_attempts_were_made(int maxAttempts, int attemptsMade, boolean another) {
+            RetryPolicy p = defaults.maxAttempts(maxAttempts);
+            assertThat(p.delayBeforeNextAttempt(reset, attemptsMade, ZERO) != null).isEqualTo(another);
+            assertThat(p.delayBeforeNextAttempt(status(503), attemptsMade, ZERO) != null).isEqualTo(another);
+        }
+
+        @Test
+        void none_makes_every_failure_final() {
+            assertThat(RetryPolicy.none().maxAttempts()).isEqualTo(1);
+            assertThat(RetryPolicy.none().delayBeforeNextAttempt(reset, 1, NEVER)).isNull();
+            assertThat(RetryPolicy.none().delayBeforeNextAttempt(rateLimited("1"), 1, NEVER)).isNull();
+            assertThat(RetryPolicy.none().isRetryable(reset)).as("retryable, budget aside").isTrue();
+        }
+    }
+
+    @Nested
+    @DisplayName("configuration")
+    class Configuration {
+
+        @Test
+        void defaults_are_4_attempts_250_ms_to_10_s_and_retry_after_up_to_60_s() {
+            assertThat(defaults.maxAttempts()).isEqualTo(4);
+            assertThat(defaults.baseDelay()).isEqualTo(Duration.ofMillis(250));
+            assertThat(defaults.maxDelay()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(defaults.maxRetryAfter()).isEqualTo(Duration.ofSeconds(60));
+            assertThat(RetryPolicy.none()).isEqualTo(defaults.maxAttempts(1));
+        }
+
+        @Test
+        void withers_return_modified_copies() {
+            RetryPolicy p = defaults.maxAttempts(7).baseDelay(Duration.ofMillis(10)).maxDelay(Duration.ofSeconds(2))
+                    .maxRetryAfter(Duration.ofSeconds(5));
+
+            assertThat(p.maxAttempts()).isEqualTo(7);
+            assertThat(p.baseDelay()).isEqualTo(Duration.ofMillis(10));
+            assertThat(p.maxDelay()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(p.maxRetryAfter()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(RetryPolicy.defaults()).isEqualTo(defaults).isNotEqualTo(p);
+            assertThat(defaults.maxAttempts()).isEqualTo(4);
+        }
+
+        @Test
+        void equal_settings_make_equal_policies() {
+            RetryPolicy a = defaults.maxAttempts(3).baseDelay(Duration.ofMillis(100));
+            RetryPolicy b = defaults.baseDelay(Duration.ofMillis(100)).maxAttempts(3);
+            assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(defaults);
+            assertThat(a.toString()).contains("maxAttempts=3", "baseDelay=PT0.1S", "maxDelay=PT10S",
+                    "maxRetryAfter=PT1M");
+        }
+
+        @ParameterizedTest(name = "[{index}] maxAttempts({0})")
+        @ValueSource(ints = {0, -1, Integer.MIN_VALUE})
+        void max_attempts_must_be_at_least_one(int value) {
+            assertThatIllegalArgumentException().isThrownBy(() -> defaults.maxAttempts(value))
+                    .withMessageContaining("maxAttempts").withMessageContaining(String.valueOf(value));
+        }
+
+        static Stream<Arguments> durationWithers() {
+            return Stream.of(
+                    arguments("baseDelay", (Function<Duration, RetryPolicy>) d -> RetryPolicy.defaults().baseDelay(d)),
+                    arguments("maxDelay", (Function<Duration, RetryPolicy>) d -> RetryPolicy.defaults().maxDelay(d)),
+                    arguments("maxRetryAfter",
+                            (Function<Duration, RetryPolicy>) d -> RetryPolicy.defaults().maxRetryAfter(d)));
+        }
+
+        @ParameterizedTest(name = "[{index}] {0}")
+        @MethodSource("durationWithers")
+        void durations_must_be_positive(String name, Function<Duration, RetryPolicy> wither) {
+            for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofNanos(-1), Duration.ofSeconds(-10)}) {
+                assertThatIllegalArgumentException().isThrownBy(() -> wither.apply(bad))
+                        .withMessageStartingWith(name + " ").withMessageContaining("positive");
+            }
+            assertThatThrownBy(() -> wither.apply(null))
+                    .isInstanceOfAny(NullPointerException.class, IllegalArgumentException.class)
+                    .hasMessageContaining(name);
+            assertThat(wither.apply(Duration.ofNanos(1))).isNotNull();
+        }
+    }
+}
