@@ -308,6 +308,12 @@ public final class RecordingsProtocol {
                         + Validation.quote(String.valueOf(headers.get("Content-Range"))) + " instead of bytes " + offset
                         + "-" + (totalLength >= 0 ? (totalLength - 1) + "/" + totalLength : ""));
             }
+            String partValidator = resumeValidator(headers);
+            if (validator != null && partValidator != null && !validator.equals(partValidator)) {
+                // A server that ignores If-Range but labels its parts tells us they differ.
+                throw new ContentChangedException(request.describe() + ": the server resumed with a different "
+                        + "version of the recording after " + offset + " bytes had been delivered");
+            }
             return new Continuation(0, range[1] - range[0] + 1);
         }
         String now = resumeValidator(headers);

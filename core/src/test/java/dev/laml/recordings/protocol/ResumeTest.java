@@ -170,6 +170,17 @@ class ResumeTest {
         }
 
         @Test
+        void is_content_changed_when_the_part_carries_a_different_validator() throws ContentChangedException {
+            assertThatThrownBy(() -> protocol.continuation(media, 206,
+                    headers("Content-Range", "bytes 5-9/10", "ETag", "\"v2\""), 5, 10, "\"v1\""))
+                    .isExactlyInstanceOf(ContentChangedException.class)
+                    .hasMessageContaining("different version");
+            assertThat(protocol.continuation(media, 206,
+                    headers("Content-Range", "bytes 5-9/10", "ETag", "\"v1\""), 5, 10, "\"v1\""))
+                    .isEqualTo(new Continuation(0, 5));
+        }
+
+        @Test
         void is_content_changed_without_a_content_range() {
             assertThatThrownBy(() -> protocol.continuation(media, 206, headers(), 5, 10, "\"v1\""))
                     .isExactlyInstanceOf(ContentChangedException.class)
