@@ -3,6 +3,7 @@ package dev.laml.recordings.internal;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.laml.recordings.Recording;
+import dev.laml.recordings.RecordingPage;
 import dev.laml.recordings.RecordingSource;
 import dev.laml.recordings.RecordingStatus;
 
@@ -12,6 +13,8 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Decodes one recording object, field by field, tolerating what real servers send: numbers as
@@ -33,6 +36,51 @@ public final class RecordingDecoder {
                 throw new IOException("trailing content after the JSON object");
             }
             return r;
+        }
+    }
+
+    /** Decodes a list envelope: {@code recordings[]}, {@code page}, {@code page_size}, {@code next_page_uri}. */
+    public static RecordingPage decodePage(byte[] body) throws IOException {
+        try (JsonParser p = Json.FACTORY.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("expected a JSON object");
+            }
+            List<Recording> recordings = null;
+            Integer page = null, pageSize = null;
+            String next = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "recordings" -> {
+                        if (value == JsonToken.VALUE_NULL) {
+                            recordings = List.of();
+                        } else if (value != JsonToken.START_ARRAY) {
+                            throw new IOException("recordings is not an array");
+                        } else {
+                            recordings = new ArrayList<>();
+                            JsonToken t;
+                            while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
+                                recordings.add(decodeObject(p));
+                            }
+                            if (t != JsonToken.END_ARRAY) {
+                                throw new IOException("recordings holds something other than objects");
+                            }
+                        }
+                    }
+                    case "page" -> page = Json.integer(p, field);
+                    case "page_size" -> pageSize = Json.integer(p, field);
+                    case "next_page_uri" -> {
+                        String v = Json.text(p);
+                        next = v == null || v.isBlank() ? null : v.trim();
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (recordings == null) {
+                throw new IOException("no recordings array");
+            }
+            return new RecordingPage(recordings, page == null ? 0 : page, pageSize == null ? recordings.size() : pageSize, next);
         }
     }
 

@@ -10,6 +10,8 @@ import dev.laml.recordings.IncompleteBodyException;
 import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.RateLimitedException;
 import dev.laml.recordings.Recording;
+import dev.laml.recordings.RecordingPage;
+import dev.laml.recordings.RecordingQuery;
 import dev.laml.recordings.ServerException;
 import dev.laml.recordings.TransferException;
 import dev.laml.recordings.UnexpectedResponseException;
@@ -101,12 +103,8 @@ public final class RecordingsProtocol {
      * @throws IllegalArgumentException if either id is not a UUID
      */
     public ApiRequest fetch(String accountSid, String recordingSid) {
-        URI uri = recordingUri(accountSid, recordingSid, ".json");
-        Map<String, String> headers = baseHeaders("application/json");
-        if (credentials != null) {
-            headers.put(AUTHORIZATION, credentials.authorizationHeader());
-        }
-        return new ApiRequest("GET", uri, headers, ApiRequest.Kind.METADATA);
+        return new ApiRequest("GET", recordingUri(accountSid, recordingSid, ".json"), authenticated(),
+                ApiRequest.Kind.METADATA);
     }
 
     /**
@@ -142,6 +140,102 @@ public final class RecordingsProtocol {
             target = URI.create(mediaUrl.toString().substring(0, mediaUrl.toString().indexOf('#')));
         }
         return mediaRequest(target, "audio/*");
+    }
+
+    /**
+     * {@code GET …/Recordings.json} with the query's filters (dates in RFC 2822, as the API
+     * wants them) and credentials.
+     *
+     * @throws IllegalArgumentException if the account id is not a UUID or the query is null
+     */
+    public ApiRequest list(String accountSid, RecordingQuery query) {
+        Validation.uuid("accountSid", accountSid);
+        if (query == null) {
+            throw new IllegalArgumentException("query must not be null");
+        }
+        StringBuilder q = new StringBuilder("PageSize=").append(query.pageSize());
+        if (query.createdOn() != null) {
+            q.append("&DateCreated=").append(query.createdOn());
+        }
+        if (query.createdBefore() != null) {
+            q.append("&DateCreated%3C=").append(encode(HttpDates.format(query.createdBefore())));
+        }
+        if (query.createdAfter() != null) {
+            q.append("&DateCreated%3E=").append(encode(HttpDates.format(query.createdAfter())));
+        }
+        if (query.callSid() != null) {
+            q.append("&CallSid=").append(query.callSid());
+        }
+        if (query.conferenceSid() != null) {
+            q.append("&ConferenceSid=").append(query.conferenceSid());
+        }
+        URI uri = URI.create(endpoint.baseUrl() + API_ROOT + accountSid + "/Recordings.json?" + q);
+        return new ApiRequest("GET", uri, authenticated(), ApiRequest.Kind.METADATA);
+    }
+
+    /**
+     * The request for the page a list response announced in {@code next_page_uri}. The URI is
+     * taken as a path on the configured endpoint, whatever host it may name: a body cannot send
+     * credentials elsewhere. It must be the same account's recordings list (a missing
+     * {@code /api/laml} prefix or {@code .json} suffix is restored).
+     *
+     * @throws UnexpectedResponseException if it names another host, another path, or is malformed
+     */
+    public ApiRequest nextPage(ApiRequest previous, String nextPageUri) {
+        URI next;
+        try {
+            next = new URI(nextPageUri.trim());
+        } catch (URISyntaxException | NullPointerException e) {
+            throw pagingRefused(previous, "an unreadable next_page_uri");
+        }
+        if (next.getHost() != null && !endpoint.isSameOrigin(next)) {
+            throw pagingRefused(previous, "a next_page_uri on another host");
+        }
+        String path = next.getRawPath() == null ? "" : next.getRawPath();
+        if (path.startsWith("/2010-04-01/")) {
+            path = "/api/laml" + path;
+        }
+        if (!path.endsWith(".json")) {
+            path = path + ".json";
+        }
+        String expected = previous.uri().getRawPath();
+        String prefix = endpoint.baseUrl().getRawPath();
+        if (!(prefix + path).equals(expected)) {
+            throw pagingRefused(previous, "a next_page_uri outside this recordings list");
+        }
+        String query = next.getRawQuery();
+        if (query != null && !query.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw pagingRefused(previous, "a next_page_uri with an unsafe query");
+        }
+        URI uri = URI.create(endpoint.baseUrl() + path + (query == null ? "" : "?" + query));
+        return previous.with(uri, previous.headers());
+    }
+
+    private UnexpectedResponseException pagingRefused(ApiRequest request, String why) {
+        return new UnexpectedResponseException(request.describe() + " answered with " + why
+                + "; paging stopped", 200, null, null, null);
+    }
+
+    /**
+     * {@code DELETE …/Recordings/{Sid}.json} with credentials.
+     *
+     * @throws IllegalArgumentException if either id is not a UUID
+     */
+    public ApiRequest delete(String accountSid, String recordingSid) {
+        return new ApiRequest("DELETE", recordingUri(accountSid, recordingSid, ".json"), authenticated(),
+                ApiRequest.Kind.METADATA);
+    }
+
+    private Map<String, String> authenticated() {
+        Map<String, String> headers = baseHeaders("application/json");
+        if (credentials != null) {
+            headers.put(AUTHORIZATION, credentials.authorizationHeader());
+        }
+        return headers;
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private ApiRequest mediaRequest(URI uri, String accept) {
@@ -415,6 +509,35 @@ public final class RecordingsProtocol {
         } catch (IOException | RuntimeException e) {
             throw new UnexpectedResponseException(request.describe() + " returned HTTP " + status
                     + " with a body that is not a recording document: " + safe(e.getMessage()), status, null, null, null);
+        }
+    }
+
+    /**
+     * Interprets a complete list response.
+     *
+     * @throws ApiException for an error status, or an {@link UnexpectedResponseException} when a
+     *                      success body is not a list envelope
+     */
+    public RecordingPage decodePage(ApiRequest request, int status, String reason, HeaderLookup headers, byte[] body) {
+        if (status < 200 || status > 299) {
+            throw error(request, status, reason, headers, body);
+        }
+        try {
+            return RecordingDecoder.decodePage(body);
+        } catch (IOException | RuntimeException e) {
+            throw new UnexpectedResponseException(request.describe() + " returned HTTP " + status
+                    + " with a body that is not a recordings list: " + safe(e.getMessage()), status, null, null, null);
+        }
+    }
+
+    /**
+     * Interprets the answer to {@link #delete}: any 2xx (the API sends 204) means deleted.
+     *
+     * @throws ApiException otherwise ({@link dev.laml.recordings.NotFoundException} for 404)
+     */
+    public void checkDeleted(ApiRequest request, int status, String reason, HeaderLookup headers, byte[] body) {
+        if (status < 200 || status > 299) {
+            throw error(request, status, reason, headers, body);
         }
     }
 

@@ -4,6 +4,8 @@ import dev.laml.recordings.ApiException;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.Credentials;
 import dev.laml.recordings.Recording;
+import dev.laml.recordings.RecordingPage;
+import dev.laml.recordings.RecordingQuery;
 import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.TransferException;
 import dev.laml.recordings.protocol.ApiEndpoint;
@@ -13,6 +15,7 @@ import dev.laml.recordings.reactor.internal.Calls;
 import dev.laml.recordings.reactor.internal.Exchange;
 import dev.laml.recordings.reactor.internal.Retries;
 import dev.laml.recordings.reactor.internal.FileSink;
+import dev.laml.recordings.reactor.internal.Pager;
 import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -135,6 +138,58 @@ public final class RecordingsClient implements AutoCloseable {
 
     private Flux<ByteBuffer> stream(ApiRequest request) {
         return calls.download(request);
+    }
+
+    /**
+     * Lists an account's recordings, newest first, following the API's pages lazily: a page is
+     * requested only when the subscriber's demand reaches it ({@code take(3)} sends one request),
+     * and every page's {@code next_page_uri} is followed on the configured base URL only, never on
+     * a host named in a response body.
+     *
+     * @throws IllegalArgumentException at call time if the account id is not a UUID or the query is null
+     */
+    public Flux<Recording> list(String accountSid, RecordingQuery query) {
+        ApiRequest first = protocol.list(accountSid, query);
+        return Pager.list(first, calls::page, protocol::nextPage);
+    }
+
+    /**
+     * Fetches one page of a list, for callers who page themselves: start with
+     * {@code listPage(accountSid, query)}, continue with {@link #nextPage(String, RecordingPage)}.
+     *
+     * @throws IllegalArgumentException at call time if the account id is not a UUID or the query is null
+     */
+    public Mono<RecordingPage> listPage(String accountSid, RecordingQuery query) {
+        return calls.page(protocol.list(accountSid, query));
+    }
+
+    /**
+     * Fetches the page after {@code page}; empty when it was the last. The page's
+     * {@code next_page_uri} is resolved on the configured base URL only.
+     *
+     * @throws IllegalArgumentException at call time if the account id is not a UUID or the page is null
+     */
+    public Mono<RecordingPage> nextPage(String accountSid, RecordingPage page) {
+        if (page == null) {
+            throw new IllegalArgumentException("page must not be null");
+        }
+        if (!page.hasNext()) {
+            protocol.list(accountSid, RecordingQuery.all()); // validates the id all the same
+            return Mono.empty();
+        }
+        ApiRequest listing = protocol.list(accountSid, RecordingQuery.all());
+        return Mono.defer(() -> calls.page(protocol.nextPage(listing, page.nextPageUri())));
+    }
+
+    /**
+     * Deletes a recording: {@code DELETE …/Recordings/{Sid}.json}. Completes empty on success (the
+     * API answers 204); fails with {@link dev.laml.recordings.NotFoundException} for an unknown
+     * recording. Never retried: a retried delete that had in fact succeeded would report 404.
+     *
+     * @throws IllegalArgumentException at call time if either id is not a UUID
+     */
+    public Mono<Void> delete(String accountSid, String recordingSid) {
+        return calls.delete(protocol.delete(accountSid, recordingSid));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.laml.recordings.reactor.internal;
 
 import dev.laml.recordings.ContentChangedException;
 import dev.laml.recordings.Recording;
+import dev.laml.recordings.RecordingPage;
 import dev.laml.recordings.protocol.ApiRequest;
 import dev.laml.recordings.protocol.HeaderLookup;
 import dev.laml.recordings.protocol.RecordingsProtocol;
@@ -45,14 +46,41 @@ public final class Calls {
 
     // ------------------------------------------------------------------ metadata
 
-    public Mono<Recording> fetch(ApiRequest request) {
-        return retries.run(attempts -> metadataHop(request, newChain(request))).next();
+    /** Interprets a complete metadata response; may throw the protocol's exceptions. */
+    @FunctionalInterface
+    public interface Decoder<T> {
+        T decode(int status, String reason, HeaderLookup headers, byte[] body);
     }
 
-    private Flux<Recording> metadataHop(ApiRequest request, List<URI> visited) {
+    public Mono<Recording> fetch(ApiRequest request) {
+        return json(request, (status, reason, headers, body) -> protocol.decodeRecording(request, status, reason, headers, body));
+    }
+
+    public Mono<RecordingPage> page(ApiRequest request) {
+        return json(request, (status, reason, headers, body) -> protocol.decodePage(request, status, reason, headers, body));
+    }
+
+    /**
+     * DELETE: never retried (a retried delete that had succeeded would report 404) and never
+     * redirected (a redirect answer is an error).
+     */
+    public Mono<Void> delete(ApiRequest request) {
+        return metadataHop(request, null, (status, reason, headers, body) -> {
+            protocol.checkDeleted(request, status, reason, headers, body);
+            return Boolean.TRUE;
+        }).then();
+    }
+
+    /** A GET for a JSON document: redirects followed, failures retried per policy. */
+    public <T> Mono<T> json(ApiRequest request, Decoder<T> decoder) {
+        return retries.run(attempts -> metadataHop(request, newChain(request), decoder)).next();
+    }
+
+    /** One request and the redirects it leads to; {@code visited} null: redirects are not followed. */
+    private <T> Flux<T> metadataHop(ApiRequest request, List<URI> visited, Decoder<T> decoder) {
         return exchange.execute(request, (status, reason, headers, body) -> {
-            if (protocol.isRedirect(status)) {
-                return follow(request, status, headers, body, visited, next -> metadataHop(next, visited));
+            if (visited != null && protocol.isRedirect(status)) {
+                return follow(request, status, headers, body, visited, next -> metadataHop(next, visited, decoder));
             }
             boolean success = status >= 200 && status <= 299;
             int cap = success ? protocol.maxMetadataBytes() : RecordingsProtocol.MAX_ERROR_BODY_BYTES;
@@ -61,7 +89,7 @@ public final class Calls {
             }
             Flux<ByteBuf> guarded = IdleTimeout.apply(body, idleTimeout, timer.get());
             return Bodies.collect(guarded, cap, !success, () -> protocol.bodyTooLarge(request, status, cap),
-                    bytes -> Mono.fromCallable(() -> protocol.decodeRecording(request, status, reason, headers, bytes)));
+                    bytes -> Mono.fromCallable(() -> decoder.decode(status, reason, headers, bytes)));
         });
     }
 

@@ -1,0 +1,132 @@
+package dev.laml.recordings.reactor.internal;
+
+import dev.laml.recordings.Recording;
+import dev.laml.recordings.RecordingPage;
+import dev.laml.recordings.protocol.ApiRequest;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * A recordings list as a lazy, demand-driven {@code Flux}: a page is requested only when the
+ * subscriber has outstanding demand and every recording of the previous page has been handed
+ * over. So {@code take(3)} with a page size of 50 sends one request, and a subscriber that stops
+ * requesting stops the paging.
+ *
+ * <pre>
+ *  request(n) ─▶ [buffer empty, next page known] ─▶ GET page ─▶ onNext × min(n, page) ─▶ …
+ *  request(0) ─▶ no request is sent, however many pages remain
+ * </pre>
+ *
+ * <p>Every signal goes through one drain loop (work-in-progress counter), so page arrivals,
+ * requests and cancellation never interleave their emissions.
+ */
+public final class Pager {
+
+    private Pager() {
+    }
+
+    /**
+     * @param first    the first page's request
+     * @param fetch    fetches one page
+     * @param nextPage the request for the page a response announced
+     */
+    public static Flux<Recording> list(ApiRequest first, Function<ApiRequest, Mono<RecordingPage>> fetch,
+            BiFunction<ApiRequest, String, ApiRequest> nextPage) {
+        return Flux.create(sink -> new State(sink, first, fetch, nextPage).start());
+    }
+
+    private static final class State {
+        private final FluxSink<Recording> sink;
+        private final Function<ApiRequest, Mono<RecordingPage>> fetch;
+        private final BiFunction<ApiRequest, String, ApiRequest> nextPage;
+        private final AtomicInteger wip = new AtomicInteger();
+        private final Deque<Recording> buffer = new ArrayDeque<>();
+        // Guarded by the drain loop (wip) or set before the next drain through it.
+        private ApiRequest next;
+        private volatile boolean fetching;
+        private volatile Throwable error;
+        private volatile boolean cancelled;
+        private volatile Disposable inFlight;
+        private volatile RecordingPage arrived;
+
+        State(FluxSink<Recording> sink, ApiRequest first, Function<ApiRequest, Mono<RecordingPage>> fetch,
+                BiFunction<ApiRequest, String, ApiRequest> nextPage) {
+            this.sink = sink;
+            this.next = first;
+            this.fetch = fetch;
+            this.nextPage = nextPage;
+        }
+
+        void start() {
+            sink.onRequest(n -> drain());
+            sink.onDispose(() -> {
+                cancelled = true;
+                Disposable d = inFlight;
+                if (d != null) {
+                    d.dispose();
+                }
+            });
+        }
+
+        private void drain() {
+            if (wip.getAndIncrement() != 0) {
+                return;
+            }
+            int missed = 1;
+            do {
+                if (cancelled) {
+                    buffer.clear();
+                    return;
+                }
+                RecordingPage page = arrived;
+                if (page != null) {
+                    arrived = null;
+                    buffer.addAll(page.recordings());
+                    ApiRequest current = next;
+                    try {
+                        next = page.hasNext() ? nextPage.apply(current, page.nextPageUri()) : null;
+                    } catch (RuntimeException refused) {
+                        error = refused;
+                    }
+                    fetching = false;
+                }
+                while (sink.requestedFromDownstream() > 0 && !buffer.isEmpty() && !cancelled) {
+                    sink.next(buffer.poll());
+                }
+                if (buffer.isEmpty() && !fetching) {
+                    if (error != null) {
+                        sink.error(error);
+                        return;
+                    }
+                    if (next == null) {
+                        sink.complete();
+                        return;
+                    }
+                    if (sink.requestedFromDownstream() > 0) {
+                        fetching = true;
+                        ApiRequest request = next;
+                        inFlight = fetch.apply(request)
+                                .switchIfEmpty(Mono.error(() -> new IllegalStateException("a page request completed without a page")))
+                                .subscribe(p -> {
+                                    arrived = p;
+                                    drain();
+                                }, e -> {
+                                    error = e;
+                                    fetching = false;
+                                    drain();
+                                });
+                    }
+                }
+                missed = wip.addAndGet(-missed);
+            } while (missed != 0);
+        }
+    }
+}
