@@ -3,6 +3,7 @@ package dev.laml.recordings.reactor;
 import dev.laml.recordings.ApiException;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.Credentials;
+import dev.laml.recordings.DownloadProgress;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingPage;
 import dev.laml.recordings.RecordingQuery;
@@ -61,6 +62,7 @@ public final class RecordingsClient implements AutoCloseable {
     private final RecordingsProtocol protocol;
     private final Calls calls;
     private final ConnectionProvider pool;
+    private final Duration notFoundWindow;
 
     private RecordingsClient(Builder b, RecordingsProtocol protocol) {
         this.protocol = protocol;
@@ -80,6 +82,7 @@ public final class RecordingsClient implements AutoCloseable {
         Exchange exchange = new Exchange(http, protocol, b.responseTimeout);
         Retries retries = new Retries(b.retryPolicy, () -> ThreadLocalRandom.current().nextDouble(), Schedulers::parallel);
         this.calls = new Calls(exchange, retries, b.idleTimeout, Schedulers::parallel);
+        this.notFoundWindow = b.notFoundWindow;
     }
 
     /** A builder with the defaults documented on each setter. */
@@ -120,7 +123,19 @@ public final class RecordingsClient implements AutoCloseable {
      * @throws IllegalArgumentException at call time if an id is not a UUID or the format is null
      */
     public Flux<ByteBuffer> download(String accountSid, String recordingSid, AudioFormat format) {
-        return stream(protocol.media(accountSid, recordingSid, format));
+        return download(accountSid, recordingSid, format, null);
+    }
+
+    /**
+     * As {@link #download(String, String, AudioFormat)}, reporting to {@code progress} (bytes
+     * delivered, total, rate; read it from any thread, e.g. on a {@code Flux.interval}). The
+     * download pays one counter update per buffer for it.
+     *
+     * @param progress a fresh {@link DownloadProgress}, or null
+     */
+    public Flux<ByteBuffer> download(String accountSid, String recordingSid, AudioFormat format,
+            DownloadProgress progress) {
+        return calls.download(protocol.media(accountSid, recordingSid, format), progress, notFoundWindow);
     }
 
     /**
@@ -133,11 +148,7 @@ public final class RecordingsClient implements AutoCloseable {
      *                                  {@link Builder#allowInsecureHttp()}
      */
     public Flux<ByteBuffer> download(URI mediaUrl) {
-        return stream(protocol.media(mediaUrl));
-    }
-
-    private Flux<ByteBuffer> stream(ApiRequest request) {
-        return calls.download(request);
+        return calls.download(protocol.media(mediaUrl), null, notFoundWindow);
     }
 
     /**
@@ -205,8 +216,31 @@ public final class RecordingsClient implements AutoCloseable {
      *                                  the target is null or has no file name
      */
     public Mono<Long> downloadTo(String accountSid, String recordingSid, AudioFormat format, Path target) {
+        return downloadTo(accountSid, recordingSid, format, target, null);
+    }
+
+    /** As {@link #downloadTo(String, String, AudioFormat, Path)}, reporting to {@code progress} (may be null). */
+    public Mono<Long> downloadTo(String accountSid, String recordingSid, AudioFormat format, Path target,
+            DownloadProgress progress) {
         checkTarget(target);
-        return FileSink.write(download(accountSid, recordingSid, format), target);
+        return FileSink.write(download(accountSid, recordingSid, format, progress), target);
+    }
+
+    /**
+     * Waits until a recording is {@code completed} and emits it: polls its metadata with backoff
+     * (0.5 s doubling to 10 s), counting a 404 as "not there yet", as happens right after a call
+     * ends. Fails with {@link dev.laml.recordings.RecordingNotReadyException} when the recording
+     * turns out {@code absent} or {@code failed} (with its {@code error_code}), or is still not
+     * completed after {@code max}.
+     *
+     * @throws IllegalArgumentException at call time if an id is not a UUID or {@code max} is not positive
+     */
+    public Mono<Recording> awaitCompleted(String accountSid, String recordingSid, Duration max) {
+        ApiRequest request = protocol.fetch(accountSid, recordingSid);
+        if (max == null || max.isZero() || max.isNegative()) {
+            throw new IllegalArgumentException("max must be a positive duration, got " + max);
+        }
+        return calls.awaitCompleted(request, max);
     }
 
     /** As {@link #downloadTo(String, String, AudioFormat, Path)}, from a media URL. */
@@ -261,6 +295,7 @@ public final class RecordingsClient implements AutoCloseable {
         private Duration responseTimeout = Duration.ofSeconds(30);
         private Duration idleTimeout = Duration.ofSeconds(30);
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private Duration notFoundWindow = Duration.ZERO;
 
         private Builder() {
         }
@@ -385,6 +420,19 @@ public final class RecordingsClient implements AutoCloseable {
          */
         public Builder retryPolicy(RetryPolicy policy) {
             this.retryPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Keep retrying a media 404 for this long after a download starts, with the retry
+         * policy's backoff: right after a call ends its recording is often not there yet.
+         * Default zero (a 404 fails at once). Never applies once bytes were delivered.
+         */
+        public Builder retryNotFoundFor(Duration window) {
+            if (window == null || window.isNegative()) {
+                throw new IllegalArgumentException("window must be zero or positive, got " + window);
+            }
+            this.notFoundWindow = window;
             return this;
         }
 

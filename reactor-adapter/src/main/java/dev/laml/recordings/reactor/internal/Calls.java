@@ -1,6 +1,10 @@
 package dev.laml.recordings.reactor.internal;
 
 import dev.laml.recordings.ContentChangedException;
+import dev.laml.recordings.DownloadProgress;
+import dev.laml.recordings.NotFoundException;
+import dev.laml.recordings.RecordingNotReadyException;
+import dev.laml.recordings.RecordingStatus;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingPage;
 import dev.laml.recordings.protocol.ApiRequest;
@@ -11,12 +15,14 @@ import io.netty.buffer.ByteBuf;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -103,22 +109,96 @@ public final class Calls {
         String validator;
         boolean started;
 
-        Download(ApiRequest request) {
+        final DownloadProgress progress;
+
+        Download(ApiRequest request, DownloadProgress progress) {
             this.current = request;
+            this.progress = progress;
+        }
+
+        void emitted(long n) {
+            emitted += n;
+            if (progress != null) {
+                progress.delivered(n);
+            }
         }
     }
 
-    public Flux<ByteBuffer> download(ApiRequest request) {
+    /**
+     * @param progress        told of the total and of every delivered buffer; null for none
+     * @param notFoundWindow  how long after the start a 404 is retried (media not there yet); zero: never
+     */
+    public Flux<ByteBuffer> download(ApiRequest request, DownloadProgress progress, Duration notFoundWindow) {
         return Flux.defer(() -> {
-            Download d = new Download(request);
-            return retries.run(attempts -> {
+            Download d = new Download(request, progress);
+            if (progress != null) {
+                progress.started();
+            }
+            Flux<ByteBuffer> attempts = retries.run(attempt -> {
                 // Nothing delivered yet: start afresh (a plain GET, no validator to honour);
                 // otherwise ask for the rest only.
                 d.started = d.emitted > 0;
                 ApiRequest next = d.started ? protocol.resumeFrom(d.current, d.emitted, d.validator) : d.current;
                 return mediaHop(d, next, newChain(next));
             });
+            return notFoundWindow.isZero() ? attempts : attempts.retryWhen(notFoundWindow(d, notFoundWindow));
         });
+    }
+
+    /** Retries a 404 that arrives before any byte, with the policy's backoff, until the window closes. */
+    private Retry notFoundWindow(Download d, Duration window) {
+        Scheduler scheduler = timer.get();
+        long deadline = scheduler.now(TimeUnit.MILLISECONDS) + window.toMillis();
+        return Retry.from(signals -> signals.concatMap(signal -> {
+            Throwable e = signal.failure();
+            long now = scheduler.now(TimeUnit.MILLISECONDS);
+            if (!(e instanceof NotFoundException) || d.emitted > 0 || now >= deadline) {
+                return Mono.error(e);
+            }
+            long backoff = Math.min(retries.policy().maxDelay().toMillis(),
+                    retries.policy().baseDelay().toMillis() << Math.min(signal.totalRetries(), 20));
+            return Mono.delay(Duration.ofMillis(Math.max(1, Math.min(backoff, deadline - now))), scheduler);
+        }));
+    }
+
+    /**
+     * Polls metadata until the recording is {@code completed}, with backoff (0.5 s doubling to
+     * 10 s); a 404 meanwhile counts as "not yet". Fails with {@link RecordingNotReadyException}
+     * at once for {@code absent}/{@code failed}, or when {@code max} has passed.
+     */
+    public Mono<Recording> awaitCompleted(ApiRequest request, Duration max) {
+        return Mono.defer(() -> {
+            Scheduler scheduler = timer.get();
+            long deadline = scheduler.now(TimeUnit.MILLISECONDS) + max.toMillis();
+            Recording[] last = {null};
+            return fetch(request)
+                    .onErrorResume(NotFoundException.class, e -> Mono.empty())
+                    .flatMap(r -> {
+                        last[0] = r;
+                        if (r.isCompleted()) {
+                            return Mono.just(r);
+                        }
+                        if (r.status() == RecordingStatus.ABSENT || r.status() == RecordingStatus.FAILED) {
+                            return Mono.error(notReady(request, r, "is " + r.rawStatus()));
+                        }
+                        return Mono.empty();
+                    })
+                    .repeatWhenEmpty(polls -> polls.concatMap(i -> {
+                        long now = scheduler.now(TimeUnit.MILLISECONDS);
+                        if (now >= deadline) {
+                            return Mono.error(notReady(request, last[0], "was not completed within " + max));
+                        }
+                        long backoff = Math.min(10_000, 500L << Math.min(i, 10));
+                        return Mono.delay(Duration.ofMillis(Math.min(backoff, deadline - now)), scheduler);
+                    }));
+        });
+    }
+
+    private static RecordingNotReadyException notReady(ApiRequest request, Recording last, String what) {
+        String status = last == null ? "never found" : "last " + last.rawStatus();
+        return new RecordingNotReadyException(request.describe() + ": the recording " + what + " (" + status
+                + (last != null && last.errorCode() != null ? ", error code " + last.errorCode() : "") + ")",
+                last == null ? null : last.status(), last == null ? null : last.errorCode());
     }
 
     private Flux<ByteBuffer> mediaHop(Download d, ApiRequest request, List<URI> visited) {
@@ -139,6 +219,9 @@ public final class Calls {
                 d.started = true;
                 d.validator = protocol.resumeValidator(headers);
                 d.totalLength = protocol.contentLength(headers);
+                if (d.progress != null) {
+                    d.progress.total(d.totalLength);
+                }
                 expected = d.totalLength;
                 skip = 0;
             } else {
@@ -150,7 +233,7 @@ public final class Calls {
                     return Mono.error(e);
                 }
             }
-            return Bodies.stream(body, expected, skip, request, protocol, n -> d.emitted += n, idleTimeout, timer.get());
+            return Bodies.stream(body, expected, skip, request, protocol, d::emitted, idleTimeout, timer.get());
         });
     }
 
