@@ -1,0 +1,71 @@
+package dev.laml.recordings.cli;
+
+import dev.laml.recordings.cli.internal.Cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The {@code recordings} command: {@code demo}, {@code metadata}, {@code download} and {@code serve}. Run
+ * {@code java -jar recordings.jar --help} for the usage.
+ *
+ * <p>{@link #main(String[])} is the only method that ends the JVM; {@link #run(String[], PrintStream, PrintStream,
+ * Map)} does the same work against the streams and environment it is given and returns the exit code, so that the
+ * command can be embedded and tested in-process.
+ *
+ * <p>Exit codes: 0 success; 1 the demo found failures, or an unexpected error; 2 usage or invalid input; 3 not found;
+ * 4 authentication failed; 5 any other error answer from the API; 6 transfer or network failure.
+ *
+ * <p>Thread-safety: stateless; concurrent {@code run} calls are independent, though {@code serve} registers a JVM
+ * shutdown hook while it runs. Nullability: no parameter may be null.
+ */
+public final class RecordingsCli {
+
+    private RecordingsCli() {
+    }
+
+    /** Runs the command against {@code System.out}, {@code System.err} and the process environment, then exits. */
+    public static void main(String[] args) {
+        quietLibraryLogging(Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose"));
+        int code = run(args, System.out, System.err, System.getenv());
+        System.out.flush();
+        System.err.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Reactor and Netty log transport warnings (say, a reset that the client then retried) straight to stderr, which
+     * would bury the one line a failure is reported on. Routes them to {@code java.util.logging} and silences that
+     * unless {@code --verbose}. Only the real process does this: an application embedding {@link #run} keeps its own
+     * logging.
+     */
+    private static void quietLibraryLogging(boolean verbose) {
+        if (System.getProperty("reactor.logging.fallback") == null) {
+            System.setProperty("reactor.logging.fallback", "JDK");
+        }
+        Level level = verbose ? Level.WARNING : Level.OFF;
+        Logger root = Logger.getLogger("");
+        root.setLevel(level);
+        for (Handler handler : root.getHandlers()) {
+            handler.setLevel(level);
+        }
+    }
+
+    /**
+     * Runs the command once and returns its exit code; never calls {@link System#exit(int)}.
+     *
+     * @param args the command line, e.g. {@code {"download", "--sid", "…", "-o", "-"}}
+     * @param out  standard output: results, and with {@code -o -} the audio bytes and nothing else
+     * @param err  standard error: progress and messages
+     * @param env  the environment variables to read ({@code SIGNALWIRE_SPACE}, {@code SIGNALWIRE_PROJECT_ID},
+     *             {@code SIGNALWIRE_API_TOKEN}); not modified
+     * @return the exit code (see the class documentation)
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        return Cli.execute(args, out, err, env);
+    }
+}

@@ -1,0 +1,161 @@
+package dev.laml.recordings.cli.internal;
+
+import dev.laml.recordings.RetryPolicy;
+import dev.laml.recordings.reactor.RecordingsClient;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The options that say which API to talk to and as whom, shared by {@code metadata} and {@code download}, and the
+ * client they configure. Each falls back to its environment variable; the token comes only from the environment or a
+ * file, never from the command line, where any user could read it with {@code ps}.
+ *
+ * <p>Set by picocli on the run's thread, then read there; not thread-safe. Unset options are null.
+ */
+final class ApiOptions {
+
+    static final String ENV_SPACE = "SIGNALWIRE_SPACE";
+    static final String ENV_PROJECT = "SIGNALWIRE_PROJECT_ID";
+    static final String ENV_TOKEN = "SIGNALWIRE_API_TOKEN";
+
+    @Option(names = "--space", paramLabel = "NAME",
+            description = "Your SignalWire space: NAME for NAME.signalwire.com. Default: $" + ENV_SPACE + ".")
+    String space;
+
+    @Option(names = "--base-url", paramLabel = "URL",
+            description = {"Talk to URL instead of a space: a proxy, or a local server from 'recordings serve'.",
+                    "Must be https, except for localhost."})
+    URI baseUrl;
+
+    @Option(names = "--project", paramLabel = "ID",
+            description = "Your project id (the API's user name). Default: $" + ENV_PROJECT + ".")
+    String project;
+
+    @Option(names = "--token-file", paramLabel = "PATH",
+            description = {"Read the API token from this file (surrounding whitespace ignored).",
+                    "Default: $" + ENV_TOKEN + ". There is no option for the token itself: a command line is "
+                            + "visible to every user of the machine."})
+    Path tokenFile;
+
+    @Option(names = "--account", paramLabel = "SID",
+            description = "The account the recording belongs to. Default: the project id (they are the same on "
+                    + "SignalWire).")
+    String account;
+
+    @Option(names = "--attempts", paramLabel = "N", defaultValue = "4",
+            description = "Tries per request, first included, for failures worth retrying (5xx, 429, broken "
+                    + "connections; a broken download resumes where it stopped). 1 turns retries off. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int attempts;
+
+    /** The account sid: {@code --account}, else the project id. */
+    String account(Session session) {
+        if (account != null) {
+            return account;
+        }
+        String p = project(session);
+        if (p == null) {
+            throw new InvalidInputException("no account: pass --account SID (on SignalWire, your project id)");
+        }
+        return p;
+    }
+
+    /**
+     * A client for the configured API. With {@code needCredentials}, a missing project id or token is an input error;
+     * without, credentials are configured only when both are available (the client sends them to media URLs only with
+     * {@code mediaAuth}).
+     */
+    RecordingsClient client(Session session, boolean needCredentials, boolean mediaAuth) {
+        if (attempts < 1 || attempts > 20) {
+            throw new InvalidInputException("--attempts must be between 1 and 20, got " + attempts);
+        }
+        RecordingsClient.Builder builder = RecordingsClient.builder()
+                .retryPolicy(RetryPolicy.defaults().maxAttempts(attempts));
+        String where;
+        if (baseUrl != null) {
+            if (space != null) {
+                throw new InvalidInputException("--space and --base-url both name the server; pass one of them");
+            }
+            builder.baseUrl(baseUrl);
+            where = baseUrl.toString();
+        } else {
+            String name = spaceName(session);
+            builder.space(name);
+            where = "space " + name;
+        }
+
+        String projectId = project(session);
+        String token = null;
+        String tokenSource = null;
+        if (tokenFile != null) {
+            token = readToken(tokenFile);
+            tokenSource = "--token-file " + tokenFile;
+        } else if (session.env(ENV_TOKEN) != null) {
+            token = session.env(ENV_TOKEN);
+            tokenSource = "$" + ENV_TOKEN;
+        }
+        boolean required = needCredentials || mediaAuth;
+        if (required && projectId == null) {
+            throw new InvalidInputException("no project id: set " + ENV_PROJECT + " or pass --project ID");
+        }
+        if (required && token == null) {
+            throw new InvalidInputException("no API token: set " + ENV_TOKEN + " or pass --token-file PATH");
+        }
+        if (projectId != null && token != null) {
+            builder.credentials(projectId, token).sendCredentialsToMedia(mediaAuth);
+            session.debug("using " + where + " as project " + projectId + " (token from " + tokenSource + ")");
+        } else {
+            session.debug("using " + where + " without credentials");
+        }
+        return builder.build();
+    }
+
+    private String project(Session session) {
+        return project != null ? project : session.env(ENV_PROJECT);
+    }
+
+    /**
+     * The space from {@code --space} or the environment. People often export the host rather than the name
+     * ({@code example.signalwire.com}, even with a scheme); both are accepted, anything else is left to the client's
+     * validation.
+     */
+    private String spaceName(Session session) {
+        String value = space != null ? space : session.env(ENV_SPACE);
+        if (value == null) {
+            throw new InvalidInputException("no space: pass --space NAME or set " + ENV_SPACE
+                    + " (or point --base-url at a server)");
+        }
+        String name = value.strip();
+        if (name.regionMatches(true, 0, "https://", 0, 8)) {
+            name = name.substring(8);
+        }
+        if (name.endsWith("/")) {
+            name = name.substring(0, name.length() - 1);
+        }
+        if (name.toLowerCase(Locale.ROOT).endsWith(".signalwire.com")) {
+            name = name.substring(0, name.length() - ".signalwire.com".length());
+        }
+        return name;
+    }
+
+    private static String readToken(Path file) {
+        String token;
+        try {
+            token = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            // The reason only, never the content.
+            throw new InvalidInputException("cannot read --token-file " + file + ": "
+                    + Failures.describe(e, Failures.TRANSFER), e);
+        }
+        if (token.isEmpty()) {
+            throw new InvalidInputException("--token-file " + file + " is empty");
+        }
+        return token;
+    }
+}

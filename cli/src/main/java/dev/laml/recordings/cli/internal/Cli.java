@@ -1,0 +1,65 @@
+package dev.laml.recordings.cli.internal;
+
+import picocli.CommandLine;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds the picocli command tree for one run and executes it. Internal: the supported entry points are
+ * {@code dev.laml.recordings.cli.RecordingsCli.main} and {@code run}.
+ *
+ * <p>Thread-safety: stateless; each call builds its own commands. Nullability: no argument may be null.
+ */
+public final class Cli {
+
+    /** Shared by every usage text: where the credentials come from. Lines fit 80 columns (picocli wraps them). */
+    static final String CREDENTIALS_HELP = "Credentials (metadata and download):%n"
+            + "  SIGNALWIRE_SPACE       your space: 'example' for example.signalwire.com%n"
+            + "  SIGNALWIRE_PROJECT_ID  your project id%n"
+            + "  SIGNALWIRE_API_TOKEN   your API token%n"
+            + "  or --space, --project and --token-file PATH. The token is never accepted on%n"
+            + "  the command line, where other users of the machine could see it.";
+
+    /** Shared by every usage text: the exit codes scripts can rely on. */
+    static final String EXIT_CODES_HELP = "Exit codes:%n"
+            + "  0  ok                                4  authentication failed%n"
+            + "  1  demo found failures, or a bug     5  any other error from the API%n"
+            + "  2  usage or invalid input            6  transfer or network failure%n"
+            + "  3  not found%n";
+
+    private Cli() {
+    }
+
+    /**
+     * Parses {@code args}, runs the command and returns its exit code. Progress bars and terminal checks apply only
+     * when the streams are the process's own and a console is attached.
+     */
+    public static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        Objects.requireNonNull(args, "args");
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(err, "err");
+        Objects.requireNonNull(env, "env");
+        boolean console = System.console() != null;
+        Session session = new Session(out, err, env, console && err == System.err, console && out == System.out);
+
+        CommandLine cmd = new CommandLine(new RootCommand(session))
+                .addSubcommand(new DemoCommand(session))
+                .addSubcommand(new MetadataCommand(session))
+                .addSubcommand(new DownloadCommand(session))
+                .addSubcommand(new ServeCommand(session));
+        cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        cmd.setColorScheme(CommandLine.Help.defaultColorScheme(
+                session.outIsTerminal ? CommandLine.Help.Ansi.AUTO : CommandLine.Help.Ansi.OFF));
+        cmd.setParameterExceptionHandler((e, a) -> Failures.reportUsage(e, a, session));
+        cmd.setExecutionExceptionHandler((e, c, parsed) -> Failures.report(e, session));
+        int code = cmd.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

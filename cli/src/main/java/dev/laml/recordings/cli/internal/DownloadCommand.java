@@ -1,0 +1,140 @@
+package dev.laml.recordings.cli.internal;
+
+import dev.laml.recordings.reactor.RecordingsClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code recordings download}: a recording's audio to a file (atomically) or to stdout (streamed).
+ *
+ * <p>Created and run once, on one thread; not thread-safe. Option fields are null until picocli sets them.
+ */
+@Command(name = "download", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        headerHeading = "%n", header = "Download a recording's audio (WAV or MP3) to a file or to stdout.",
+        descriptionHeading = "%n",
+        description = {"Media URLs need no credentials: a space (or --base-url) and the ids are enough.",
+                "",
+                "A file is written under a temporary name and renamed once complete: a failed download leaves no "
+                        + "partial file, and an existing file untouched. With '-o -' the audio streams to stdout "
+                        + "(never held whole in memory) and every message goes to stderr; if the transfer fails "
+                        + "midway, the bytes already written stay written, so check the exit code.",
+                "",
+                "Examples (with the variables below set):",
+                "  recordings download --sid SID                   # writes SID.wav here",
+                "  recordings download --sid SID --format mp3 -o - | ffplay -nodisp -"},
+        optionListHeading = "%nOptions:%n",
+        footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.EXIT_CODES_HELP})
+final class DownloadCommand implements Callable<Integer> {
+
+    /** Buffers queued between the socket and stdout: enough to keep both busy, small enough to stay a stream. */
+    private static final int STDOUT_PREFETCH = 8;
+
+    private final Session session;
+
+    @Option(names = "--sid", required = true, paramLabel = "SID", description = "The recording's id (a UUID).")
+    String sid;
+
+    @Option(names = "--format", paramLabel = "wav|mp3", defaultValue = "wav",
+            description = "Audio format. Default: ${DEFAULT-VALUE}.")
+    Fmt format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = {"Where to write: a file, a directory (for SID.wav in it), or '-' for stdout.",
+                    "Default: SID.wav (or .mp3) in the current directory. An existing file is replaced."})
+    String output;
+
+    @Option(names = "--media-auth",
+            description = "Send the project id and token with the media request too, for spaces that require it "
+                    + "(they are never sent to another host).")
+    boolean mediaAuth;
+
+    @Mixin
+    ApiOptions api;
+
+    DownloadCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        boolean toStdout = "-".equals(output);
+        if (toStdout && session.outIsTerminal) {
+            throw new InvalidInputException("refusing to write audio to a terminal: redirect stdout "
+                    + "(... -o - > call.wav) or pass -o FILE");
+        }
+        try (RecordingsClient client = api.client(session, false, mediaAuth)) {
+            String account = api.account(session);
+            if (toStdout) {
+                long bytes = toStdout(client, account);
+                session.debug("wrote " + Units.count(bytes) + " bytes to stdout");
+            } else {
+                Path target = target();
+                long started = System.nanoTime();
+                Long bytes = client.downloadTo(account, sid, format.audio, target).block();
+                long nanos = System.nanoTime() - started;
+                session.note("saved " + target + " (" + Units.count(bytes == null ? 0 : bytes) + " bytes, "
+                        + Units.elapsed(nanos) + ")");
+            }
+        }
+        return Failures.OK;
+    }
+
+    /**
+     * Streams the audio to stdout on this (blocking) thread: at most {@link #STDOUT_PREFETCH} buffers wait in memory,
+     * and a slow reader on the other end of the pipe slows the download down instead of filling the heap.
+     */
+    private long toStdout(RecordingsClient client, String account) throws IOException {
+        long written = 0;
+        WritableByteChannel channel = Channels.newChannel(session.out);
+        // Closing the stream cancels the download if we stop early (for example, stdout was closed).
+        try (Stream<ByteBuffer> buffers = client.download(account, sid, format.audio).toStream(STDOUT_PREFETCH)) {
+            for (Iterator<ByteBuffer> it = buffers.iterator(); it.hasNext(); ) {
+                ByteBuffer buffer = it.next();
+                while (buffer.hasRemaining()) {
+                    written += channel.write(buffer);
+                }
+                // A PrintStream swallows write errors; a reader that went away must stop the download.
+                if (session.out.checkError()) {
+                    throw new IOException("cannot write to stdout (was the pipe closed?)");
+                }
+            }
+        }
+        session.out.flush();
+        if (session.out.checkError()) {
+            throw new IOException("cannot write to stdout (was the pipe closed?)");
+        }
+        return written;
+    }
+
+    /** The file to write: {@code -o} as given, {@code SID.ext} inside it when it is a directory, or in the cwd. */
+    private Path target() {
+        String fileName = sid + format.audio.extension();
+        Path target;
+        try {
+            target = output == null ? Path.of(fileName) : Path.of(output);
+        } catch (InvalidPathException e) {
+            throw new InvalidInputException("-o " + output + " is not a usable path: " + e.getReason());
+        }
+        if (Files.isDirectory(target)) {
+            target = target.resolve(fileName);
+        }
+        Path dir = target.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new InvalidInputException("directory " + dir + " does not exist (for -o " + target + ")");
+        }
+        return target;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.laml.recordings.cli.internal;
+
+import java.io.PrintStream;
+import java.util.Map;
+
+/**
+ * What one run of the command works against: its streams, its environment and whether they are terminals. Passed to
+ * every command instead of {@code System.out}/{@code System.getenv()}, so that a run can be embedded and tested.
+ *
+ * <p>Confined to the run's thread, except {@link #err}, which the demo's progress reporter also writes to (under its
+ * own lock). Nothing is null.
+ */
+final class Session {
+
+    final PrintStream out;
+    final PrintStream err;
+    final Map<String, String> env;
+    /** True only for the process's own stderr attached to a terminal: progress bars, not progress lines. */
+    final boolean errIsTerminal;
+    /** True only for the process's own stdout attached to a terminal: no binary output there. */
+    final boolean outIsTerminal;
+    /** Set by {@code --verbose} while the command line is parsed; read when reporting. */
+    volatile boolean verbose;
+
+    Session(PrintStream out, PrintStream err, Map<String, String> env, boolean errIsTerminal, boolean outIsTerminal) {
+        this.out = out;
+        this.err = err;
+        this.env = Map.copyOf(env);
+        this.errIsTerminal = errIsTerminal;
+        this.outIsTerminal = outIsTerminal;
+    }
+
+    /** The variable's value, or null when it is unset or blank (an empty export is treated as no value). */
+    String env(String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    /** A line on stderr, prefixed like every message of this command. */
+    void note(String message) {
+        err.println("recordings: " + message);
+    }
+
+    /** A line on stderr, only with {@code --verbose}. */
+    void debug(String message) {
+        if (verbose) {
+            err.println("recordings: " + message);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.laml.recordings.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The two commands that embed the testkit. */
+class DemoAndServeTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDemoVerifiesEveryRecordingAndPrintsTheSummary() {
+        CliRun r = CliRun.run("demo", "--recordings", "6", "--concurrency", "3");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).contains("Demo: 6 synthetic recordings (wav,", "All 6 recordings verified");
+        Matcher row = Pattern.compile("(?m)^\\s+recordings\\s+verified\\s+bytes\\s+time\\s+MB/s\\s+failures\\n"
+                + "\\s+(\\d+)\\s+(\\d+)\\s+([\\d,]+)\\s+[\\d.]+ s\\s+[\\d.]+\\s+(\\d+)$").matcher(r.stdout());
+        assertThat(row.find()).as(r.stdout()).isTrue();
+        assertThat(row.group(1)).isEqualTo("6");
+        assertThat(row.group(2)).isEqualTo("6");
+        assertThat(row.group(4)).isEqualTo("0");
+        // Not a terminal: plain progress lines, the last one at 100%.
+        assertThat(r.stderr()).contains("100%  6/6 recordings").doesNotContain("\r");
+    }
+
+    @Test
+    void theDemoCanSaveTheFilesAndUseMp3() throws IOException {
+        Path out = dir.resolve("demo");
+        CliRun r = CliRun.run("demo", "--recordings", "3", "--concurrency", "2", "--format", "mp3",
+                "--dir", out.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        try (Stream<Path> files = Files.list(out)) {
+            assertThat(files).hasSize(3).allMatch(p -> p.getFileName().toString().endsWith(".mp3"));
+        }
+    }
+
+    @Test
+    void theDemoRejectsSillyNumbers() {
+        assertThat(CliRun.run("demo", "--recordings", "0").exitCode()).isEqualTo(2);
+        assertThat(CliRun.run("demo", "--concurrency", "-1").exitCode()).isEqualTo(2);
+        assertThat(CliRun.run("demo", "--format", "flac").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void serveRunsUntilInterruptedAndAnswersWhatItPrinted() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread serving = new Thread(() -> exit.set(RecordingsCli.run(
+                new String[] {"serve", "--recordings", "2", "--project", "my-project"},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of())), "serve-under-test");
+        serving.start();
+        try {
+            String printed = awaitOutput(out, "--sid ");
+            Matcher base = Pattern.compile("base URL\\s+(\\S+)").matcher(printed);
+            Matcher json = Pattern.compile("curl -f -u my-project:(\\S+) (\\S+\\.json)").matcher(printed);
+            Matcher media = Pattern.compile("curl -fo recording.wav (\\S+\\.wav)").matcher(printed);
+            assertThat(base.find() && json.find() && media.find()).as(printed).isTrue();
+            assertThat(printed).contains("project id    my-project", "account sid", "wav bytes");
+
+            HttpClient http = HttpClient.newHttpClient();
+            String basic = Base64.getEncoder().encodeToString(("my-project:" + json.group(1))
+                    .getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> metadata = http.send(HttpRequest.newBuilder(URI.create(json.group(2)))
+                    .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metadata.statusCode()).isEqualTo(200);
+            assertThat(metadata.body()).contains("\"sid\"");
+            HttpResponse<byte[]> audio = http.send(HttpRequest.newBuilder(URI.create(media.group(1))).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(audio.statusCode()).isEqualTo(200);
+            assertThat(new String(audio.body(), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RIFF");
+
+            serving.interrupt();
+            serving.join(10_000);
+            assertThat(serving.isAlive()).isFalse();
+            assertThat(exit.get()).isZero();
+            assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create(base.group(1)))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()))
+                    .isInstanceOf(ConnectException.class);
+        } finally {
+            serving.interrupt();
+            serving.join(10_000);
+        }
+    }
+
+    @Test
+    void serveOnAPortInUseFailsWithExit6() throws IOException {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            CliRun r = CliRun.run("serve", "--port", Integer.toString(taken.getLocalPort()));
+
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(6);
+            assertThat(r.stderr()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()).hasLineCount(1);
+        }
+    }
+
+    private static String awaitOutput(ByteArrayOutputStream out, String marker) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            String s = out.toString(StandardCharsets.UTF_8);
+            if (s.contains(marker)) {
+                return s;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("serve printed no '" + marker + "' in 20 s: " + out.toString(StandardCharsets.UTF_8));
+    }
+}
