@@ -1,15 +1,21 @@
 package dev.laml.recordings.reactor;
 
 import dev.laml.recordings.AudioFormat;
+import dev.laml.recordings.DownloadProgress;
 import dev.laml.recordings.NotFoundException;
+import dev.laml.recordings.Recording;
+import dev.laml.recordings.RecordingQuery;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,20 +49,38 @@ class QuickStartTest {
         // README:end
     }
 
-    @Test
-    void theReadmeShowsExactlyTheCompiledSnippet() throws IOException {
-        Path readme = Path.of("..", "README.md");
-        String source = Files.readString(Path.of("src/test/java/dev/laml/recordings/reactor/QuickStartTest.java"),
-                StandardCharsets.UTF_8);
-        String snippet = between(source, "// README:start\n", "        // README:end");
-        List<String> lines = snippet.lines().map(l -> l.length() >= 8 ? l.substring(8) : l.strip()).toList();
+    @SuppressWarnings("unused") // compiled, not run
+    static void beyondOneRecording(RecordingsClient client, String accountSid, String recordingSid) {
+        // README:start
+        // Every recording since January, lazily: a page is requested only when demand reaches it
+        Flux<Recording> all = client.list(accountSid, RecordingQuery.all().pageSize(100)
+                .createdAfter(OffsetDateTime.parse("2026-01-01T00:00:00Z")));
 
-        assertThat(Files.readString(readme, StandardCharsets.UTF_8)).contains(String.join("\n", lines));
+        Mono<Void> gone = client.delete(accountSid, recordingSid);          // 204 -> complete, 404 -> NotFoundException
+
+        // Right after a call: poll until completed (absent -> RecordingNotReadyException with error_code)
+        Mono<Recording> ready = client.awaitCompleted(accountSid, recordingSid, Duration.ofMinutes(2));
+
+        // Progress without per-buffer work beyond a counter
+        DownloadProgress progress = new DownloadProgress();
+        client.downloadTo(accountSid, recordingSid, AudioFormat.MP3, Path.of("call.mp3"), progress).subscribe();
+        double done = progress.snapshot().fraction();
+        // README:end
     }
 
-    private static String between(String s, String start, String end) {
-        int a = s.indexOf(start);
-        int b = s.indexOf(end, a);
-        return s.substring(a + start.length(), b);
+    @Test
+    void theReadmeShowsExactlyTheCompiledSnippets() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        String source = Files.readString(Path.of("src/test/java/dev/laml/recordings/reactor/QuickStartTest.java"),
+                StandardCharsets.UTF_8);
+        int snippets = 0;
+        for (int at = source.indexOf("// README:start\n"); at >= 0; at = source.indexOf("// README:start\n", at + 1)) {
+            int end = source.indexOf("        // README:end", at);
+            String snippet = source.substring(at + "// README:start\n".length(), end);
+            List<String> lines = snippet.lines().map(l -> l.length() >= 8 ? l.substring(8) : l.strip()).toList();
+            assertThat(readme).contains(String.join("\n", lines));
+            snippets++;
+        }
+        assertThat(snippets).isEqualTo(2);
     }
 }
