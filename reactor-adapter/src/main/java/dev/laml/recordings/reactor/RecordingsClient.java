@@ -13,9 +13,11 @@ import dev.laml.recordings.protocol.ApiEndpoint;
 import dev.laml.recordings.protocol.ApiRequest;
 import dev.laml.recordings.protocol.RecordingsProtocol;
 import dev.laml.recordings.reactor.internal.Calls;
+import dev.laml.recordings.reactor.internal.ClientMetrics;
 import dev.laml.recordings.reactor.internal.Exchange;
 import dev.laml.recordings.reactor.internal.Retries;
 import dev.laml.recordings.reactor.internal.FileSink;
+import dev.laml.recordings.reactor.internal.MicrometerMetrics;
 import dev.laml.recordings.reactor.internal.Pager;
 import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Flux;
@@ -66,11 +68,13 @@ public final class RecordingsClient implements AutoCloseable {
 
     private RecordingsClient(Builder b, RecordingsProtocol protocol) {
         this.protocol = protocol;
-        this.pool = ConnectionProvider.builder("laml-recordings")
+        // Micrometer's classes are touched only when a registry was given.
+        ClientMetrics metrics = b.meterRegistry == null ? ClientMetrics.NONE : MicrometerMetrics.create(b.meterRegistry);
+        this.pool = metrics.configurePool(ConnectionProvider.builder("laml-recordings")
                 .maxConnections(b.maxConnections)
                 .pendingAcquireMaxCount(b.pendingAcquireMaxCount)
                 .pendingAcquireTimeout(b.pendingAcquireTimeout)
-                .maxIdleTime(b.maxIdleTime)
+                .maxIdleTime(b.maxIdleTime))
                 .build();
         HttpClient http = HttpClient.create(pool)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()))
@@ -81,7 +85,7 @@ public final class RecordingsClient implements AutoCloseable {
                 .httpResponseDecoder(spec -> spec.maxHeaderSize(16 * 1024).maxInitialLineLength(4096));
         Exchange exchange = new Exchange(http, protocol, b.responseTimeout);
         Retries retries = new Retries(b.retryPolicy, () -> ThreadLocalRandom.current().nextDouble(), Schedulers::parallel);
-        this.calls = new Calls(exchange, retries, b.idleTimeout, Schedulers::parallel);
+        this.calls = new Calls(exchange, retries, b.idleTimeout, Schedulers::parallel, metrics);
         this.notFoundWindow = b.notFoundWindow;
     }
 
@@ -296,6 +300,7 @@ public final class RecordingsClient implements AutoCloseable {
         private Duration idleTimeout = Duration.ofSeconds(30);
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Duration notFoundWindow = Duration.ZERO;
+        private Object meterRegistry;
 
         private Builder() {
         }
@@ -434,6 +439,38 @@ public final class RecordingsClient implements AutoCloseable {
             }
             this.notFoundWindow = window;
             return this;
+        }
+
+        /**
+         * Report metrics to this Micrometer {@code io.micrometer.core.instrument.MeterRegistry}:
+         * counters {@code laml.recordings.downloads.started/completed/failed/resumed/bytes} and
+         * {@code laml.recordings.requests.retried}, the timer
+         * {@code laml.recordings.metadata.latency} (tag {@code outcome}), and the connection
+         * pool's gauges {@code laml.recordings.pool.active/idle/pending/max}. Without a registry
+         * (the default) nothing is measured and Micrometer need not be on the classpath.
+         *
+         * <p>Typed {@code Object} on purpose: a {@code MeterRegistry} parameter would make
+         * Micrometer a hard requirement for any code that reflects over this builder.
+         *
+         * @param meterRegistry a {@code MeterRegistry}, or null for no metrics
+         * @throws IllegalArgumentException if it is something else
+         */
+        public Builder meterRegistry(Object meterRegistry) {
+            if (meterRegistry != null && !isMeterRegistry(meterRegistry)) {
+                throw new IllegalArgumentException("meterRegistry must be an io.micrometer.core.instrument.MeterRegistry, got "
+                        + meterRegistry.getClass().getName());
+            }
+            this.meterRegistry = meterRegistry;
+            return this;
+        }
+
+        private static boolean isMeterRegistry(Object candidate) {
+            try {
+                return Class.forName("io.micrometer.core.instrument.MeterRegistry", false,
+                        candidate.getClass().getClassLoader()).isInstance(candidate);
+            } catch (ClassNotFoundException | LinkageError noMicrometer) {
+                return false;
+            }
         }
 
         /**

@@ -22,7 +22,8 @@ import java.util.StringJoiner;
  *       {@link #redirectToSelf()}.</li>
  * </ul>
  * Timing and truncation apply to whatever body is sent, replaced or not; truncation counts body bytes after any
- * {@code Range} has been applied.
+ * {@code Range} has been applied. A replacement stands in for the API entirely, so the request has no effect: a
+ * {@code DELETE} answered by {@code status(503)} deletes nothing (one with only timing or truncation faults does).
  *
  * <p>Immutable and thread-safe; a value: equal faults are interchangeable. Factories reject null arguments.
  */

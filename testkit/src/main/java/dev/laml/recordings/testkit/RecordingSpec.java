@@ -1,6 +1,7 @@
 package dev.laml.recordings.testkit;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -20,7 +21,8 @@ import java.util.function.Consumer;
  *       of its PCM);</li>
  *   <li>channels 1, status {@code "completed"}, source {@code "RecordVerb"}, price {@code null};</li>
  *   <li>date created {@code 2018-09-25T23:00:00Z}; date updated and end time equal to it; start time = end time minus
- *       the duration; call sid a UUID derived from the sid;</li>
+ *       the duration; call sid a UUID derived from the sid; conference sid {@code null};</li>
+ *   <li>complete as soon as it is added (no {@link #completesAfter(Duration) delay});</li>
  *   <li>audio: generated from the seed (or, without one, from the sid), so equal specs give byte-identical files;
  *       WAV is {@code 44 + duration * 8000 * channels * 2} bytes, MP3 has {@code round(duration * 44100 / 1152)}
  *       frames (at least one).</li>
@@ -79,7 +81,13 @@ public final class RecordingSpec {
         return with(c -> c.channels = channels);
     }
 
-    /** The JSON {@code status}, any string (the API's values include completed, processing, absent, failed). */
+    /**
+     * The JSON {@code status}, any string (the API's values include completed, processing, absent, failed). The
+     * string is only rendered, except for {@code "absent"} (a recording that captured no audio): its JSON then
+     * carries {@code "error_code": 13617} (a number, as the API sends it) and its media URLs answer 404, as for an
+     * unknown recording. For a recording that is in progress and then completes, use
+     * {@link #completesAfter(Duration)} instead of setting {@code "in-progress"} here.
+     */
     public RecordingSpec status(String status) {
         Objects.requireNonNull(status, "status");
         return with(c -> c.status = status);
@@ -122,6 +130,32 @@ public final class RecordingSpec {
     /** JSON {@code price}, rendered as a plain string such as {@code "-0.0025"}; null renders {@code null}. */
     public RecordingSpec price(BigDecimal price) {
         return with(c -> c.price = price);
+    }
+
+    /**
+     * Makes the recording complete only {@code delay} after it is added, measured on the server's clock
+     * ({@link RecordingsServer.Builder#clock}), for clients that wait until a recording is ready. Until then its
+     * JSON (alone and in lists) says {@code "status": "in-progress"}, {@code "duration": "-1"} (a string, as real
+     * in-progress payloads have it) and {@code "price": null}, and its media URLs answer 404 with the XML error body,
+     * as for an unknown recording; afterwards it is served exactly as without a delay. {@link Duration#ZERO} (the
+     * default) means complete at once.
+     *
+     * @throws IllegalArgumentException if {@code delay} is negative
+     */
+    public RecordingSpec completesAfter(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative: " + delay);
+        }
+        return with(c -> c.completesAfter = delay);
+    }
+
+    /**
+     * JSON {@code conference_sid}; null (the default) renders {@code null}. The list endpoint's
+     * {@code ConferenceSid} filter matches it.
+     */
+    public RecordingSpec conferenceSid(String conferenceSid) {
+        return with(c -> c.conferenceSid = conferenceSid);
     }
 
     /** JSON {@code call_sid}; null renders {@code null} (as for a conference recording). */
@@ -167,7 +201,8 @@ public final class RecordingSpec {
     @Override
     public String toString() {
         return "RecordingSpec[sid=" + s.sid + ", seed=" + s.seed + ", durationSeconds=" + s.durationSeconds
-                + ", channels=" + s.channels + ", status=" + s.status + "]";
+                + ", channels=" + s.channels + ", status=" + s.status
+                + (s.completesAfter.isZero() ? "" : ", completesAfter=" + s.completesAfter) + "]";
     }
 
     /** The raw settings, nulls meaning "default"; read by the server when it resolves a spec. */
@@ -214,6 +249,8 @@ public final class RecordingSpec {
         BigDecimal price;
         String callSid;
         boolean callSidSet;
+        String conferenceSid;
+        Duration completesAfter = Duration.ZERO;
         final long[] sizes = {-1, -1};
         final byte[][] payloads = new byte[2][];
 
@@ -235,6 +272,8 @@ public final class RecordingSpec {
             c.price = price;
             c.callSid = callSid;
             c.callSidSet = callSidSet;
+            c.conferenceSid = conferenceSid;
+            c.completesAfter = completesAfter;
             System.arraycopy(sizes, 0, c.sizes, 0, sizes.length);
             System.arraycopy(payloads, 0, c.payloads, 0, payloads.length);
             return c;

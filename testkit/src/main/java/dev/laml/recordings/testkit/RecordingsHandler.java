@@ -40,6 +40,8 @@ final class RecordingsHandler {
     static final int CHUNK = 64 * 1024;
 
     private static final String RECORDINGS = "/Recordings/";
+    private static final String LIST = "/Recordings";
+    private static final String LIST_JSON = "/Recordings.json";
     private static final String JSON = "application/json";
     private static final String XML = "application/xml";
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
@@ -65,7 +67,9 @@ final class RecordingsHandler {
         Fault fault = server.nextFault(route == null ? null : route.sid);
         Reply reply;
         try {
-            reply = replace(fault, request, target, reply(request, route));
+            // A replacing fault stands in for the API entirely: the request has no effect (a DELETE deletes nothing).
+            reply = fault.replacement != Fault.Replacement.NONE ? replace(fault, request, target)
+                    : reply(request, route, query < 0 ? null : target.substring(query + 1));
         } catch (RuntimeException e) {
             reply = error(HttpResponseStatus.INTERNAL_SERVER_ERROR, utf8(ApiJson.error(20500, e.toString(), 500)));
         }
@@ -75,31 +79,41 @@ final class RecordingsHandler {
     // --------------------------------------------------------------------------------------------- the reply
 
     /** What the API answers, before any fault. */
-    private Reply reply(HttpServerRequest request, Route route) {
+    private Reply reply(HttpServerRequest request, Route route, String rawQuery) {
         HttpMethod method = request.method();
-        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+        boolean deletable = route != null && route.kind == Kind.JSON;
+        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)
+                && !(deletable && HttpMethod.DELETE.equals(method))) {
             Reply reply = error(HttpResponseStatus.METHOD_NOT_ALLOWED, METHOD_NOT_ALLOWED);
-            reply.headers.set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            reply.headers.set(HttpHeaderNames.ALLOW, deletable ? "GET, HEAD, DELETE" : "GET, HEAD");
             return reply;
         }
         if (route == null || route.kind == Kind.UNKNOWN) {
             return error(HttpResponseStatus.NOT_FOUND, NOT_FOUND_JSON);
         }
-        if (route.kind == Kind.JSON) {
+        if (route.kind == Kind.JSON || route.kind == Kind.LIST) {
             // Credentials are checked before existence, as on the real API: a 404 would confirm a sid to a stranger.
             if (!authorized(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
                 return error(HttpResponseStatus.UNAUTHORIZED, AUTHENTICATION_FAILED);
+            }
+            if (route.kind == Kind.LIST) {
+                RecordingsList.Result list = RecordingsList.list(server, route.accountSid, rawQuery);
+                return json(HttpResponseStatus.valueOf(list.status()), utf8(list.body()));
             }
             TestRecording recording = lookup(route);
             if (recording == null) {
                 return error(HttpResponseStatus.NOT_FOUND, NOT_FOUND_JSON);
             }
-            Reply reply = new Reply(HttpResponseStatus.OK, recording.jsonBytes());
+            if (HttpMethod.DELETE.equals(method)) {
+                return server.remove(recording) ? new Reply(HttpResponseStatus.NO_CONTENT, EMPTY)
+                        : error(HttpResponseStatus.NOT_FOUND, NOT_FOUND_JSON); // a concurrent DELETE won
+            }
+            Reply reply = new Reply(HttpResponseStatus.OK, recording.jsonBytes(server.now()));
             reply.headers.set(HttpHeaderNames.CONTENT_TYPE, JSON);
             return reply;
         }
         TestRecording recording = lookup(route);
-        if (recording == null) {
+        if (recording == null || !recording.servesMedia(server.now())) {
             Reply reply = new Reply(HttpResponseStatus.NOT_FOUND, NOT_FOUND_XML.duplicate());
             reply.headers.set(HttpHeaderNames.CONTENT_TYPE, XML);
             return reply;
@@ -164,8 +178,8 @@ final class RecordingsHandler {
         return recording != null && recording.accountSid().equalsIgnoreCase(route.accountSid) ? recording : null;
     }
 
-    /** The fault's substitute for the real reply, if it has one. */
-    private static Reply replace(Fault fault, HttpServerRequest request, String target, Reply real) {
+    /** The fault's substitute for the real reply; only for a fault that has a replacement. */
+    private static Reply replace(Fault fault, HttpServerRequest request, String target) {
         switch (fault.replacement) {
             case ERROR -> {
                 HttpResponseStatus status = HttpResponseStatus.valueOf(fault.status);
@@ -191,9 +205,7 @@ final class RecordingsHandler {
                 reply.headers.set(HttpHeaderNames.LOCATION, location(fault.location, request, target));
                 return reply;
             }
-            default -> {
-                return real;
-            }
+            default -> throw new IllegalStateException("not a replacing fault: " + fault);
         }
     }
 
@@ -214,7 +226,11 @@ final class RecordingsHandler {
     }
 
     private static Reply error(HttpResponseStatus status, ByteBuffer jsonBody) {
-        Reply reply = new Reply(status, jsonBody.duplicate());
+        return json(status, jsonBody);
+    }
+
+    private static Reply json(HttpResponseStatus status, ByteBuffer body) {
+        Reply reply = new Reply(status, body.duplicate());
         reply.headers.set(HttpHeaderNames.CONTENT_TYPE, JSON);
         return reply;
     }
@@ -229,7 +245,10 @@ final class RecordingsHandler {
 
     private static Mono<Void> write(HttpServerRequest request, HttpServerResponse response, Reply reply, Fault fault) {
         ByteBuffer body = HttpMethod.HEAD.equals(request.method()) ? EMPTY : reply.body;
-        reply.headers.set(HttpHeaderNames.CONTENT_LENGTH, reply.body.remaining()); // HEAD: the length GET would send
+        // HEAD: the length GET would send. A 204 must not carry one (RFC 9110 8.6).
+        if (reply.status.code() != HttpResponseStatus.NO_CONTENT.code()) {
+            reply.headers.set(HttpHeaderNames.CONTENT_LENGTH, reply.body.remaining());
+        }
         response.status(reply.status).headers(reply.headers);
 
         long length = body.remaining();
@@ -298,9 +317,13 @@ final class RecordingsHandler {
 
     // ------------------------------------------------------------------------------------------------ routing
 
-    private enum Kind { JSON, WAV, MP3, UNKNOWN }
+    private enum Kind { JSON, WAV, MP3, LIST, UNKNOWN }
 
-    /** {@code /api/laml/2010-04-01/Accounts/{account}/Recordings/{sid}{ext}}, parsed with plain string scans. */
+    /**
+     * {@code /api/laml/2010-04-01/Accounts/{account}/Recordings/{sid}{ext}}, or the list
+     * {@code .../Recordings.json} (or {@code .../Recordings}, as the list's own {@code *_uri} spell it), parsed with
+     * plain string scans.
+     */
     private static final class Route {
         final String accountSid;
         final String sid;
@@ -319,12 +342,20 @@ final class RecordingsHandler {
             }
             int accountStart = ApiJson.API_PREFIX.length();
             int accountEnd = path.indexOf('/', accountStart);
-            if (accountEnd <= accountStart || !path.startsWith(RECORDINGS, accountEnd)) {
+            if (accountEnd <= accountStart) {
+                return null;
+            }
+            int rest = path.length() - accountEnd; // compared in place: media requests allocate nothing here
+            if (rest == LIST.length() && path.startsWith(LIST, accountEnd)
+                    || rest == LIST_JSON.length() && path.startsWith(LIST_JSON, accountEnd)) {
+                return new Route(path.substring(accountStart, accountEnd), null, Kind.LIST);
+            }
+            if (!path.startsWith(RECORDINGS, accountEnd)) {
                 return null;
             }
             int nameStart = accountEnd + RECORDINGS.length();
             if (nameStart == path.length() || path.indexOf('/', nameStart) >= 0) {
-                return null; // the list endpoint or a subresource such as /Transcriptions.json
+                return null; // a subresource such as /Transcriptions.json
             }
             String account = path.substring(accountStart, accountEnd);
             String name = path.substring(nameStart);

@@ -10,7 +10,9 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -28,9 +30,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A local HTTP server that answers like SignalWire's Compatibility API for recordings, so that code using it can be
- * tested without an account: {@code GET /api/laml/2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}{ext}} serves WAV
- * (no extension or {@code .wav}) and MP3 ({@code .mp3}) without authentication, and the metadata JSON
- * ({@code .json}) only with HTTP Basic {@code projectId:apiToken}.
+ * tested without an account. Under {@code /api/laml/2010-04-01/Accounts/{AccountSid}}:
+ * <ul>
+ *   <li>{@code GET /Recordings/{Sid}} (or {@code .wav}) and {@code .mp3} serve the media, without authentication;</li>
+ *   <li>{@code GET /Recordings/{Sid}.json} serves the metadata JSON and {@code DELETE} on it deletes the recording
+ *       (204), both only with HTTP Basic {@code projectId:apiToken};</li>
+ *   <li>{@code GET /Recordings.json} (or {@code /Recordings}, the form of the {@code *_uri} it returns) lists the
+ *       account's recordings, newest {@code date_created} first (ties by sid), with the API's filters
+ *       {@code DateCreated}, {@code DateCreated<}/{@code <=} (on or before), {@code DateCreated>}/{@code >=} (on or
+ *       after; names raw or percent-encoded; values {@code YYYY-MM-DD} for a UTC day or an RFC 2822 date-time),
+ *       {@code CallSid} and {@code ConferenceSid}, and paging by {@code PageSize} (1 to 1000, default 50; more is a
+ *       400), {@code Page} and the opaque {@code PageToken} of {@code next_page_uri}/{@code previous_page_uri}.
+ *       Basic auth as for {@code .json}.</li>
+ * </ul>
  * <pre>{@code
  * try (RecordingsServer server = RecordingsServer.start()) {
  *     TestRecording recording = server.addRecording(RecordingSpec.create().durationSeconds(10));
@@ -67,7 +79,10 @@ public final class RecordingsServer implements AutoCloseable {
     private final URI baseUrl;
     private final TrafficCounters traffic = new TrafficCounters();
     private final RequestLog requests;
+    private final Clock clock;
     private final ConcurrentHashMap<String, TestRecording> recordings = new ConcurrentHashMap<>();
+    /** The date_created second of removed recordings, by sid key, so that a page token naming one stays valid. */
+    private final ConcurrentHashMap<String, Long> removedCreated = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Fault> recordingFaults = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Fault> queuedFaults = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -79,6 +94,7 @@ public final class RecordingsServer implements AutoCloseable {
         this.authorization = Base64.getEncoder()
                 .encodeToString((projectId + ':' + apiToken).getBytes(StandardCharsets.UTF_8));
         this.requests = new RequestLog(builder.requestLogCapacity);
+        this.clock = builder.clock;
         // Own event loops rather than Reactor Netty's global ones, which the client under test (or benchmarked)
         // uses: sharing them would make the server compete with the client for the same threads.
         int workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -207,10 +223,14 @@ public final class RecordingsServer implements AutoCloseable {
         return List.copyOf(recordings.values());
     }
 
-    /** Removes a recording, so that it answers 404 from now on; returns whether it existed. */
+    /**
+     * Removes a recording, so that it answers 404 and is absent from lists from now on, as after an HTTP
+     * {@code DELETE}; returns whether it existed.
+     */
     public boolean removeRecording(String sid) {
         Objects.requireNonNull(sid, "sid");
-        return recordings.remove(key(sid)) != null;
+        TestRecording removed = recordings.get(key(sid));
+        return removed != null && remove(removed);
     }
 
     // -------------------------------------------------------------------------------------------------- faults
@@ -327,6 +347,7 @@ public final class RecordingsServer implements AutoCloseable {
             traffic.closeAll(SHUTDOWN_TIMEOUT);
             loops.disposeLater(Duration.ZERO, SHUTDOWN_TIMEOUT).block(SHUTDOWN_TIMEOUT.multipliedBy(2));
             recordings.clear();
+            removedCreated.clear();
             clearFaults();
         }
     }
@@ -350,6 +371,27 @@ public final class RecordingsServer implements AutoCloseable {
 
     TestRecording find(String sid) {
         return recordings.get(key(sid));
+    }
+
+    /** Removes exactly this recording (not one added later with its sid); false if it was already gone. */
+    boolean remove(TestRecording recording) {
+        String key = key(recording.sid());
+        removedCreated.put(key, recording.metadata().dateCreated().toEpochSecond());
+        return recordings.remove(key, recording);
+    }
+
+    /** The date_created (epoch second) of the recording with this sid, present or removed; null if never seen. */
+    Long createdSecond(String sid) {
+        TestRecording recording = recordings.get(key(sid));
+        if (recording != null) {
+            return recording.metadata().dateCreated().toEpochSecond();
+        }
+        return removedCreated.get(key(sid));
+    }
+
+    /** The server's clock, for recordings that complete later. */
+    Instant now() {
+        return clock.instant();
     }
 
     /** The fault for this request: the next queued one, else the recording's (sid may be null), else none. */
@@ -405,6 +447,7 @@ public final class RecordingsServer implements AutoCloseable {
         private String apiToken;
         private String accountSid;
         private int requestLogCapacity = 10_000;
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
         }
@@ -445,6 +488,17 @@ public final class RecordingsServer implements AutoCloseable {
                 throw new IllegalArgumentException("capacity must not be negative: " + capacity);
             }
             this.requestLogCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * The clock that {@link RecordingSpec#completesAfter(Duration) delayed completion} is measured against, so
+         * that a test can step time instead of sleeping; default {@link Clock#systemUTC()}. Only instants are read
+         * (the zone is irrelevant), from event-loop and test threads alike, so the clock must be thread-safe: a test
+         * clock should keep its instant in a volatile field or an atomic.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,12 +25,16 @@ import java.util.UUID;
  * expected bytes, hash, size and JSON.
  *
  * <p>Content is generated once when the recording is added and never changes; only the attached {@link Fault} is
- * mutable (through the server). Thread-safe. No method returns null.
+ * mutable (through the server), and a recording {@link RecordingSpec#completesAfter(java.time.Duration) completing
+ * later} changes from its in-progress JSON to its final one when the server's clock reaches
+ * {@link #completesAt()}. Thread-safe. No method returns null.
  */
 public final class TestRecording {
 
     private static final OffsetDateTime DEFAULT_CREATED = OffsetDateTime.of(2018, 9, 25, 23, 0, 0, 0, ZoneOffset.UTC);
     private static final int DEFAULT_DURATION = 4;
+    /** What SignalWire reports for a recording that captured no audio. */
+    private static final int ABSENT_ERROR_CODE = 13617;
 
     private final RecordingsServer server;
     private final RecordingMetadata metadata;
@@ -38,10 +43,16 @@ public final class TestRecording {
     private final String[] etags;
     private final String json;
     private final ByteBuffer jsonBytes;
+    private final String inProgressJson;
+    private final ByteBuffer inProgressJsonBytes;
+    /** The server-clock instant from which the recording is complete. */
+    private final Instant completesAt;
+    private final boolean hasMedia;
     private final Instant lastModified;
     private final String lastModifiedHeader;
 
-    private TestRecording(RecordingsServer server, RecordingMetadata metadata, ByteBuffer wav, ByteBuffer mp3) {
+    private TestRecording(RecordingsServer server, RecordingMetadata metadata, ByteBuffer wav, ByteBuffer mp3,
+                          Instant completesAt) {
         this.server = server;
         this.metadata = metadata;
         // Read-only: slices of these go to every client; nothing may write through them.
@@ -51,6 +62,10 @@ public final class TestRecording {
         this.etags = new String[] {'"' + sha256[0] + '"', '"' + sha256[1] + '"'};
         this.json = ApiJson.recording(metadata);
         this.jsonBytes = ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+        this.inProgressJson = ApiJson.inProgress(metadata);
+        this.inProgressJsonBytes = ByteBuffer.wrap(inProgressJson.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
+        this.completesAt = completesAt;
+        this.hasMedia = !"absent".equals(metadata.status());
         this.lastModified = metadata.dateUpdated().toInstant().truncatedTo(ChronoUnit.SECONDS);
         this.lastModifiedHeader = HttpDates.httpDate(lastModified);
     }
@@ -102,9 +117,16 @@ public final class TestRecording {
         OffsetDateTime start = s.startTimeSet ? s.startTime : (end != null ? end : created).minusSeconds(duration);
         String callSid = s.callSidSet ? s.callSid
                 : UUID.nameUUIDFromBytes(("call:" + sid).getBytes(StandardCharsets.UTF_8)).toString();
-        RecordingMetadata metadata = new RecordingMetadata(sid, accountSid, callSid, channels, created, updated, start,
-                end, duration, s.price, s.source, s.status);
-        return new TestRecording(server, metadata, wavContent, mp3Content);
+        Integer errorCode = "absent".equals(s.status) ? ABSENT_ERROR_CODE : null;
+        RecordingMetadata metadata = new RecordingMetadata(sid, accountSid, callSid, s.conferenceSid, channels, created,
+                updated, start, end, duration, s.price, s.source, s.status, errorCode);
+        Instant completesAt;
+        try {
+            completesAt = server.now().plus(s.completesAfter);
+        } catch (DateTimeException | ArithmeticException beyondTime) {
+            completesAt = Instant.MAX; // a delay longer than the clock can count: never completes
+        }
+        return new TestRecording(server, metadata, wavContent, mp3Content, completesAt);
     }
 
     /** The recording's sid, as given or generated. */
@@ -155,9 +177,20 @@ public final class TestRecording {
         return lastModifiedHeader;
     }
 
-    /** The metadata JSON served at {@link #jsonUrl()}, exactly. */
+    /**
+     * The metadata JSON served at {@link #jsonUrl()} (and in lists) now, exactly: the in-progress JSON until
+     * {@link #completesAt()}, the final one from then on.
+     */
     public String json() {
-        return json;
+        return isComplete(server.now()) ? json : inProgressJson;
+    }
+
+    /**
+     * The instant, on the server's clock, from which this recording is complete: when it was added plus its spec's
+     * {@link RecordingSpec#completesAfter(java.time.Duration) delay} (zero by default).
+     */
+    public Instant completesAt() {
+        return completesAt;
     }
 
     /** Absolute URL of the {@code format} file on this recording's server. */
@@ -192,9 +225,27 @@ public final class TestRecording {
         return content[format.ordinal()].duplicate().clear();
     }
 
-    /** The JSON as UTF-8, read-only, positioned at 0. */
-    ByteBuffer jsonBytes() {
-        return jsonBytes.duplicate();
+    /** The JSON as served at {@code now}, as UTF-8, read-only, positioned at 0. */
+    ByteBuffer jsonBytes(Instant now) {
+        return (isComplete(now) ? jsonBytes : inProgressJsonBytes).duplicate();
+    }
+
+    /** The JSON as served at {@code now}. */
+    String json(Instant now) {
+        return isComplete(now) ? json : inProgressJson;
+    }
+
+    boolean isComplete(Instant now) {
+        return !now.isBefore(completesAt);
+    }
+
+    /** Whether the media URLs serve audio at {@code now}: complete, and not {@code "absent"}. */
+    boolean servesMedia(Instant now) {
+        return hasMedia && isComplete(now);
+    }
+
+    RecordingMetadata metadata() {
+        return metadata;
     }
 
     Instant lastModifiedInstant() {

@@ -41,8 +41,11 @@ public final class Calls {
     private final Retries retries;
     private final Duration idleTimeout;
     private final Supplier<Scheduler> timer;
+    private final ClientMetrics metrics;
 
-    public Calls(Exchange exchange, Retries retries, Duration idleTimeout, Supplier<Scheduler> timer) {
+    public Calls(Exchange exchange, Retries retries, Duration idleTimeout, Supplier<Scheduler> timer,
+            ClientMetrics metrics) {
+        this.metrics = metrics;
         this.exchange = exchange;
         this.protocol = exchange.protocol();
         this.retries = retries;
@@ -71,15 +74,31 @@ public final class Calls {
      * redirected (a redirect answer is an error).
      */
     public Mono<Void> delete(ApiRequest request) {
-        return metadataHop(request, null, (status, reason, headers, body) -> {
+        return timed(metadataHop(request, null, (status, reason, headers, body) -> {
             protocol.checkDeleted(request, status, reason, headers, body);
             return Boolean.TRUE;
-        }).then();
+        }).then());
     }
 
     /** A GET for a JSON document: redirects followed, failures retried per policy. */
     public <T> Mono<T> json(ApiRequest request, Decoder<T> decoder) {
-        return retries.run(attempts -> metadataHop(request, newChain(request), decoder)).next();
+        return timed(retries.run(attempts -> {
+            if (attempts.made() > 1) {
+                metrics.retried();
+            }
+            return metadataHop(request, newChain(request), decoder);
+        }).next());
+    }
+
+    private <T> Mono<T> timed(Mono<T> call) {
+        if (metrics == ClientMetrics.NONE) {
+            return call;
+        }
+        return Mono.defer(() -> {
+            long start = System.nanoTime();
+            return call.doFinally(signal -> metrics.metadataLatency(System.nanoTime() - start,
+                    signal == reactor.core.publisher.SignalType.ON_COMPLETE));
+        });
     }
 
     /** One request and the redirects it leads to; {@code visited} null: redirects are not followed. */
@@ -134,14 +153,29 @@ public final class Calls {
             if (progress != null) {
                 progress.started();
             }
+            metrics.downloadStarted();
             Flux<ByteBuffer> attempts = retries.run(attempt -> {
                 // Nothing delivered yet: start afresh (a plain GET, no validator to honour);
                 // otherwise ask for the rest only.
                 d.started = d.emitted > 0;
+                if (attempt.made() > 1) {
+                    if (d.started) {
+                        metrics.resumed();
+                    } else {
+                        metrics.retried();
+                    }
+                }
                 ApiRequest next = d.started ? protocol.resumeFrom(d.current, d.emitted, d.validator) : d.current;
                 return mediaHop(d, next, newChain(next));
             });
-            return notFoundWindow.isZero() ? attempts : attempts.retryWhen(notFoundWindow(d, notFoundWindow));
+            Flux<ByteBuffer> all = notFoundWindow.isZero() ? attempts : attempts.retryWhen(notFoundWindow(d, notFoundWindow));
+            return all.doFinally(signal -> {
+                if (signal == reactor.core.publisher.SignalType.ON_COMPLETE) {
+                    metrics.downloadCompleted(d.emitted);
+                } else {
+                    metrics.downloadFailed(d.emitted, null);
+                }
+            });
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.laml.recordings.testkit.internal;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * Renders the API's JSON bodies by hand, in the API's own one-line layout ({@code "key": value, ...}).
@@ -42,6 +43,46 @@ public final class ApiJson {
 
     /** A recording resource, with the field order and types of the documented example. */
     public static String recording(RecordingMetadata r) {
+        return recording(r, false);
+    }
+
+    /**
+     * The same recording while it is still being recorded or processed: {@code "status": "in-progress"},
+     * {@code "duration": "-1"} (a string, as real in-progress payloads have it), no price and no error code yet.
+     */
+    public static String inProgress(RecordingMetadata r) {
+        return recording(r, true);
+    }
+
+    /**
+     * A page of the recordings list, in the field order of the API's envelope.
+     *
+     * @param next       nullable: null on the last page
+     * @param previous   nullable: null on the first page
+     * @param recordings each element already rendered by {@link #recording} or {@link #inProgress}
+     */
+    public static String page(String uri, String first, String next, String previous, long page, int pageSize,
+                              List<String> recordings) {
+        int size = 200 + recordings.stream().mapToInt(String::length).sum() + 2 * recordings.size();
+        StringBuilder out = new StringBuilder(size).append('{');
+        field(out, "uri");
+        string(out, uri).append(", ");
+        field(out, "first_page_uri");
+        string(out, first).append(", ");
+        field(out, "next_page_uri");
+        string(out, next).append(", ");
+        field(out, "previous_page_uri");
+        string(out, previous).append(", ");
+        field(out, "page").append(page).append(", ");
+        field(out, "page_size").append(pageSize).append(", ");
+        field(out, "recordings").append('[');
+        for (int i = 0; i < recordings.size(); i++) {
+            out.append(i == 0 ? "" : ", ").append(recordings.get(i));
+        }
+        return out.append("]}").toString();
+    }
+
+    private static String recording(RecordingMetadata r, boolean inProgress) {
         String uriBase = API_PREFIX + r.accountSid() + "/Recordings/" + r.sid();
         StringBuilder out = new StringBuilder(1024).append('{');
         field(out, "sid");
@@ -51,7 +92,8 @@ public final class ApiJson {
         field(out, "api_version").append("\"2010-04-01\", ");
         field(out, "call_sid");
         string(out, r.callSid()).append(", ");
-        field(out, "conference_sid").append("null, ");
+        field(out, "conference_sid");
+        string(out, r.conferenceSid()).append(", ");
         // Channel counts are strings in the API, not numbers.
         field(out, "channel");
         string(out, Integer.toString(r.channels())).append(", ");
@@ -65,15 +107,20 @@ public final class ApiJson {
         date(out, r.startTime()).append(", ");
         field(out, "end_time");
         date(out, r.endTime()).append(", ");
-        field(out, "duration").append(r.durationSeconds()).append(", ");
-        field(out, "price");
-        string(out, r.price() == null ? null : r.price().toPlainString()).append(", ");
+        if (inProgress) {
+            field(out, "duration").append("\"-1\", ");
+            field(out, "price").append("null, ");
+        } else {
+            field(out, "duration").append(r.durationSeconds()).append(", ");
+            field(out, "price");
+            string(out, r.price() == null ? null : r.price().toPlainString()).append(", ");
+        }
         field(out, "price_unit").append("\"USD\", ");
         field(out, "source");
         string(out, r.source()).append(", ");
         field(out, "status");
-        string(out, r.status()).append(", ");
-        field(out, "error_code").append("null, ");
+        string(out, inProgress ? "in-progress" : r.status()).append(", ");
+        field(out, "error_code").append(inProgress || r.errorCode() == null ? "null" : r.errorCode()).append(", ");
         field(out, "uri");
         string(out, uriBase + ".json").append(", ");
         field(out, "subresource_uris").append('{');

@@ -6,15 +6,18 @@ import java.time.OffsetDateTime;
 /**
  * A recording's resolved metadata, every default already applied: the input of {@link ApiJson#recording}.
  *
- * @param callSid   nullable
- * @param startTime nullable
- * @param endTime   nullable
- * @param price     nullable
+ * @param callSid       nullable
+ * @param conferenceSid nullable
+ * @param startTime     nullable
+ * @param endTime       nullable
+ * @param price         nullable
+ * @param errorCode     nullable; rendered as a JSON number
  */
 public record RecordingMetadata(
         String sid,
         String accountSid,
         String callSid,
+        String conferenceSid,
         int channels,
         OffsetDateTime dateCreated,
         OffsetDateTime dateUpdated,
@@ -23,5 +26,6 @@ public record RecordingMetadata(
         long durationSeconds,
         BigDecimal price,
         String source,
-        String status) {
+        String status,
+        Integer errorCode) {
 }
