@@ -85,6 +85,8 @@ class HttpContractTest {
                 .withHeader("Authorization", equalTo(BASIC))
                 .withHeader("Accept", equalTo("application/json"))
                 .withHeader("Transfer-Encoding", absent()));
+        assertThat(wm.getAllServeEvents().get(0).getRequest().getHeaders().getHeader("User-Agent").values())
+                .as("exactly one User-Agent, ours").singleElement().asString().startsWith("laml-recordings/");
         assertThat(r.sid()).isEqualTo(RECORDING);
         assertThat(r.accountSid()).isEqualTo(ACCOUNT);
         assertThat(r.channels()).isEqualTo(1);
