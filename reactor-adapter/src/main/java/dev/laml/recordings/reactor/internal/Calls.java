@@ -96,8 +96,9 @@ public final class Calls {
         }
         return Mono.defer(() -> {
             long start = System.nanoTime();
-            return call.doFinally(signal -> metrics.metadataLatency(System.nanoTime() - start,
-                    signal == reactor.core.publisher.SignalType.ON_COMPLETE));
+            // Recorded before the signal travels on, so a caller that saw the result sees the metric.
+            return call.doOnSuccess(v -> metrics.metadataLatency(System.nanoTime() - start, true))
+                    .doOnError(e -> metrics.metadataLatency(System.nanoTime() - start, false));
         });
     }
 
@@ -169,13 +170,13 @@ public final class Calls {
                 return mediaHop(d, next, newChain(next));
             });
             Flux<ByteBuffer> all = notFoundWindow.isZero() ? attempts : attempts.retryWhen(notFoundWindow(d, notFoundWindow));
-            return all.doFinally(signal -> {
-                if (signal == reactor.core.publisher.SignalType.ON_COMPLETE) {
-                    metrics.downloadCompleted(d.emitted);
-                } else {
-                    metrics.downloadFailed(d.emitted, null);
-                }
-            });
+            if (metrics == ClientMetrics.NONE) {
+                return all;
+            }
+            // Before the signal travels on (unlike doFinally), so a caller that saw the end sees the metric.
+            return all.doOnComplete(() -> metrics.downloadCompleted(d.emitted))
+                    .doOnError(e -> metrics.downloadFailed(d.emitted))
+                    .doOnCancel(() -> metrics.downloadFailed(d.emitted));
         });
     }
 

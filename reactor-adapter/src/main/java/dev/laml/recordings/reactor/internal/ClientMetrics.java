@@ -28,8 +28,8 @@ public interface ClientMetrics {
     default void downloadCompleted(long bytes) {
     }
 
-    /** A download ended in an error (or was cancelled) after delivering {@code bytes}. */
-    default void downloadFailed(long bytes, Throwable error) {
+    /** A download ended in an error, or was cancelled, after delivering {@code bytes}. */
+    default void downloadFailed(long bytes) {
     }
 
     /** An attempt is about to be repeated from the start. */

@@ -83,7 +83,7 @@ public final class MicrometerMetrics implements ClientMetrics {
     }
 
     @Override
-    public void downloadFailed(long n, Throwable error) {
+    public void downloadFailed(long n) {
         failed.increment();
         bytes.increment(n);
     }
