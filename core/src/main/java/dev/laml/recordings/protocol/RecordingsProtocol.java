@@ -348,7 +348,10 @@ public final class RecordingsProtocol {
 
     // ---------------------------------------------------------------- resuming a broken body
 
-    /** How a resumed response continues the body: skip this many bytes, then expect this many. */
+    /**
+     * How a resumed response continues the body: skip this many bytes, then expect this many
+     * ({@code expectedLength} -1 when unknown). An immutable value; thread-safe.
+     */
     public record Continuation(long skip, long expectedLength) {
     }
 
