@@ -247,6 +247,60 @@ public final class RecordingsClient implements AutoCloseable {
         return calls.awaitCompleted(request, max);
     }
 
+    /**
+     * Archives an account's recordings into {@code dir}: lists them lazily ({@link #list}), downloads up to
+     * {@link ArchiveOptions#concurrency()} at once, and reports each step as an {@link ArchiveEvent}; the last event
+     * is always one {@link ArchiveEvent.Summary}.
+     *
+     * <pre>{@code
+     * client.archive(accountSid, RecordingQuery.all().createdAfter(since), Path.of("archive"),
+     *                ArchiveOptions.defaults().format(AudioFormat.MP3).deleteAfterVerify(true))
+     *       .filter(e -> e.kind() == ArchiveEvent.Kind.FAILED)
+     *       .subscribe(e -> log.warn("{}: {}", ((ArchiveEvent.Failed) e).sid(), ((ArchiveEvent.Failed) e).reason()));
+     * }</pre>
+     *
+     * <p><b>Layout.</b> {@code dir/yyyy/MM/dd/{sid}.wav} (or {@code .mp3}), dated by {@code date_created} in UTC
+     * ({@code dir/undated/} when the API gave none), and beside it the sidecar {@code {sid}.json}: sid, account_sid,
+     * call_sid, conference_sid, date_created, date_updated, duration (seconds), channels, status, source, format,
+     * media_type, file, size, sha256, archived_at. Directories are created as needed.
+     *
+     * <p><b>Safe to kill, safe to repeat.</b> The audio is written to a hidden temporary file and moved into place
+     * when complete; its SHA-256 is computed while it streams; the sidecar is written the same way, after the audio,
+     * so a sidecar always describes a complete file. A recording whose sidecar exists and whose file has the recorded
+     * size and SHA-256 (the file is read to check) is {@link ArchiveEvent.Skipped skipped}; a missing, short or
+     * mismatching file is downloaded again. Hidden {@code *.part} files left by a killed run are removed when a later
+     * run first writes to that day's directory. Two runs must not write the same directory at once.
+     *
+     * <p><b>Only completed recordings</b> are archived: any other status (in progress, absent, failed, ...) is a
+     * {@link ArchiveEvent.Failed} with reason {@code "not completed (status X)"} and a
+     * {@link dev.laml.recordings.RecordingNotReadyException}, and is never deleted; restrict the query (say,
+     * {@code createdBefore(now minus an hour)}) to leave out calls still in progress.
+     *
+     * <p><b>Deleting.</b> With {@link ArchiveOptions#deleteAfterVerify(boolean)}, a recording is deleted from the
+     * server only after its file and sidecar are in place and the file, read back from disk, has the SHA-256 that was
+     * received (or, for a skipped recording, the one its sidecar records). A {@link ArchiveOptions#dryRun(boolean)
+     * dry run} lists and checks the local copies, and downloads, writes and deletes nothing.
+     *
+     * <p><b>Errors</b> on one recording never stop the others: each becomes a {@link ArchiveEvent.Failed} with its
+     * reason, and so does a listing that breaks off (after what was in flight finishes). The flux itself completes
+     * normally, after the summary; it fails only for a bug. Cancelling stops the listing and every download in flight,
+     * deleting their temporary files; nothing already archived is touched.
+     *
+     * <p>Lazy and cold, as every method here: nothing is listed, created or written before subscription, and each
+     * subscription is a new run. Blocking file-system work runs on {@link Schedulers#boundedElastic()}.
+     *
+     * @param accountSid the account to archive
+     * @param query      which recordings (dates, call, conference, page size); {@link RecordingQuery#all()} for all
+     * @param dir        the archive's root directory; created if missing
+     * @param options    format, concurrency, delete-after-verify and dry run; {@link ArchiveOptions#defaults()}
+     * @return the run's events, never null
+     * @throws IllegalArgumentException at call time if the account id is not a UUID, or the query, dir or options is
+     *                                  null
+     */
+    public Flux<ArchiveEvent> archive(String accountSid, RecordingQuery query, Path dir, ArchiveOptions options) {
+        return dev.laml.recordings.reactor.internal.Archiver.archive(this, accountSid, query, dir, options);
+    }
+
     /** As {@link #downloadTo(String, String, AudioFormat, Path)}, from a media URL. */
     public Mono<Long> downloadTo(URI mediaUrl, Path target) {
         checkTarget(target);

@@ -49,6 +49,7 @@ public final class Cli {
                 .addSubcommand(new DemoCommand(session))
                 .addSubcommand(new MetadataCommand(session))
                 .addSubcommand(new DownloadCommand(session))
+                .addSubcommand(new ArchiveCommand(session))
                 .addSubcommand(new ServeCommand(session));
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setOut(new PrintWriter(out, true));

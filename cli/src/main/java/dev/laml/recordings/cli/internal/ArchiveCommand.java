@@ -1,0 +1,254 @@
+package dev.laml.recordings.cli.internal;
+
+import dev.laml.recordings.RecordingQuery;
+import dev.laml.recordings.reactor.ArchiveEvent;
+import dev.laml.recordings.reactor.ArchiveOptions;
+import dev.laml.recordings.reactor.RecordingsClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * {@code recordings archive}: every recording of an account (or of a date range) into a directory, resumably, with a
+ * sidecar per file; optionally deleting the remote copies once the local ones are verified.
+ *
+ * <p>Exit code: 0 when nothing failed; otherwise the code of the failures' kind ({@link Failures#exitCode}) when they
+ * all share one, or 1 when they differ. A recording that is not completed counts as a failure (5, an API answer the
+ * command cannot use).
+ *
+ * <p>Created and run once, on one thread (the downloads run on the client's threads); not thread-safe. Option fields
+ * are null until picocli sets them.
+ */
+@Command(name = "archive", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        headerHeading = "%n", header = "Archive recordings into a directory, resumably; can delete them.",
+        descriptionHeading = "%n",
+        description = {"Lists the account's recordings (newest first, optionally only --since/--until) and downloads "
+                + "each completed one to DIR/yyyy/MM/dd/SID.wav (by creation date, UTC), with SID.json beside it: its "
+                + "metadata, size and SHA-256. Files are written under temporary names and renamed when complete; the "
+                + "sidecar is written after the audio.",
+                "",
+                "Run it again at any time: recordings whose file matches its sidecar (size and SHA-256, checked by "
+                        + "reading the file) are skipped; missing, short or damaged files are downloaded again. An "
+                        + "interrupted run loses nothing and leaves no partial file.",
+                "",
+                "With --delete-after-verify, a recording is deleted from SignalWire only after its file and sidecar "
+                        + "are written and the file on disk was read back and matched. Recordings that are not "
+                        + "completed (in progress, absent, failed) are reported as failures and never deleted.",
+                "",
+                "Progress goes to stderr, the summary to stdout. Exit code: 0 if nothing failed; else the code of "
+                        + "the failures below when they all share one, 1 when they differ.",
+                "",
+                "Examples (with the variables below set):",
+                "  recordings archive --dir archive --since 2026-01-01",
+                "  recordings archive --dir archive --until 2026-03-31 --dry-run",
+                "  recordings archive --dir archive --until 2026-03-31 --delete-after-verify"},
+        optionListHeading = "%nOptions:%n",
+        footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.EXIT_CODES_HELP})
+final class ArchiveCommand implements Callable<Integer> {
+
+    /** Recordings per list request: fewer requests than the API's default of 50, pages still small. */
+    private static final int PAGE_SIZE = 100;
+
+    private final Session session;
+
+    @Option(names = "--dir", required = true, paramLabel = "DIR",
+            description = "The archive's directory; created if needed. Run again with the same DIR to resume.")
+    Path dir;
+
+    @Option(names = "--since", paramLabel = "WHEN",
+            description = {"Only recordings created at or after WHEN: a date (2026-03-01, from 00:00:00 UTC) or an "
+                    + "ISO-8601 date-time (2026-03-01T12:00:00Z or with an offset; without one, UTC)."})
+    String since;
+
+    @Option(names = "--until", paramLabel = "WHEN",
+            description = "Only recordings created at or before WHEN: a date (the whole day, to 23:59:59 UTC) or a "
+                    + "date-time, as for --since.")
+    String until;
+
+    @Option(names = "--format", paramLabel = "wav|mp3", defaultValue = "wav",
+            description = "Audio format. Default: ${DEFAULT-VALUE}.")
+    Fmt format;
+
+    @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4",
+            description = "Recordings in flight at once, 1 to " + ArchiveOptions.MAX_CONCURRENCY
+                    + ". Default: ${DEFAULT-VALUE}.")
+    int concurrency;
+
+    @Option(names = "--delete-after-verify",
+            description = "Delete each recording from SignalWire once its file and sidecar are written and the file "
+                    + "was read back and verified.")
+    boolean deleteAfterVerify;
+
+    @Option(names = "--dry-run",
+            description = "Only show what would be downloaded and deleted: checks the files already in DIR, but "
+                    + "downloads, writes and deletes nothing.")
+    boolean dryRun;
+
+    @Option(names = "--media-auth",
+            description = "Send the project id and token with the media requests too, for spaces that require it.")
+    boolean mediaAuth;
+
+    @Mixin
+    ApiOptions api;
+
+    ArchiveCommand(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public Integer call() {
+        if (concurrency < 1 || concurrency > ArchiveOptions.MAX_CONCURRENCY) {
+            throw new InvalidInputException("--concurrency must be between 1 and " + ArchiveOptions.MAX_CONCURRENCY
+                    + ", got " + concurrency);
+        }
+        OffsetDateTime after = since == null ? null : parseTime("--since", since, false);
+        OffsetDateTime before = until == null ? null : parseTime("--until", until, true);
+        if (after != null && before != null && after.isAfter(before)) {
+            throw new InvalidInputException("--since " + since + " is after --until " + until);
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InvalidInputException("--dir " + dir + " exists and is not a directory");
+        }
+        RecordingQuery query = RecordingQuery.all().pageSize(PAGE_SIZE).createdAfter(after).createdBefore(before);
+        ArchiveOptions options = ArchiveOptions.defaults().format(format.audio).concurrency(concurrency)
+                .deleteAfterVerify(deleteAfterVerify).dryRun(dryRun);
+
+        List<ArchiveEvent.Failed> failures = new ArrayList<>();
+        AtomicReference<ArchiveEvent.Summary> summary = new AtomicReference<>();
+        try (RecordingsClient client = api.client(session, true, mediaAuth)) {
+            String account = api.account(session);
+            session.debug("archiving " + query + " of account " + account + " into " + dir.toAbsolutePath()
+                    + " with " + options);
+            try (ArchiveProgress progress = new ArchiveProgress(session.err, session.errIsTerminal, session.verbose,
+                    dir)) {
+                client.archive(account, query, dir, options)
+                        .doOnNext(event -> {
+                            progress.on(event);
+                            if (event instanceof ArchiveEvent.Failed f) {
+                                synchronized (failures) {
+                                    failures.add(f);
+                                }
+                            } else if (event instanceof ArchiveEvent.Summary s) {
+                                summary.set(s);
+                            }
+                        })
+                        .blockLast();
+            }
+        }
+        ArchiveEvent.Summary s = summary.get();
+        if (s == null) {
+            // archive() always ends with a summary; completing without one would be a library bug.
+            throw new IllegalStateException("the archive completed without a summary");
+        }
+        List<ArchiveEvent.Failed> failed;
+        synchronized (failures) {
+            failed = List.copyOf(failures);
+        }
+        printSummary(s, failed);
+        return exitCode(failed);
+    }
+
+    /** 0 without failures; the failures' common exit code; 1 when they differ. */
+    static int exitCode(List<ArchiveEvent.Failed> failed) {
+        Set<Integer> codes = new LinkedHashSet<>();
+        for (ArchiveEvent.Failed f : failed) {
+            codes.add(Failures.exitCode(Failures.unwrap(f.error())));
+        }
+        if (codes.isEmpty()) {
+            return Failures.OK;
+        }
+        return codes.size() == 1 ? codes.iterator().next() : Failures.FAILED;
+    }
+
+    private void printSummary(ArchiveEvent.Summary s, List<ArchiveEvent.Failed> failed) {
+        PrintStream out = session.out;
+        long nanos = s.elapsed().toNanos();
+        String[] header;
+        String[] row;
+        if (dryRun) {
+            header = new String[] {"listed", "would download", "skipped", "failed", "would delete", "time"};
+            row = new String[] {Units.count(s.listed()), Units.count(s.wouldDownload()), Units.count(s.skipped()),
+                    Units.count(s.failed()), Units.count(s.wouldDelete()), Units.elapsed(nanos)};
+        } else {
+            header = new String[] {"listed", "downloaded", "skipped", "failed", "deleted", "bytes", "time", "MB/s"};
+            row = new String[] {Units.count(s.listed()), Units.count(s.downloaded()), Units.count(s.skipped()),
+                    Units.count(s.failed()), Units.count(s.deleted()), Units.count(s.bytes()), Units.elapsed(nanos),
+                    Units.mbPerSecond(s.bytes(), nanos)};
+        }
+        StringBuilder h = new StringBuilder();
+        StringBuilder v = new StringBuilder();
+        for (int i = 0; i < header.length; i++) {
+            int width = Math.max(header[i].length(), row[i].length());
+            String gap = i == 0 ? "  " : "   ";
+            h.append(gap).append(" ".repeat(width - header[i].length())).append(header[i]);
+            v.append(gap).append(" ".repeat(width - row[i].length())).append(row[i]);
+        }
+        out.println();
+        out.println(h);
+        out.println(v);
+        out.println();
+        for (ArchiveEvent.Failed f : failed) {
+            out.println("FAILED  " + (f.sid() == null ? "(listing)" : f.sid()) + "  " + f.reason());
+        }
+        if (!failed.isEmpty()) {
+            out.println();
+        }
+        String where = dir.toString();
+        if (dryRun) {
+            out.printf(Locale.ROOT, "Dry run: %d of %d recordings would be downloaded%s; nothing was downloaded, "
+                            + "written or deleted.%n", s.wouldDownload(), s.listed(),
+                    deleteAfterVerify ? ", " + s.wouldDelete() + " deleted" : "");
+        } else if (failed.isEmpty()) {
+            out.printf(Locale.ROOT, "All %d recordings are archived in %s (%d downloaded, %d already there)%s.%n",
+                    s.listed(), where, s.downloaded(), s.skipped(),
+                    deleteAfterVerify ? "; " + s.deleted() + " deleted from the server" : "");
+        } else {
+            out.printf(Locale.ROOT, "%d failure%s; %d of %d recordings are archived in %s%s. Run again to retry.%n",
+                    failed.size(), failed.size() == 1 ? "" : "s", s.downloaded() + s.skipped(), s.listed(), where,
+                    deleteAfterVerify ? " (" + s.deleted() + " deleted from the server)" : "");
+        }
+        out.flush();
+    }
+
+    /**
+     * A date ({@code 2026-03-01}: its first or, for an upper bound, its last second in UTC) or an ISO-8601 date-time,
+     * with an offset or (then UTC) without.
+     */
+    static OffsetDateTime parseTime(String option, String value, boolean endOfDay) {
+        String v = value.strip();
+        try {
+            return OffsetDateTime.parse(v);
+        } catch (DateTimeParseException notWithOffset) {
+            // try the next form
+        }
+        try {
+            return LocalDateTime.parse(v).atOffset(ZoneOffset.UTC);
+        } catch (DateTimeParseException notLocal) {
+            // try the next form
+        }
+        try {
+            LocalDate day = LocalDate.parse(v);
+            return (endOfDay ? day.atTime(23, 59, 59) : day.atStartOfDay()).atOffset(ZoneOffset.UTC);
+        } catch (DateTimeParseException notADate) {
+            throw new InvalidInputException(option + " " + value + " is not a date (2026-03-01) or an ISO-8601 "
+                    + "date-time (2026-03-01T12:00:00Z)");
+        }
+    }
+}
