@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * Map)} does the same work against the streams and environment it is given and returns the exit code, so that the
  * command can be embedded and tested in-process.
  *
- * <p>Exit codes: 0 success; 1 the demo found failures, or an unexpected error; 2 usage or invalid input; 3 not found;
+ * <p>Exit codes: 0 success; 1 the demo found failures, an archive run had mixed failures, or an unexpected error; 2 usage or invalid input; 3 not found;
  * 4 authentication failed; 5 any other error answer from the API; 6 transfer or network failure.
  *
  * <p>Thread-safety: stateless; concurrent {@code run} calls are independent, though {@code serve} registers a JVM

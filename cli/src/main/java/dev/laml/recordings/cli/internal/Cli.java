@@ -16,7 +16,7 @@ import java.util.Objects;
 public final class Cli {
 
     /** Shared by every usage text: where the credentials come from. Lines fit 80 columns (picocli wraps them). */
-    static final String CREDENTIALS_HELP = "Credentials (metadata and download):%n"
+    static final String CREDENTIALS_HELP = "Credentials (metadata, download, archive):%n"
             + "  SIGNALWIRE_SPACE       your space: 'example' for example.signalwire.com%n"
             + "  SIGNALWIRE_PROJECT_ID  your project id%n"
             + "  SIGNALWIRE_API_TOKEN   your API token%n"
@@ -26,7 +26,7 @@ public final class Cli {
     /** Shared by every usage text: the exit codes scripts can rely on. */
     static final String EXIT_CODES_HELP = "Exit codes:%n"
             + "  0  ok                                4  authentication failed%n"
-            + "  1  demo found failures, or a bug     5  any other error from the API%n"
+            + "  1  mixed failures, or a bug          5  any other error from the API%n"
             + "  2  usage or invalid input            6  transfer or network failure%n"
             + "  3  not found%n";
 
