@@ -6,10 +6,10 @@ import dev.laml.recordings.TransferException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
-import reactor.util.retry.Retry;
 
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -47,29 +47,25 @@ public final class Retries {
     }
 
     /**
-     * A {@link Retry} for one call: waits as the policy says, or gives up with the last error,
-     * which then records how many attempts were made.
+     * Subscribes {@code attempt}, and again after each retryable failure as the policy says;
+     * each subscription is one attempt. Outstanding demand carries over to the next attempt.
+     *
+     * <p>Built with {@code onErrorResume} rather than {@code retryWhen}: the success path, which
+     * is nearly every call, then allocates no retry machinery at all.
      */
-    public Retry spec(Attempts attempts) {
-        return Retry.from(signals -> signals.concatMap(signal -> {
-            Throwable error = signal.failure();
+    public <T> Flux<T> run(Function<Attempts, Flux<T>> attempt) {
+        return Flux.defer(() -> attemptOnce(attempt, new Attempts()));
+    }
+
+    private <T> Flux<T> attemptOnce(Function<Attempts, Flux<T>> attempt, Attempts attempts) {
+        attempts.started();
+        return attempt.apply(attempts).onErrorResume(error -> {
             Duration wait = policy.delayBeforeNextAttempt(error, attempts.made(), random);
             if (wait == null) {
                 recordAttempts(error, attempts.made());
-                return Mono.error(error);
+                return Flux.error(error);
             }
-            return Mono.delay(wait, timer.get());
-        }));
-    }
-
-    /** Subscribes {@code attempt} again after each retryable failure; each subscription is one attempt. */
-    public <T> Flux<T> run(java.util.function.Function<Attempts, Flux<T>> attempt) {
-        return Flux.defer(() -> {
-            Attempts attempts = new Attempts();
-            return Flux.defer(() -> {
-                attempts.started();
-                return attempt.apply(attempts);
-            }).retryWhen(spec(attempts));
+            return Mono.delay(wait, timer.get()).thenMany(Flux.defer(() -> attemptOnce(attempt, attempts)));
         });
     }
 
