@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# CI smoke test of the benchmarks (well under 2 minutes): every JMH benchmark and client once at
+# its smallest parameters (one fork, one 0.5 s warmup and one 0.5 s measurement iteration; any
+# benchmark error fails the script), then MemoryBound scaled down under -Xmx64m.
+# Numbers from this run mean nothing; it proves the benchmarks still build, wire up and verify
+# their byte counts. Real runs: see BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")"
+JAR=target/benchmarks.jar
+if [[ ! -f "$JAR" ]]; then
+  # Builds the module and what it depends on from the root reactor.
+  mvn -B -q -f ../pom.xml -pl benchmarks -am package -DskipTests
+fi
+start=$SECONDS
+java -jar "$JAR" 'ConcurrentDownloads|FileSink|MetadataFetch' \
+  -f 1 -wi 1 -w 500ms -i 1 -r 500ms -foe true \
+  -p concurrency=1 -p size=65536 -p shape=16x65536 \
+  -rf json -rff target/smoke.json
+java -Xmx64m -XX:MaxDirectMemorySize=64m -cp "$JAR" dev.laml.recordings.benchmarks.MemoryBound --ci
+echo "benchmarks smoke: OK in $((SECONDS - start)) s"

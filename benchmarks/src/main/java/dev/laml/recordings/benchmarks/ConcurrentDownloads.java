@@ -1,0 +1,115 @@
+package dev.laml.recordings.benchmarks;
+
+import dev.laml.recordings.benchmarks.clients.Downloader;
+import dev.laml.recordings.benchmarks.server.BenchServer;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One operation = {@code concurrency} downloads of a {@code size}-byte recording, started at once
+ * and all complete. Every client runs the same consumer over every byte ({@link Fixtures#fold});
+ * each download's byte count is checked. Besides ops/s, {@code bytes} reports payload bytes/s and
+ * {@code downloads} downloads/s. Combinations above 4 GiB per operation fail in setup on purpose,
+ * so JMH reports nothing for them (run with the default {@code -foe false}).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dio.netty.leakDetection.level=disabled"})
+@Warmup(iterations = 2, time = 3)
+@Measurement(iterations = 3, time = 5)
+public class ConcurrentDownloads {
+
+    /** Largest payload per operation that is run. */
+    public static final long MAX_BYTES_PER_OP = 4L << 30;
+
+    @Param({"1", "16", "256", "1024"})
+    public int concurrency;
+
+    @Param({"65536", "1048576", "16777216"})
+    public int size;
+
+    @Param({"laml", "reactorNettyRaw", "reactorNettyCopy", "jdkHttpClient", "webClientByteBuffer", "webClient", "rawSocket"})
+    public String client;
+
+    private BenchServer server;
+    private Downloader downloader;
+    private String sid;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        if ((long) concurrency * size > MAX_BYTES_PER_OP) {
+            throw new SkipException(concurrency + " x " + size + " bytes is over " + MAX_BYTES_PER_OP + " bytes per operation: skipped");
+        }
+        server = BenchServer.start(false);
+        downloader = Downloader.create(client, server.baseUrl(), concurrency);
+        sid = Fixtures.mediaSid(size);
+        downloader.downloadAll(concurrency, sid, size); // opens the connections; checks the wiring
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        if (downloader != null) {
+            downloader.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /**
+     * Payload bytes, downloads and CPU nanoseconds of this (client) JVM, all as rates; so
+     * {@code cpuNanos / bytes} is the client's CPU cost per payload byte, a figure that other
+     * load on the machine disturbs far less than throughput.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Counters {
+        public long bytes;
+        public long downloads;
+        public long cpuNanos;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            bytes = 0;
+            downloads = 0;
+            cpuNanos = 0;
+        }
+    }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    @Benchmark
+    public void download(Counters counters, Blackhole bh) {
+        long cpu = OS.getProcessCpuTime();
+        bh.consume(downloader.downloadAll(concurrency, sid, size));
+        counters.cpuNanos += OS.getProcessCpuTime() - cpu;
+        counters.bytes += (long) concurrency * size;
+        counters.downloads += concurrency;
+    }
+
+    /** Thrown from setup to skip a parameter combination; JMH records no result for it. */
+    public static final class SkipException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public SkipException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

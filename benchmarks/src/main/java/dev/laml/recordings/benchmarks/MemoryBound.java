@@ -1,0 +1,296 @@
+package dev.laml.recordings.benchmarks;
+
+import dev.laml.recordings.AudioFormat;
+import dev.laml.recordings.benchmarks.server.BenchServer;
+import dev.laml.recordings.reactor.RecordingsClient;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Not a JMH benchmark: checks that the adapter's memory stays bounded whatever the volume.
+ *
+ * <ol>
+ *   <li><b>Many at once:</b> {@code --downloads} (1000) concurrent {@code --size} (8 MiB)
+ *       downloads through one client (pool as large as the count) complete, each with exactly the
+ *       right number of bytes, inside {@code -Xmx64m -XX:MaxDirectMemorySize=64m}. Peak heap
+ *       after GC and peak Netty direct memory are reported.</li>
+ *   <li><b>Stalled subscriber:</b> {@code --stall-downloads} (32) downloads of {@code --stall-size}
+ *       (64 MiB) whose subscribers take one buffer and then request nothing. The server counts
+ *       the bytes its sockets actually wrote; they must stop growing (two samples 2 s apart) at a
+ *       small fraction of the body (TCP buffers, not the file). Then the subscribers request the
+ *       rest and every download must complete exactly.</li>
+ * </ol>
+ *
+ * <pre>
+ * java -Xmx64m -XX:MaxDirectMemorySize=64m -cp benchmarks/target/benchmarks.jar \
+ *      dev.laml.recordings.benchmarks.MemoryBound [--ci]
+ * </pre>
+ * {@code --ci} scales down to 200 x 1 MiB and 8 stalled x 32 MiB. Exits 1 on any failure. The
+ * loopback server runs as a separate process (its memory is not the client's).
+ */
+public final class MemoryBound {
+
+    private static final long MIB = 1 << 20;
+
+    private MemoryBound() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int downloads = 1000;
+        long size = 8 * MIB;
+        int stalled = 32;
+        long stallSize = 64 * MIB;
+        boolean anyHeap = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--ci" -> {
+                    downloads = 200;
+                    size = MIB;
+                    stalled = 8;
+                    stallSize = 32 * MIB;
+                }
+                case "--downloads" -> downloads = Integer.parseInt(args[++i]);
+                case "--size" -> size = Long.parseLong(args[++i]);
+                case "--stall-downloads" -> stalled = Integer.parseInt(args[++i]);
+                case "--stall-size" -> stallSize = Long.parseLong(args[++i]);
+                case "--allow-any-heap" -> anyHeap = true;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        System.out.printf(Locale.ROOT, "MemoryBound: max heap %d MiB, java %s, allocator %s%n", maxHeap / MIB,
+                System.getProperty("java.version"), ByteBufAllocator.DEFAULT.getClass().getSimpleName());
+        if (maxHeap > 80 * MIB && !anyHeap) {
+            System.out.println("FAIL: run with -Xmx64m -XX:MaxDirectMemorySize=64m (or pass --allow-any-heap)");
+            System.exit(1);
+        }
+        boolean ok;
+        try (BenchServer server = BenchServer.start(true);
+             RecordingsClient client = RecordingsClient.builder()
+                     .baseUrl(server.baseUrl())
+                     .maxConnections(Math.max(downloads, stalled))
+                     .pendingAcquireMaxCount(4 * Math.max(downloads, stalled) + 16)
+                     .build()) {
+            ok = manyAtOnce(client, downloads, size);
+            ok &= stalledSubscribers(client, server, stalled, stallSize);
+        }
+        System.out.println(ok ? "MemoryBound: PASS" : "MemoryBound: FAIL");
+        System.exit(ok ? 0 : 1);
+    }
+
+    private static boolean manyAtOnce(RecordingsClient client, int downloads, long size) {
+        String sid = Fixtures.mediaSid(size);
+        Sampler sampler = new Sampler();
+        sampler.start();
+        long t0 = System.nanoTime();
+        List<Mono<Long>> all = new ArrayList<>(downloads);
+        for (int i = 0; i < downloads; i++) {
+            all.add(client.download(Fixtures.ACCOUNT, sid, AudioFormat.MP3)
+                    .reduce(0L, (n, b) -> n + consume(b)));
+        }
+        List<Long> sizes;
+        try {
+            sizes = Flux.merge(all).collectList().block(Duration.ofMinutes(10));
+        } catch (RuntimeException e) {
+            sampler.stop();
+            System.out.println("FAIL many-at-once: " + e);
+            e.printStackTrace(System.out);
+            return false;
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        sampler.stop();
+        long wrong = sizes.stream().filter(n -> n != size).count();
+        boolean ok = sizes.size() == downloads && wrong == 0;
+        System.out.printf(Locale.ROOT,
+                "many-at-once: %d x %d MiB in %.1f s (%.0f MiB/s); %d with a wrong size; peak heap used after GC %.1f MiB,"
+                        + " peak heap used %.1f MiB, peak Netty direct %.1f MiB, peak NIO direct %.1f MiB -> %s%n",
+                sizes.size(), size / MIB, secs, downloads * (double) size / MIB / secs, wrong,
+                sampler.peakHeapAfterGc() / (double) MIB, sampler.peakHeap() / (double) MIB,
+                sampler.peakNettyDirect / (double) MIB, sampler.peakNioDirect / (double) MIB, ok ? "ok" : "FAIL");
+        return ok;
+    }
+
+    /** Reads every byte, as the benchmarks' consumer does. */
+    private static long consume(ByteBuffer b) {
+        BLACKHOLE.set(BLACKHOLE.get() ^ Fixtures.fold(b));
+        return b.remaining();
+    }
+
+    private static final AtomicLong BLACKHOLE = new AtomicLong();
+
+    private static boolean stalledSubscribers(RecordingsClient client, BenchServer server, int n, long size)
+            throws InterruptedException {
+        String sid = Fixtures.chunkedMediaSid(size);
+        long before = server.bytesWritten();
+        CountDownLatch firstBuffers = new CountDownLatch(n);
+        CountDownLatch done = new CountDownLatch(n);
+        List<Staller> subs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Staller s = new Staller(firstBuffers, done);
+            subs.add(s);
+            client.download(Fixtures.ACCOUNT, sid, AudioFormat.MP3).subscribe(s);
+        }
+        if (!firstBuffers.await(60, TimeUnit.SECONDS)) {
+            System.out.println("FAIL stalled: not every download delivered its first buffer");
+            return false;
+        }
+        Thread.sleep(2000);
+        long w1 = server.bytesWritten() - before;
+        Thread.sleep(2000);
+        long w2 = server.bytesWritten() - before;
+        long delivered = subs.stream().mapToLong(s -> s.bytes.get()).sum();
+        double perConn = w2 / (double) n;
+        boolean flat = w2 - w1 <= (long) n * 64 * 1024; // at most one 64 KiB write per connection in 2 s
+        boolean small = perConn < size / 4.0;
+        System.out.printf(Locale.ROOT,
+                "stalled: %d downloads of %d MiB, each took 1 buffer (%d bytes delivered in all);"
+                        + " server wrote %.1f MiB after 2 s, %.1f MiB after 4 s (%.2f MiB per connection, %.1f%% of the body)"
+                        + " -> %s%n",
+                n, size / MIB, delivered, w1 / (double) MIB, w2 / (double) MIB, perConn / MIB, 100.0 * perConn / size,
+                flat && small ? "bounded" : "FAIL (not bounded)");
+        long t0 = System.nanoTime();
+        subs.forEach(Staller::resume);
+        if (!done.await(5, TimeUnit.MINUTES)) {
+            System.out.println("FAIL stalled: downloads did not complete after resuming");
+            return false;
+        }
+        long wrong = subs.stream().filter(s -> s.error.get() != null || s.bytes.get() != size).count();
+        System.out.printf(Locale.ROOT, "stalled: resumed, %d downloads completed in %.1f s, %d wrong or failed%s%n",
+                n, (System.nanoTime() - t0) / 1e9, wrong,
+                wrong > 0 ? " (first error: " + subs.stream().map(s -> s.error.get()).filter(e -> e != null).findFirst().orElse(null) + ")" : "");
+        return flat && small && wrong == 0;
+    }
+
+    /** Takes one buffer, then requests nothing until {@link #resume()}. */
+    private static final class Staller extends BaseSubscriber<ByteBuffer> {
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicReference<Throwable> error = new AtomicReference<>();
+        private final CountDownLatch first;
+        private final CountDownLatch done;
+        private volatile boolean firstSeen;
+
+        Staller(CountDownLatch first, CountDownLatch done) {
+            this.first = first;
+            this.done = done;
+        }
+
+        @Override
+        protected void hookOnSubscribe(Subscription subscription) {
+            subscription.request(1);
+        }
+
+        @Override
+        protected void hookOnNext(ByteBuffer value) {
+            bytes.addAndGet(consume(value));
+            if (!firstSeen) {
+                firstSeen = true;
+                first.countDown();
+            }
+        }
+
+        void resume() {
+            request(Long.MAX_VALUE);
+        }
+
+        @Override
+        protected void hookOnError(Throwable t) {
+            error.set(t);
+            first.countDown();
+            done.countDown();
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            done.countDown();
+        }
+    }
+
+    /** Samples heap and direct memory every 20 ms. */
+    private static final class Sampler implements Runnable {
+        private final List<MemoryPoolMXBean> heapPools = new ArrayList<>();
+        private final BufferPoolMXBean nio;
+        private volatile boolean running = true;
+        private Thread thread;
+        volatile long peakNettyDirect;
+        volatile long peakNioDirect;
+        volatile long peakAfterGc;
+
+        Sampler() {
+            for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (p.getType() == MemoryType.HEAP) {
+                    p.resetPeakUsage();
+                    heapPools.add(p);
+                }
+            }
+            nio = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                    .filter(b -> b.getName().equals("direct")).findFirst().orElse(null);
+        }
+
+        void start() {
+            thread = new Thread(this, "memory-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws RuntimeException {
+            running = false;
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                long netty = io.netty.util.internal.PlatformDependent.usedDirectMemory();
+                if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider m) {
+                    netty = Math.max(netty, m.metric().usedDirectMemory());
+                }
+                peakNettyDirect = Math.max(peakNettyDirect, netty);
+                long afterGc = 0;
+                for (MemoryPoolMXBean p : heapPools) {
+                    afterGc += p.getCollectionUsage() == null ? 0 : p.getCollectionUsage().getUsed();
+                }
+                peakAfterGc = Math.max(peakAfterGc, afterGc);
+                if (nio != null) {
+                    peakNioDirect = Math.max(peakNioDirect, nio.getMemoryUsed());
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        /** Sum over heap pools of their peak usage. */
+        long peakHeap() {
+            return heapPools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        }
+
+        /** Largest heap usage seen right after a collection (sampled): the live set. */
+        long peakHeapAfterGc() {
+            return peakAfterGc;
+        }
+    }
+}

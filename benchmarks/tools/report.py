@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Turns a run-all.sh results directory into the Markdown tables of BENCHMARKS.md.
+
+usage: report.py benchmarks/results/<run>
+"""
+import json, os, sys
+
+d = sys.argv[1]
+MIB = 1 << 20
+
+
+def load(name):
+    p = os.path.join(d, name + ".json")
+    if not os.path.exists(p) or os.path.getsize(p) == 0:
+        return []
+    return json.load(open(p))
+
+
+def fmt(x, digits=3):
+    if x is None:
+        return "n/a"
+    if x != x:  # NaN
+        return "n/a"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:,.1f}"
+    return f"{x:.{digits}g}" if abs(x) < 1 else f"{x:.2f}"
+
+
+def row(r):
+    p = r["primaryMetric"]
+    return p["score"], p["scoreError"]
+
+
+def sec(r, key):
+    m = r.get("secondaryMetrics", {}).get(key)
+    return (m["score"], m["scoreError"]) if m else (None, None)
+
+
+def downloads(name, title):
+    rs = load(name)
+    if not rs:
+        return
+    by = {r["params"]["client"]: r for r in rs}
+    laml = by.get("laml")
+    print(f"\n#### {title}\n")
+    print("| client | ops/s | ± (99.9%) | MiB/s | client CPU ns per byte | laml ÷ client |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for c, r in by.items():
+        s, e = row(r)
+        b, _ = sec(r, "bytes")
+        cpu, _ = sec(r, "cpuNanos")
+        ratio = row(laml)[0] / s if laml else None
+        print(f"| {c} | {fmt(s)} | {fmt(e)} | {fmt(b / MIB if b else None)} | "
+              f"{fmt(cpu / b if cpu and b else None)} | {fmt(ratio)} |")
+
+
+def simple(name, title, key, unit):
+    rs = load(name)
+    if not rs:
+        return
+    print(f"\n#### {title}\n")
+    print(f"| {key} | client | {unit} | ± (99.9%) |")
+    print("|---|---|---:|---:|")
+    for r in rs:
+        s, e = row(r)
+        k = r["params"].get(key, "")
+        print(f"| {k} | {r['params']['client']} | {fmt(s)} | {fmt(e)} |")
+
+
+def alloc():
+    rs = load("alloc-256x1m")
+    if not rs:
+        return
+    print("\n#### Allocation, 256 x 1 MiB (`-prof gc`)\n")
+    print("| client | ops/s | gc.alloc.rate.norm (B/op) | B allocated per payload byte |")
+    print("|---|---:|---:|---:|")
+    payload = 256 * MIB
+    for r in rs:
+        n, _ = sec(r, "gc.alloc.rate.norm")
+        print(f"| {r['params']['client']} | {fmt(row(r)[0])} | {fmt(n)} | {fmt(n / payload if n else None)} |")
+
+
+def dates():
+    rs = load("dates")
+    if not rs:
+        return
+    print("\n#### Date parsing (per date)\n")
+    print("| parser | ns/op | ± |")
+    print("|---|---:|---:|")
+    for r in rs:
+        s, e = row(r)
+        print(f"| {r['benchmark'].rsplit('.', 1)[1]} | {fmt(s)} | {fmt(e)} |")
+
+
+downloads("downloads-256x1m", "ConcurrentDownloads 256 x 1 MiB")
+downloads("downloads-16x16m", "ConcurrentDownloads 16 x 16 MiB")
+downloads("downloads-1024x64k", "ConcurrentDownloads 1024 x 64 KiB")
+downloads("downloads-1x1m", "ConcurrentDownloads 1 x 1 MiB")
+simple("filesink", "FileSink (ops/s; one op = all files written)", "shape", "ops/s")
+simple("metadata", "MetadataFetch (ops/s; one op = all fetches done)", "concurrency", "ops/s")
+alloc()
+dates()
