@@ -12,7 +12,8 @@ if [[ ! -f "$JAR" ]]; then
   mvn -B -q -f ../pom.xml -pl benchmarks -am package -DskipTests
 fi
 start=$SECONDS
-java -jar "$JAR" 'ConcurrentDownloads|FileSink|MetadataFetch' \
+# ignoreLock: a smoke must not fail because a real run holds JMH's machine-wide lock.
+java -Djmh.ignoreLock=true -jar "$JAR" 'ConcurrentDownloads|FileSink|MetadataFetch' \
   -f 1 -wi 1 -w 500ms -i 1 -r 500ms -foe true \
   -p concurrency=1 -p size=65536 -p shape=16x65536 \
   -rf json -rff target/smoke.json
