@@ -10,7 +10,6 @@ OUT=${OUT:-results/$(date -u +%Y%m%dT%H%M%SZ)}
 mkdir -p "$OUT"
 ITER=(-f 1 -wi 2 -w 3s -i 3 -r 5s)
 CLIENTS=laml,reactorNettyRaw,reactorNettyCopy,jdkHttpClient,webClientByteBuffer,webClient,rawSocket
-PROTO=proto+chunk65536,proto+chunk65536+noidle,proto+chunk65536+noidle+noheaderstimeout+noretry
 
 jmh() { # name, then JMH arguments
   local name=$1; shift
@@ -23,21 +22,21 @@ jmh() { # name, then JMH arguments
   echo "started $(date -u +%FT%TZ)"; nproc; free -g | head -2; java -version 2>&1; uptime
 } > "$OUT/machine.txt"
 
-jmh downloads-256x1m   ConcurrentDownloads "${ITER[@]}" -p concurrency=256  -p size=1048576  -p client=$CLIENTS,$PROTO
-jmh downloads-16x16m   ConcurrentDownloads "${ITER[@]}" -p concurrency=16   -p size=16777216 -p client=$CLIENTS,$PROTO
-jmh downloads-1024x64k ConcurrentDownloads "${ITER[@]}" -p concurrency=1024 -p size=65536    -p client=$CLIENTS,$PROTO
+jmh downloads-256x1m   ConcurrentDownloads "${ITER[@]}" -p concurrency=256  -p size=1048576  -p client=$CLIENTS
+jmh downloads-16x16m   ConcurrentDownloads "${ITER[@]}" -p concurrency=16   -p size=16777216 -p client=$CLIENTS
+jmh downloads-1024x64k ConcurrentDownloads "${ITER[@]}" -p concurrency=1024 -p size=65536    -p client=$CLIENTS
 jmh downloads-1x1m     ConcurrentDownloads "${ITER[@]}" -p concurrency=1    -p size=1048576  -p client=$CLIENTS
 jmh filesink FileSink "${ITER[@]}" \
-  -p client=laml,reactorNetty,reactorNettyForce,proto+sink=pipelined,proto+chunk65536+sink=zerocopy,proto+chunk65536+sink=zerocopy+noforce
-jmh metadata MetadataFetch -f 1 -wi 4 -w 3s -i 3 -r 5s -p client=laml,reactorNettyJackson,twilio,proto+noidle+noheaderstimeout+noretry
+  -p client=laml,reactorNetty,reactorNettyForce
+jmh metadata MetadataFetch -f 1 -wi 4 -w 3s -i 3 -r 5s -p client=laml,reactorNettyJackson,twilio
 jmh alloc-256x1m ConcurrentDownloads "${ITER[@]}" -p concurrency=256 -p size=1048576 \
-  -p client=laml,reactorNettyCopy,reactorNettyRaw,proto+chunk65536 -prof gc
+  -p client=laml,reactorNettyCopy,reactorNettyRaw -prof gc
 jmh dates DateParsing
 java -Xmx64m -XX:MaxDirectMemorySize=64m -cp "$JAR" dev.laml.recordings.benchmarks.MemoryBound 2>&1 | tee "$OUT/memorybound.txt"
 echo "JMH finished $(date -u +%FT%TZ)" | tee -a "$OUT/machine.txt"; uptime >> "$OUT/machine.txt"
 
 # Noise-robust cross-check of the download ratios: all clients in one JVM, interleaved turns.
-IL=laml,reactorNettyCopy,reactorNettyRaw,webClientByteBuffer,jdkHttpClient,rawSocket,proto+chunk65536+noidle+noheaderstimeout+noretry,proto+chunk65536+noidle+noheaderstimeout,proto+chunk65536+noidle+noretry
+IL=laml,reactorNettyCopy,reactorNettyRaw,webClientByteBuffer,jdkHttpClient,rawSocket
 for shape in "256 1048576" "16 16777216" "1024 65536"; do
   set -- $shape
   java -Xms2g -Xmx2g -Dio.netty.leakDetection.level=disabled -cp "$JAR" dev.laml.recordings.benchmarks.Interleaved \
@@ -45,11 +44,11 @@ for shape in "256 1048576" "16 16777216" "1024 65536"; do
 done
 for c in 64 1; do
   java -Xms2g -Xmx2g -Dio.netty.leakDetection.level=disabled -cp "$JAR" dev.laml.recordings.benchmarks.Interleaved --metadata \
-    --concurrency "$c" --rounds 10 --turn-ms 1500 --clients laml,reactorNettyJackson,twilio,proto+noidle+noheaderstimeout+noretry \
+    --concurrency "$c" --rounds 10 --turn-ms 1500 --clients laml,reactorNettyJackson,twilio \
     2>/dev/null | tee "$OUT/interleaved-metadata-$c.md"
 done
 java -Xms2g -Xmx2g -Dio.netty.leakDetection.level=disabled -cp "$JAR" dev.laml.recordings.benchmarks.Interleaved --filesink \
   --shape 16x16777216 --rounds 6 --turn-ms 2500 \
-  --clients laml,reactorNetty,reactorNettyForce,proto+sink=pipelined,proto+chunk65536+sink=zerocopy \
+  --clients laml,reactorNetty,reactorNettyForce \
   2>/dev/null | tee "$OUT/interleaved-filesink-16x16777216.md"
 echo "finished $(date -u +%FT%TZ)" | tee -a "$OUT/machine.txt"; uptime >> "$OUT/machine.txt"

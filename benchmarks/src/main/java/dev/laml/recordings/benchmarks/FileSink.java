@@ -48,8 +48,6 @@ import java.util.concurrent.TimeUnit;
  *       fsync), closed at the end.</li>
  *   <li>{@code reactorNettyForce}: the same plus {@code force(true)} before closing (off the event
  *       loop), i.e. the adapter's durability without its temp file and rename.</li>
- *   <li>{@code proto+...}: the prototype copy of the adapter with proposed changes
- *       ({@link dev.laml.recordings.benchmarks.prototype.Tuning}).</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -72,7 +70,6 @@ public class FileSink {
     private Path dir;
     private BenchServer server;
     private RecordingsClient laml;
-    private dev.laml.recordings.benchmarks.prototype.PrototypeClient proto;
     private ConnectionProvider pool;
     private HttpClient http;
     private String url;
@@ -94,14 +91,7 @@ public class FileSink {
                 pool = NettyClients.pool("bench-file", concurrency);
                 http = NettyClients.http(pool);
             }
-            default -> {
-                if (!client.startsWith("proto")) {
-                    throw new IllegalArgumentException("unknown client " + client);
-                }
-                proto = dev.laml.recordings.benchmarks.prototype.PrototypeClient.builder().baseUrl(server.baseUrl())
-                        .maxConnections(concurrency)
-                        .tuning(dev.laml.recordings.benchmarks.prototype.Tuning.parse(client)).build();
-            }
+            default -> throw new IllegalArgumentException("unknown client " + client);
         }
         download();
         deleteFiles();
@@ -111,9 +101,6 @@ public class FileSink {
     public void tearDown() throws IOException {
         if (laml != null) {
             laml.close();
-        }
-        if (proto != null) {
-            proto.close();
         }
         if (pool != null) {
             pool.dispose();
@@ -161,8 +148,6 @@ public class FileSink {
             Path target = dir.resolve("rec-" + i + ".mp3");
             if (laml != null) {
                 all.add(laml.downloadTo(Fixtures.ACCOUNT, sid, AudioFormat.MP3, target));
-            } else if (proto != null) {
-                all.add(proto.downloadTo(Fixtures.ACCOUNT, sid, AudioFormat.MP3, target));
             } else {
                 all.add(bare(target, "reactorNettyForce".equals(client)));
             }

@@ -56,8 +56,6 @@ import java.util.concurrent.TimeUnit;
  *       so run on a fixed pool of {@code concurrency} threads; its Apache HttpClient 5 pool is
  *       sized to the concurrency and a route planner sends {@code https://api.twilio.com} to the
  *       loopback server over plain HTTP (Twilio's URL, path, headers and parsing are untouched).</li>
- *   <li>{@code proto+...}: the prototype copy of the adapter with proposed changes
- *       ({@link dev.laml.recordings.benchmarks.prototype.Tuning}).</li>
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -76,7 +74,6 @@ public class MetadataFetch {
 
     private BenchServer server;
     private RecordingsClient laml;
-    private dev.laml.recordings.benchmarks.prototype.PrototypeClient proto;
     private ConnectionProvider pool;
     private HttpClient http;
     private String url;
@@ -117,15 +114,7 @@ public class MetadataFetch {
                 twilio = twilioClient(server.baseUrl().getPort(), concurrency);
                 threads = Executors.newFixedThreadPool(concurrency);
             }
-            default -> {
-                if (!client.startsWith("proto")) {
-                    throw new IllegalArgumentException("unknown client " + client);
-                }
-                proto = dev.laml.recordings.benchmarks.prototype.PrototypeClient.builder().baseUrl(server.baseUrl())
-                        .credentials(Fixtures.PROJECT_ID, Fixtures.API_TOKEN)
-                        .maxConnections(concurrency)
-                        .tuning(dev.laml.recordings.benchmarks.prototype.Tuning.parse(client)).build();
-            }
+            default -> throw new IllegalArgumentException("unknown client " + client);
         }
         fetch();
     }
@@ -149,9 +138,6 @@ public class MetadataFetch {
         if (laml != null) {
             laml.close();
         }
-        if (proto != null) {
-            proto.close();
-        }
         if (pool != null) {
             pool.dispose();
         }
@@ -166,12 +152,11 @@ public class MetadataFetch {
     @Benchmark
     public long fetch() throws Exception {
         long acc = 0;
-        switch (proto != null ? "laml" : client) {
+        switch (client) {
             case "laml" -> {
                 List<Mono<Recording>> all = new ArrayList<>(concurrency);
                 for (int i = 0; i < concurrency; i++) {
-                    all.add(proto != null ? proto.fetch(Fixtures.ACCOUNT, Fixtures.METADATA_SID)
-                            : laml.fetch(Fixtures.ACCOUNT, Fixtures.METADATA_SID));
+                    all.add(laml.fetch(Fixtures.ACCOUNT, Fixtures.METADATA_SID));
                 }
                 for (Object r : Mono.zip(all, results -> results).block(Duration.ofMinutes(1))) {
                     acc += check(((Recording) r).sid(), ((Recording) r).duration().getSeconds());

@@ -19,8 +19,7 @@ public interface Downloader extends AutoCloseable {
     void close();
 
     /**
-     * A downloader for {@code name} (one of {@link #NAMES}, or {@code proto[+option...]} for the
-     * prototype copy of the adapter, see {@link dev.laml.recordings.benchmarks.prototype.Tuning}),
+     * A downloader for {@code name} (one of {@link #NAMES}),
      * sized so that {@code maxConcurrency} downloads never wait for a connection.
      */
     static Downloader create(String name, URI base, int maxConcurrency) {
@@ -40,9 +39,6 @@ public interface Downloader extends AutoCloseable {
             case "rawSocket":
                 return new RawSocketDownloader(base);
             default:
-                if (name.startsWith("proto")) {
-                    return new PrototypeDownloader(base, maxConcurrency, dev.laml.recordings.benchmarks.prototype.Tuning.parse(name));
-                }
                 throw new IllegalArgumentException("unknown client " + name);
         }
     }
