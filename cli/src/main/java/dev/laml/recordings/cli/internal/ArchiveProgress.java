@@ -5,9 +5,6 @@ import dev.laml.recordings.reactor.ArchiveEvent;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,38 +17,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe: events arrive from the client's threads (one at a time), the ticker redraws from its own; drawing is
  * serialized on this object's monitor. Nothing is null.
  */
-final class ArchiveProgress implements AutoCloseable {
+final class ArchiveProgress extends LiveLine {
 
-    private final PrintStream err;
-    private final boolean terminal;
     private final boolean verbose;
     private final Path root;
-    private final long startNanos = System.nanoTime();
     private final AtomicLong listed = new AtomicLong();
     private final AtomicLong downloaded = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
-    private final ScheduledExecutorService ticker;
-    private int lastWidth;
-    private boolean closed;
 
     ArchiveProgress(PrintStream err, boolean terminal, boolean verbose, Path root) {
-        this.err = err;
-        this.terminal = terminal;
+        super(err, terminal, "recordings-archive-progress");
         this.verbose = verbose;
         this.root = root.toAbsolutePath().normalize();
-        if (terminal) {
-            this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "recordings-archive-progress");
-                t.setDaemon(true); // never keeps the JVM alive
-                return t;
-            });
-            ticker.scheduleAtFixedRate(this::redraw, 0, 100, TimeUnit.MILLISECONDS);
-        } else {
-            this.ticker = null;
-        }
     }
 
     /** Counts an event and, off a terminal, prints its line. */
@@ -77,22 +57,9 @@ final class ArchiveProgress implements AutoCloseable {
             failed.incrementAndGet();
             line = "FAILED       " + (f.sid() == null ? "(listing)" : f.sid()) + "  " + f.reason();
         }
-        if (line == null) {
-            return;
-        }
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            if (!terminal) {
-                err.println("  " + line);
-            } else if (event instanceof ArchiveEvent.Failed) {
-                // Failures scroll up above the status line as they happen; the next redraw puts it back.
-                String text = "  " + line;
-                err.print("\r" + text + " ".repeat(Math.max(0, lastWidth - text.length())) + System.lineSeparator());
-                lastWidth = 0;
-                err.flush();
-            }
+        // On a terminal only failures scroll up above the status line; elsewhere every line prints.
+        if (line != null && (!terminal || event instanceof ArchiveEvent.Failed)) {
+            printLine("  " + line);
         }
     }
 
@@ -101,42 +68,13 @@ final class ArchiveProgress implements AutoCloseable {
         return p.startsWith(root) ? root.relativize(p).toString() : p.toString();
     }
 
-    private synchronized void redraw() {
-        if (closed) {
-            return;
-        }
+    @Override
+    protected String statusLine() {
         long b = bytes.get();
         long nanos = System.nanoTime() - startNanos;
-        String line = String.format(Locale.ROOT, "  archive: %s listed, %s downloaded, %s skipped, %s failed%s  %s  "
-                        + "%s MB/s  %s",
+        return String.format(Locale.ROOT, "  archive: %s listed, %s downloaded, %s skipped, %s failed%s  %s  %s MB/s  %s",
                 Units.count(listed.get()), Units.count(downloaded.get()), Units.count(skipped.get()),
                 Units.count(failed.get()), deleted.get() == 0 ? "" : ", " + Units.count(deleted.get()) + " deleted",
                 Units.size(b), Units.mbPerSecond(b, nanos), Units.elapsed(nanos));
-        // Pad over the previous, possibly longer, line instead of relying on terminal escape codes.
-        int pad = Math.max(0, lastWidth - line.length());
-        lastWidth = line.length();
-        err.print("\r" + line + " ".repeat(pad));
-        err.flush();
-    }
-
-    /** Draws the final state and stops; idempotent. */
-    @Override
-    public void close() {
-        if (ticker != null) {
-            ticker.shutdownNow();
-            try {
-                ticker.awaitTermination(1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            redraw();
-        }
-        synchronized (this) {
-            if (!closed && terminal) {
-                err.println();
-            }
-            closed = true;
-        }
-        err.flush();
     }
 }
