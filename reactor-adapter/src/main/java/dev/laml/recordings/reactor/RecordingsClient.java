@@ -86,9 +86,9 @@ public final class RecordingsClient implements AutoCloseable {
                 // each copied, allocated and signalled alone (measured in BENCHMARKS.md).
                 .httpResponseDecoder(spec -> spec.maxHeaderSize(16 * 1024).maxInitialLineLength(4096)
                         .maxChunkSize(64 * 1024));
-        Exchange exchange = new Exchange(http, protocol, b.responseTimeout);
+        Exchange exchange = new Exchange(http, protocol, b.responseTimeout, b.idleTimeout);
         Retries retries = new Retries(b.retryPolicy, () -> ThreadLocalRandom.current().nextDouble(), Schedulers::parallel);
-        this.calls = new Calls(exchange, retries, b.idleTimeout, Schedulers::parallel, metrics);
+        this.calls = new Calls(exchange, retries, Schedulers::parallel, metrics);
         this.notFoundWindow = b.notFoundWindow;
     }
 
@@ -468,8 +468,9 @@ public final class RecordingsClient implements AutoCloseable {
 
         /**
          * Longest silence between body chunks while the subscriber is waiting for data; default
-         * 30 s. It never fires while the subscriber has no outstanding demand. A body that goes
-         * idle is resumed (see {@link #retryPolicy(RetryPolicy)}).
+         * 30 s. It never fires while the subscriber has no outstanding demand. It guards every
+         * body the client reads (audio, metadata, error and redirect bodies). An audio body that
+         * goes idle is resumed (see {@link #retryPolicy(RetryPolicy)}).
          */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = positive("idleTimeout", timeout);

@@ -145,11 +145,18 @@ class ArchiveTest {
     }
 
     private List<Path> partFiles() throws IOException {
-        if (!Files.exists(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
+        for (int attempt = 1; ; attempt++) {
+            if (!Files.exists(dir)) {
+                return List.of();
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                return files.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
+            } catch (java.io.UncheckedIOException e) {
+                // A temporary file renamed or deleted by a running archive while the walk passed it.
+                if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 5) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -355,6 +355,65 @@ class ReliabilityTest {
         assertThat(server.requests()).hasSize(1);
     }
 
+    // ------------------------------------------------------------------ one clock per connection
+
+    @Test
+    void everyRequestOnAReusedConnectionGetsItsOwnTimeToHeaders() {
+        WireMockServer wm = wireMock();
+        String slow = "/api/laml/2010-04-01/Accounts/" + ACCOUNT + "/Recordings/" + TestData.OTHER_RECORDING + ".json";
+        wm.stubFor(get(urlEqualTo(PATH + ".json")).willReturn(aResponse().withHeader("Content-Type", "application/json")
+                .withBody(TestData.fixture("recording-spec.json"))));
+        wm.stubFor(get(urlEqualTo(slow)).willReturn(aResponse().withFixedDelay(3_000)
+                .withHeader("Content-Type", "application/json").withBody(TestData.fixture("recording-spec.json"))));
+        RecordingsClient client = track(RecordingsClient.builder().baseUrl(base(wm)).credentials(PROJECT, TOKEN)
+                .maxConnections(1).responseTimeout(Duration.ofMillis(400)).retryPolicy(RetryPolicy.none()).build());
+
+        // Several exchanges on one kept-alive connection, spread over more than the timeout: none
+        // inherits a deadline from the one before.
+        for (int i = 0; i < 4; i++) {
+            assertThat(client.fetch(ACCOUNT, RECORDING).block(Duration.ofSeconds(5)).sid()).isEqualTo(RECORDING);
+            sleepQuietly(150);
+        }
+        long start = System.nanoTime();
+        StepVerifier.create(client.fetch(ACCOUNT, TestData.OTHER_RECORDING))
+                .expectError(dev.laml.recordings.ResponseTimeoutException.class)
+                .verify(Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(390));
+        // The timed-out connection is not reused; the next exchange gets a fresh one and works.
+        assertThat(client.fetch(ACCOUNT, RECORDING).block(Duration.ofSeconds(5)).sid()).isEqualTo(RECORDING);
+    }
+
+    @Test
+    void theTimeToHeadersEndsWithTheHeadersHoweverLongTheBodyTakes() {
+        WireMockServer wm = wireMock();
+        byte[] audio = TestData.bytes(96 * 1024, 5);
+        wm.stubFor(get(urlEqualTo(PATH + ".mp3")).willReturn(aResponse().withHeader("Content-Type", "audio/mpeg")
+                .withBody(audio).withChunkedDribbleDelay(12, 1_500)));
+        RecordingsClient client = track(RecordingsClient.builder().baseUrl(base(wm))
+                .responseTimeout(Duration.ofMillis(300)).idleTimeout(Duration.ofSeconds(2))
+                .retryPolicy(RetryPolicy.none()).build());
+
+        assertThat(collectHash(client.download(ACCOUNT, RECORDING, AudioFormat.MP3))).isEqualTo(TestData.sha256(audio));
+    }
+
+    @Test
+    void anErrorBodyThatStallsTimesOutInsteadOfHanging() throws IOException {
+        RawHttpServer server = track(new RawHttpServer((request, response) -> {
+            response.head(404, "Not Found", "Content-Type", "application/json", "Content-Length", "1000");
+            response.body("{\"code\": 20404, ".getBytes(StandardCharsets.UTF_8));
+            Thread.sleep(10_000);
+        }));
+        RecordingsClient client = track(RecordingsClient.builder().baseUrl(server.baseUrl())
+                .idleTimeout(Duration.ofMillis(300)).retryPolicy(RetryPolicy.none()).build());
+
+        StepVerifier.create(client.download(ACCOUNT, RECORDING, AudioFormat.MP3))
+                .expectError(dev.laml.recordings.TransferException.class)
+                .verify(Duration.ofSeconds(3));
+        StepVerifier.create(client.fetch(ACCOUNT, RECORDING))
+                .expectError(dev.laml.recordings.TransferException.class)
+                .verify(Duration.ofSeconds(3));
+    }
+
     // ------------------------------------------------------------------ redirects
 
     @Test

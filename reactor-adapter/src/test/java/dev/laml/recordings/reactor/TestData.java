@@ -15,6 +15,8 @@ final class TestData {
 
     static final String ACCOUNT = "720796a0-8ee9-4350-83bd-2d07a3121f1e";
     static final String RECORDING = "19e436af-5688-4307-b03b-bdb2b42b8142";
+    /** A second, distinct recording sid. */
+    static final String OTHER_RECORDING = "0b8a2f1e-3c4d-4e5f-8a6b-7c8d9e0f1a2b";
     static final String PROJECT = "720796a0-8ee9-4350-83bd-2d07a3121f1e";
     static final String TOKEN = "PTsecret-token-0123456789abcdef";
 

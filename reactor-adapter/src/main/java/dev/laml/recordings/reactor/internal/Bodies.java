@@ -6,11 +6,9 @@ import io.netty.buffer.ByteBuf;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
-import reactor.core.scheduler.Scheduler;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -20,7 +18,8 @@ import java.util.function.Supplier;
  *
  * <p>Reactor Netty releases each inbound buffer as soon as {@code onNext} returns, so nothing
  * here hands out a view of one: bodies are either copied into owned {@link ByteBuffer}s one by
- * one as demand arrives (audio), or accumulated up to a cap (metadata and error bodies).
+ * one as demand arrives (audio), or accumulated up to a cap (metadata and error bodies). Bodies
+ * arrive already guarded by {@link Exchange}'s demand-aware idle timeout.
  */
 public final class Bodies {
 
@@ -39,9 +38,9 @@ public final class Bodies {
      * {@code emitted} hears of every byte handed downstream, so a retry knows where to resume.
      */
     public static Flux<ByteBuffer> stream(Flux<ByteBuf> body, long expectedLength, long skip, ApiRequest request,
-            RecordingsProtocol protocol, LongConsumer emitted, Duration idleTimeout, Scheduler scheduler) {
+            RecordingsProtocol protocol, LongConsumer emitted) {
         LengthCounter counter = new LengthCounter(expectedLength, skip, request, protocol, emitted);
-        return IdleTimeout.apply(body.<ByteBuffer>handle(counter::copy), idleTimeout, scheduler)
+        return body.<ByteBuffer>handle(counter::copy)
                 .onErrorMap(Transport::isTransportFailure,
                         e -> protocol.incompleteBody(request, counter.received, expectedLength, e))
                 .concatWith(Mono.defer(counter::verifyAtEnd));

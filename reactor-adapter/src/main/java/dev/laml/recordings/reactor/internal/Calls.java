@@ -39,17 +39,14 @@ public final class Calls {
     private final Exchange exchange;
     private final RecordingsProtocol protocol;
     private final Retries retries;
-    private final Duration idleTimeout;
     private final Supplier<Scheduler> timer;
     private final ClientMetrics metrics;
 
-    public Calls(Exchange exchange, Retries retries, Duration idleTimeout, Supplier<Scheduler> timer,
-            ClientMetrics metrics) {
+    public Calls(Exchange exchange, Retries retries, Supplier<Scheduler> timer, ClientMetrics metrics) {
         this.metrics = metrics;
         this.exchange = exchange;
         this.protocol = exchange.protocol();
         this.retries = retries;
-        this.idleTimeout = idleTimeout;
         this.timer = timer;
     }
 
@@ -113,8 +110,7 @@ public final class Calls {
             if (success && protocol.contentLength(headers) > cap) {
                 return Mono.error(protocol.bodyTooLarge(request, status, cap));
             }
-            Flux<ByteBuf> guarded = IdleTimeout.apply(body, idleTimeout, timer.get());
-            return Bodies.collect(guarded, cap, !success, () -> protocol.bodyTooLarge(request, status, cap),
+            return Bodies.collect(body, cap, !success, () -> protocol.bodyTooLarge(request, status, cap),
                     bytes -> Mono.fromCallable(() -> decoder.decode(status, reason, headers, bytes)));
         });
     }
@@ -268,7 +264,7 @@ public final class Calls {
                     return Mono.error(e);
                 }
             }
-            return Bodies.stream(body, expected, skip, request, protocol, d::emitted, idleTimeout, timer.get());
+            return Bodies.stream(body, expected, skip, request, protocol, d::emitted);
         });
     }
 

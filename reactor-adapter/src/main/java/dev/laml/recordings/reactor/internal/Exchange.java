@@ -3,52 +3,58 @@ package dev.laml.recordings.reactor.internal;
 import dev.laml.recordings.protocol.ApiRequest;
 import dev.laml.recordings.protocol.HeaderLookup;
 import dev.laml.recordings.protocol.RecordingsProtocol;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
-import reactor.netty.ByteBufFlux;
+import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Puts one {@link ApiRequest} on the wire with Reactor Netty and hands the response head and
  * body to a handler. The only class that talks to {@link HttpClient}.
  *
  * <p>Nothing is sent before subscription, and every subscription sends its own request (the
- * returned {@code Flux} is cold). The response timeout covers the time from the request being
- * written to the response headers arriving; it is removed once they arrive, so it never fires
- * while a slow subscriber holds back the body.
+ * returned {@code Flux} is cold). Two timeouts guard every exchange, both kept by the
+ * connection's {@link ConnectionClock}: the response timeout runs from the request being sent
+ * to the response headers arriving, and ends there, so it never fires while a slow subscriber
+ * holds back the body; the body handed to the handler carries the demand-aware
+ * {@link IdleTimeout}.
  *
  * <p>Immutable and thread-safe.
  */
 public final class Exchange {
 
-    /** The pipeline name of the time-to-headers timeout handler. */
-    static final String HEADERS_TIMEOUT = "laml.headersTimeout";
-
     /** Reads the response; called on the event loop, once per request. */
     @FunctionalInterface
     public interface ResponseHandler<T> {
-        Publisher<T> handle(int status, String reason, HeaderLookup headers, ByteBufFlux body);
+        Publisher<T> handle(int status, String reason, HeaderLookup headers, Flux<ByteBuf> body);
     }
 
     private final HttpClient http;
     private final RecordingsProtocol protocol;
     private final Duration responseTimeout;
+    private final Duration idleTimeout;
 
-    public Exchange(HttpClient http, RecordingsProtocol protocol, Duration responseTimeout) {
-        long millis = responseTimeout.toMillis();
+    public Exchange(HttpClient http, RecordingsProtocol protocol, Duration responseTimeout, Duration idleTimeout) {
+        long headersNanos = responseTimeout.toNanos();
         this.http = http
-                .doAfterRequest((request, connection) ->
-                        connection.addHandlerFirst(HEADERS_TIMEOUT, new ReadTimeoutHandler(millis, TimeUnit.MILLISECONDS)))
-                .doOnResponse((response, connection) -> connection.removeHandler(HEADERS_TIMEOUT));
+                .doOnRequest((request, connection) -> {
+                    Channel channel = connection.channel();
+                    ConnectionClock.onLoop(channel, () -> ConnectionClock.of(channel).awaitHeaders(headersNanos));
+                })
+                .doOnResponse((response, connection) -> {
+                    Channel channel = connection.channel();
+                    ConnectionClock.onLoop(channel, () -> ConnectionClock.of(channel).headersArrived());
+                });
         this.protocol = protocol;
         this.responseTimeout = responseTimeout;
+        this.idleTimeout = idleTimeout;
     }
 
     public RecordingsProtocol protocol() {
@@ -64,9 +70,22 @@ public final class Exchange {
                     headers.forEach(outbound::header);
                     return out;
                 })
-                .response((HttpClientResponse response, ByteBufFlux body) -> handler.handle(
+                .response((HttpClientResponse response, Flux<ByteBuf> body) -> handler.handle(
                         response.status().code(), response.status().reasonPhrase(),
-                        response.responseHeaders()::get, body))
+                        response.responseHeaders()::get, IdleTimeout.apply(body, idleTimeout, channelOf(response))))
                 .onErrorMap(e -> Transport.translate(request, protocol, responseTimeout, e));
+    }
+
+    /**
+     * The channel a response arrived on. Reactor Netty's response object is the connection's
+     * operations object ({@code HttpClientOperations} implements both interfaces); every
+     * idle-timeout test fails loudly should a future version change that.
+     */
+    private static Channel channelOf(HttpClientResponse response) {
+        if (response instanceof Connection connection) {
+            return connection.channel();
+        }
+        throw new IllegalStateException("Reactor Netty's HttpClientResponse is no longer its Connection ("
+                + response.getClass().getName() + "); the idle timeout cannot find the channel");
     }
 }
