@@ -37,6 +37,12 @@ public final class Exchange {
     }
 
     private final HttpClient http;
+    /**
+     * The request senders of the two methods this client uses, made once: each call of the
+     * builder copies the client's whole configuration, and that copy showed up in profiles.
+     */
+    private final HttpClient.RequestSender get;
+    private final HttpClient.RequestSender delete;
     private final RecordingsProtocol protocol;
     private final Duration responseTimeout;
     private final Duration idleTimeout;
@@ -52,9 +58,19 @@ public final class Exchange {
                     Channel channel = connection.channel();
                     ConnectionClock.onLoop(channel, () -> ConnectionClock.of(channel).headersArrived());
                 });
+        this.get = this.http.request(HttpMethod.GET);
+        this.delete = this.http.request(HttpMethod.DELETE);
         this.protocol = protocol;
         this.responseTimeout = responseTimeout;
         this.idleTimeout = idleTimeout;
+    }
+
+    private HttpClient.RequestSender sender(String method) {
+        return switch (method) {
+            case "GET" -> get;
+            case "DELETE" -> delete;
+            default -> http.request(HttpMethod.valueOf(method));
+        };
     }
 
     public RecordingsProtocol protocol() {
@@ -64,7 +80,7 @@ public final class Exchange {
     /** Executes {@code request}; the handler decides what the response means. */
     public <T> Flux<T> execute(ApiRequest request, ResponseHandler<T> handler) {
         Map<String, String> headers = request.headers();
-        return http.request(HttpMethod.valueOf(request.method()))
+        return sender(request.method())
                 .uri(request.uri())
                 .send((outbound, out) -> {
                     headers.forEach(outbound::header);

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
@@ -36,9 +37,28 @@ public final class IdleTimeout {
 
     /** Guards {@code body}, which Reactor Netty receives on {@code channel}. */
     public static Flux<ByteBuf> apply(Flux<ByteBuf> body, Duration timeout, Channel channel) {
-        long nanos = timeout.toNanos();
-        return body.transform(Operators.<ByteBuf, ByteBuf>lift(
-                (scannable, actual) -> new IdleSubscriber<>(actual, nanos, channel)));
+        return new Guarded(body, timeout.toNanos(), channel);
+    }
+
+    /**
+     * The operator itself. A plain {@link FluxOperator} rather than {@code Operators.lift}: the
+     * lift inspects its source for every subscription, which showed up at 3 % of a metadata
+     * fetch's CPU.
+     */
+    private static final class Guarded extends FluxOperator<ByteBuf, ByteBuf> {
+        private final long timeoutNanos;
+        private final Channel channel;
+
+        Guarded(Flux<ByteBuf> source, long timeoutNanos, Channel channel) {
+            super(source);
+            this.timeoutNanos = timeoutNanos;
+            this.channel = channel;
+        }
+
+        @Override
+        public void subscribe(CoreSubscriber<? super ByteBuf> actual) {
+            source.subscribe(new IdleSubscriber<>(actual, timeoutNanos, channel));
+        }
     }
 
     static final class IdleSubscriber<T> implements CoreSubscriber<T>, Subscription, ConnectionClock.Watch {
