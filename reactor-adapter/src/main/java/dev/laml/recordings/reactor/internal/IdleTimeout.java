@@ -1,10 +1,10 @@
 package dev.laml.recordings.reactor.internal;
 
-import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxOperator;
 import reactor.core.publisher.Operators;
 import reactor.core.scheduler.Scheduler;
 import reactor.util.context.Context;
@@ -34,9 +34,30 @@ public final class IdleTimeout {
 
     public static <T> Flux<T> apply(Flux<T> source, Duration timeout, Scheduler scheduler) {
         long nanos = timeout.toNanos();
-        java.util.function.Function<? super Publisher<T>, ? extends Publisher<T>> lift =
-                Operators.<T, T>lift((scannable, actual) -> new IdleSubscriber<T>(actual, nanos, scheduler));
-        return source.transform(lift);
+        // Through transform, so Reactor's assembly hooks (debug tracebacks) still see the operator.
+        return source.transform(s -> new IdleFlux<>(s, nanos, scheduler));
+    }
+
+    /**
+     * The operator. A plain {@link FluxOperator} rather than {@code Operators.lift}: lifting a
+     * {@code Fuseable} source (say, one behind a {@code contextWrite}) yields a publisher that
+     * claims fusion, so a following {@code handle} would expect a {@code QueueSubscription},
+     * which {@link IdleSubscriber} is not. This one never claims fusion.
+     */
+    private static final class IdleFlux<T> extends FluxOperator<T, T> {
+        private final long timeoutNanos;
+        private final Scheduler scheduler;
+
+        IdleFlux(Flux<? extends T> source, long timeoutNanos, Scheduler scheduler) {
+            super(source);
+            this.timeoutNanos = timeoutNanos;
+            this.scheduler = scheduler;
+        }
+
+        @Override
+        public void subscribe(CoreSubscriber<? super T> actual) {
+            source.subscribe(new IdleSubscriber<T>(actual, timeoutNanos, scheduler));
+        }
     }
 
     static final class IdleSubscriber<T> implements CoreSubscriber<T>, Subscription {
