@@ -27,7 +27,7 @@ jmh downloads-16x16m   ConcurrentDownloads "${ITER[@]}" -p concurrency=16   -p s
 jmh downloads-1024x64k ConcurrentDownloads "${ITER[@]}" -p concurrency=1024 -p size=65536    -p client=$CLIENTS
 jmh downloads-1x1m     ConcurrentDownloads "${ITER[@]}" -p concurrency=1    -p size=1048576  -p client=$CLIENTS
 jmh filesink FileSink "${ITER[@]}" \
-  -p client=laml,reactorNetty,reactorNettyForce
+  -p client=laml,lamlNoFsync,reactorNetty,reactorNettyForce
 jmh metadata MetadataFetch -f 1 -wi 4 -w 3s -i 3 -r 5s -p client=laml,reactorNettyJackson,twilio
 jmh alloc-256x1m ConcurrentDownloads "${ITER[@]}" -p concurrency=256 -p size=1048576 \
   -p client=laml,reactorNettyCopy,reactorNettyRaw -prof gc
@@ -49,6 +49,6 @@ for c in 64 1; do
 done
 java -Xms2g -Xmx2g -Dio.netty.leakDetection.level=disabled -cp "$JAR" dev.laml.recordings.benchmarks.Interleaved --filesink \
   --shape 16x16777216 --rounds 6 --turn-ms 2500 \
-  --clients laml,reactorNetty,reactorNettyForce \
+  --clients laml,lamlNoFsync,reactorNetty,reactorNettyForce \
   2>/dev/null | tee "$OUT/interleaved-filesink-16x16777216.md"
 echo "finished $(date -u +%FT%TZ)" | tee -a "$OUT/machine.txt"; uptime >> "$OUT/machine.txt"

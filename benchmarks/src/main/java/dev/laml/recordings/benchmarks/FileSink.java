@@ -41,8 +41,11 @@ import java.util.concurrent.TimeUnit;
  * One operation = {@code N} recordings of {@code S} bytes downloaded into {@code N} files at once
  * ({@code shape} = {@code NxS}); the files are deleted after each operation, outside the timing.
  * <ul>
- *   <li>{@code laml}: {@code downloadTo(...)}: temp file, AsynchronousFileChannel writes paced one
- *       buffer at a time, {@code force(true)}, atomic move.</li>
+ *   <li>{@code laml}: {@code downloadTo(...)}: the inbound {@link ByteBuf}s, retained (no copy),
+ *       written through their own NIO views by an AsynchronousFileChannel paced one buffer at a
+ *       time, into a temp file; {@code force(true)}; atomic move.</li>
+ *   <li>{@code lamlNoFsync}: the same with {@code durableFiles(false)}: no {@code force}, still
+ *       temp file and atomic move; the like-for-like rival of {@code reactorNetty}.</li>
  *   <li>{@code reactorNetty}: the baseline the issue asks for: bare Reactor Netty writing each
  *       inbound {@link ByteBuf} straight to a {@link FileChannel} on the event loop (no copy, no
  *       fsync), closed at the end.</li>
@@ -61,7 +64,7 @@ public class FileSink {
     @Param({"16x16777216", "256x1048576"})
     public String shape;
 
-    @Param({"laml", "reactorNetty", "reactorNettyForce"})
+    @Param({"laml", "lamlNoFsync", "reactorNetty", "reactorNettyForce"})
     public String client;
 
     private int concurrency;
@@ -85,8 +88,8 @@ public class FileSink {
         server = BenchServer.start(false);
         url = server.baseUrl().resolve(Fixtures.mediaPath(sid)).toString();
         switch (client) {
-            case "laml" -> laml = RecordingsClient.builder().baseUrl(server.baseUrl())
-                    .maxConnections(concurrency).build();
+            case "laml", "lamlNoFsync" -> laml = RecordingsClient.builder().baseUrl(server.baseUrl())
+                    .maxConnections(concurrency).durableFiles(!"lamlNoFsync".equals(client)).build();
             case "reactorNetty", "reactorNettyForce" -> {
                 pool = NettyClients.pool("bench-file", concurrency);
                 http = NettyClients.http(pool);

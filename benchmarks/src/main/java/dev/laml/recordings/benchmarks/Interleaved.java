@@ -188,7 +188,7 @@ public final class Interleaved {
         String shape = "16x16777216";
         int rounds = 8;
         long turnNanos = 3_000_000_000L;
-        String clients = "laml,reactorNetty,reactorNettyForce";
+        String clients = "laml,lamlNoFsync,reactorNetty,reactorNettyForce";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--shape" -> shape = args[++i];

@@ -12,6 +12,7 @@ import dev.laml.recordings.TransferException;
 import dev.laml.recordings.protocol.ApiEndpoint;
 import dev.laml.recordings.protocol.ApiRequest;
 import dev.laml.recordings.protocol.RecordingsProtocol;
+import dev.laml.recordings.reactor.internal.Bodies;
 import dev.laml.recordings.reactor.internal.Calls;
 import dev.laml.recordings.reactor.internal.ClientMetrics;
 import dev.laml.recordings.reactor.internal.Exchange;
@@ -65,6 +66,7 @@ public final class RecordingsClient implements AutoCloseable {
     private final Calls calls;
     private final ConnectionProvider pool;
     private final Duration notFoundWindow;
+    private final boolean durableFiles;
 
     private RecordingsClient(Builder b, RecordingsProtocol protocol) {
         this.protocol = protocol;
@@ -90,6 +92,7 @@ public final class RecordingsClient implements AutoCloseable {
         Retries retries = new Retries(b.retryPolicy, () -> ThreadLocalRandom.current().nextDouble(), Schedulers::parallel);
         this.calls = new Calls(exchange, retries, Schedulers::parallel, metrics);
         this.notFoundWindow = b.notFoundWindow;
+        this.durableFiles = b.durableFiles;
     }
 
     /** A builder with the defaults documented on each setter. */
@@ -214,10 +217,13 @@ public final class RecordingsClient implements AutoCloseable {
      * Downloads a recording into {@code target} and emits the number of bytes written.
      *
      * <p>Writes are non-blocking and paced by the disk: the next buffer is requested only after
-     * the previous one is written. Bytes go to a hidden temporary file beside the target, which
-     * is forced to disk and atomically moved over the target once the download is complete; on
-     * error or cancellation the temporary file is deleted and the target is left untouched. The
-     * target's directory must exist.
+     * the previous one is written, and the bytes go from the network buffers to the file without
+     * an intermediate copy. Retries, resumes and length checks are those of
+     * {@link #download(String, String, AudioFormat)}. Bytes go to a hidden temporary file beside
+     * the target, which is forced to disk (unless {@link Builder#durableFiles(boolean)} turned
+     * that off) and atomically moved over the target once the download is complete; on error or
+     * cancellation the temporary file is deleted and the target is left untouched. The target's
+     * directory must exist.
      *
      * @throws IllegalArgumentException at call time if an id is not a UUID, the format is null or
      *                                  the target is null or has no file name
@@ -230,7 +236,7 @@ public final class RecordingsClient implements AutoCloseable {
     public Mono<Long> downloadTo(String accountSid, String recordingSid, AudioFormat format, Path target,
             DownloadProgress progress) {
         checkTarget(target);
-        return FileSink.write(download(accountSid, recordingSid, format, progress), target);
+        return toFile(protocol.media(accountSid, recordingSid, format), progress, target);
     }
 
     /**
@@ -267,8 +273,8 @@ public final class RecordingsClient implements AutoCloseable {
      * call_sid, conference_sid, date_created, date_updated, duration (seconds), channels, status, source, format,
      * media_type, file, size, sha256, archived_at. Directories are created as needed.
      *
-     * <p><b>Safe to kill, safe to repeat.</b> The audio is written to a hidden temporary file and moved into place
-     * when complete; its SHA-256 is computed while it streams; the sidecar is written the same way, after the audio,
+     * <p><b>Safe to kill, safe to repeat.</b> The audio is written to a hidden temporary file, forced to disk (always,
+     * whatever {@link Builder#durableFiles(boolean)} says) and moved into place when complete; its SHA-256 is computed while it streams; the sidecar is written the same way, after the audio,
      * so a sidecar always describes a complete file. A recording whose sidecar exists and whose file has the recorded
      * size and SHA-256 (the file is read to check) is {@link ArchiveEvent.Skipped skipped}; a missing, short or
      * mismatching file is downloaded again. Hidden {@code *.part} files left by a killed run are removed when a later
@@ -307,7 +313,12 @@ public final class RecordingsClient implements AutoCloseable {
     /** As {@link #downloadTo(String, String, AudioFormat, Path)}, from a media URL. */
     public Mono<Long> downloadTo(URI mediaUrl, Path target) {
         checkTarget(target);
-        return FileSink.write(download(mediaUrl), target);
+        return toFile(protocol.media(mediaUrl), null, target);
+    }
+
+    /** The download as retained network buffers, straight into the file writer, which releases them. */
+    private Mono<Long> toFile(ApiRequest media, DownloadProgress progress, Path target) {
+        return FileSink.writeRetained(calls.download(media, progress, notFoundWindow, Bodies.RETAIN), target, durableFiles);
     }
 
     private static void checkTarget(Path target) {
@@ -357,6 +368,7 @@ public final class RecordingsClient implements AutoCloseable {
         private Duration idleTimeout = Duration.ofSeconds(30);
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Duration notFoundWindow = Duration.ZERO;
+        private boolean durableFiles = true;
         private Object meterRegistry;
 
         private Builder() {
@@ -496,6 +508,32 @@ public final class RecordingsClient implements AutoCloseable {
                 throw new IllegalArgumentException("window must be zero or positive, got " + window);
             }
             this.notFoundWindow = window;
+            return this;
+        }
+
+        /**
+         * Whether {@link RecordingsClient#downloadTo downloadTo} forces each file to disk
+         * ({@code fsync}) before moving it into place; default true.
+         *
+         * <p>Either way the file is written under a hidden temporary name and atomically renamed
+         * to the target only once every byte was received and written, so while the operating
+         * system runs, no reader ever sees a partial target, and a failed or cancelled download
+         * (or a killed process: the OS still writes out what it was given) never leaves one.
+         *
+         * <p>With {@code false} the {@code Mono} completes as soon as the bytes are handed to the
+         * OS, which writes them to disk later; that saves the wait for the device, the larger
+         * part of a download's time on fast networks. The cost is crash safety against a power
+         * loss or an OS crash shortly after: the rename may reach the disk before the data, so
+         * after a reboot the target may exist but be empty or hold only part of the bytes (and
+         * a target it replaced is gone). Use it when files can be fetched again, or durability
+         * is handled elsewhere (e.g. a later {@code sync}).
+         *
+         * <p>{@link RecordingsClient#archive archive} ignores this setting and always forces its
+         * files: with {@link ArchiveOptions#deleteAfterVerify(boolean)} it deletes the server's
+         * copy once its own is verified, so that copy must survive a power loss.
+         */
+        public Builder durableFiles(boolean durable) {
+            this.durableFiles = durable;
             return this;
         }
 

@@ -56,7 +56,9 @@ import java.util.regex.Pattern;
  * {@code {sid}.json} after the audio is in place, and with delete-after-verify reads the file back and deletes the
  * remote recording only when the hashes agree.
  *
- * <p>Crash safety: audio goes through {@link FileSink} (hidden temp file, atomic move) and the sidecar through the same
+ * <p>Crash safety: audio goes through {@link FileSink} (hidden temp file, forced to disk, atomic move; always forced,
+ * whatever {@code RecordingsClient.Builder#durableFiles} says, because delete-after-verify removes the server's copy
+ * once this one is verified, so it must survive a power loss) and the sidecar through the same
  * temp-and-move, audio first, so a sidecar always describes a complete file. Whatever a killed run leaves behind is a
  * hidden {@code .*.part} file, removed the next time a run prepares that day's directory, or a complete file without
  * sidecar, which is downloaded again.

@@ -3,12 +3,15 @@ package dev.laml.recordings.reactor.internal;
 import dev.laml.recordings.protocol.ApiRequest;
 import dev.laml.recordings.protocol.RecordingsProtocol;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.SynchronousSink;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -17,17 +20,106 @@ import java.util.function.Supplier;
  * Turns Reactor Netty's inbound {@link ByteBuf}s into what callers may keep.
  *
  * <p>Reactor Netty releases each inbound buffer as soon as {@code onNext} returns, so nothing
- * here hands out a view of one: bodies are either copied into owned {@link ByteBuffer}s one by
- * one as demand arrives (audio), or accumulated up to a cap (metadata and error bodies). Bodies
- * arrive already guarded by {@link Exchange}'s demand-aware idle timeout.
+ * here hands out a plain view of one: audio is turned chunk by chunk, as demand arrives, into
+ * either owned {@link ByteBuffer} copies ({@link #COPY}, the public {@code download}) or
+ * <em>retained</em> slices that the subscriber must release ({@link #RETAIN}, for
+ * {@code downloadTo}, which hands them to the file without copying); metadata and error bodies
+ * are accumulated up to a cap. Bodies arrive already guarded by {@link Exchange}'s
+ * demand-aware idle timeout.
  */
 public final class Bodies {
+
+    /**
+     * How a chunk of an audio body becomes the element handed downstream. Two implementations
+     * only, so the call in the per-chunk path stays cheap (bimorphic at worst); both stateless
+     * and thread-safe. No argument or result is ever null.
+     *
+     * @param <T> the element type
+     */
+    public interface Chunks<T> {
+
+        /**
+         * Turns {@code len} bytes of {@code buf} from index {@code from} (never 0 bytes) into an
+         * element that stays valid after {@code buf} is released by the transport.
+         */
+        T take(ByteBuf buf, int from, int len);
+
+        /**
+         * Called once per download on the stream of elements, outermost: makes sure elements
+         * that an operator drops on the way (a discard) are not leaked.
+         */
+        <R> Flux<R> guard(Flux<R> elements);
+
+        /**
+         * Called once per response on the transport's raw body, before anything reads it:
+         * keeps {@link #guard}'s measures away from buffers the transport releases itself.
+         */
+        Flux<ByteBuf> shield(Flux<ByteBuf> body);
+    }
+
+    /** Owned heap copies: valid forever, nothing to release. */
+    public static final Chunks<ByteBuffer> COPY = new Chunks<>() {
+        @Override
+        public ByteBuffer take(ByteBuf buf, int from, int len) {
+            ByteBuffer owned = ByteBuffer.allocate(len);
+            buf.getBytes(from, owned);
+            owned.flip();
+            return owned;
+        }
+
+        @Override
+        public <R> Flux<R> guard(Flux<R> elements) {
+            return elements;
+        }
+
+        @Override
+        public Flux<ByteBuf> shield(Flux<ByteBuf> body) {
+            return body;
+        }
+    };
+
+    /**
+     * Retained slices of the inbound buffers: no copy, but each element holds a reference to
+     * (pooled, usually direct) transport memory, which its subscriber must release exactly
+     * once. An element an operator drops before it reaches the subscriber is released through
+     * Reactor's discard hook ({@link #guard}). That hook travels up the subscription
+     * (context) to every operator of the download, including those that see the transport's
+     * own buffers, which Reactor Netty releases after {@code onNext}; releasing one of those
+     * too would be a double release, so {@link #shield} removes the hook from the raw body's
+     * subscription. The operators in between (the slicing {@code handle}, the idle timeout)
+     * never discard.
+     */
+    public static final Chunks<ByteBuf> RETAIN = new Chunks<>() {
+        @Override
+        public ByteBuf take(ByteBuf buf, int from, int len) {
+            return buf.retainedSlice(from, len);
+        }
+
+        @Override
+        public <R> Flux<R> guard(Flux<R> elements) {
+            return elements.doOnDiscard(ByteBuf.class, ReferenceCountUtil::safeRelease);
+        }
+
+        @Override
+        public Flux<ByteBuf> shield(Flux<ByteBuf> body) {
+            return DISCARD_KEY == null ? body : body.contextWrite(ctx -> ctx.delete(DISCARD_KEY));
+        }
+    };
+
+    /**
+     * The context key of Reactor's discard hook, which Reactor does not publish; found the way
+     * Reactor Netty finds it (its {@code MonoSendMany}): the only key of a context that has
+     * nothing but a hook. Null if a future Reactor stored it otherwise (then nothing is
+     * removed, and {@link #RETAIN} relies on the raw-body operators never discarding).
+     */
+    private static final Object DISCARD_KEY = Operators.enableOnDiscard(null, ignored -> { })
+            .stream().findAny().map(Map.Entry::getKey).orElse(null);
 
     private Bodies() {
     }
 
     /**
-     * Streams an audio body as owned buffers, checking its length against
+     * Streams an audio body as elements made by {@code chunks}, checking its length against
      * {@code expectedLength} (-1: unknown) and dropping its first {@code skip} bytes (a server
      * that ignored a resume's range sends the whole body again). Demand passes straight through
      * (no prefetch), so a subscriber that stops requesting stops the socket reads; the idle
@@ -36,11 +128,17 @@ public final class Bodies {
      * <p>A body that ends short of, or runs past, its length, breaks in transfer or goes idle
      * ends in the protocol's {@code IncompleteBodyException}; it never completes normally.
      * {@code emitted} hears of every byte handed downstream, so a retry knows where to resume.
+     *
+     * <p>The idle timeout ({@link Exchange}) watches the raw body, before the chunks are made:
+     * it may drop an element that arrives after it fired, which for the transport's buffers is
+     * harmless (the transport releases them), but would leak a retained slice. Demand is the
+     * same on both sides of the {@code handle} (a chunk it swallows while skipping is replaced
+     * by a request of one), so the timeout still only counts while the subscriber waits.
      */
-    public static Flux<ByteBuffer> stream(Flux<ByteBuf> body, long expectedLength, long skip, ApiRequest request,
-            RecordingsProtocol protocol, LongConsumer emitted) {
-        LengthCounter counter = new LengthCounter(expectedLength, skip, request, protocol, emitted);
-        return body.<ByteBuffer>handle(counter::copy)
+    public static <T> Flux<T> stream(Flux<ByteBuf> body, long expectedLength, long skip, ApiRequest request,
+            RecordingsProtocol protocol, LongConsumer emitted, Chunks<T> chunks) {
+        LengthCounter<T> counter = new LengthCounter<>(expectedLength, skip, request, protocol, emitted, chunks);
+        return body.<T>handle(counter::take)
                 .onErrorMap(Transport::isTransportFailure,
                         e -> protocol.incompleteBody(request, counter.received, expectedLength, e))
                 .concatWith(Mono.defer(counter::verifyAtEnd));
@@ -95,23 +193,26 @@ public final class Bodies {
     }
 
     /** Per-response state of {@link #stream}; signals are serial, so plain fields suffice. */
-    private static final class LengthCounter {
+    private static final class LengthCounter<T> {
         private final long expected;
         private final ApiRequest request;
         private final RecordingsProtocol protocol;
         private final LongConsumer emitted;
+        private final Chunks<T> chunks;
         private long toSkip;
         long received;
 
-        LengthCounter(long expected, long skip, ApiRequest request, RecordingsProtocol protocol, LongConsumer emitted) {
+        LengthCounter(long expected, long skip, ApiRequest request, RecordingsProtocol protocol, LongConsumer emitted,
+                Chunks<T> chunks) {
             this.expected = expected;
             this.toSkip = skip;
             this.request = request;
             this.protocol = protocol;
             this.emitted = emitted;
+            this.chunks = chunks;
         }
 
-        void copy(ByteBuf buf, SynchronousSink<ByteBuffer> sink) {
+        void take(ByteBuf buf, SynchronousSink<T> sink) {
             int n = buf.readableBytes();
             if (expected >= 0 && received + n > expected) {
                 sink.error(protocol.incompleteBody(request, received + n, expected, null));
@@ -129,14 +230,12 @@ public final class Bodies {
                     return; // handle() requests a replacement
                 }
             }
-            ByteBuffer owned = ByteBuffer.allocate(len);
-            buf.getBytes(from, owned);
-            owned.flip();
             emitted.accept(len);
-            sink.next(owned);
+            // Made last, so that nothing can throw between taking a reference and handing it on.
+            sink.next(chunks.take(buf, from, len));
         }
 
-        Mono<ByteBuffer> verifyAtEnd() {
+        Mono<T> verifyAtEnd() {
             if (expected >= 0 && received != expected) {
                 return Mono.error(protocol.incompleteBody(request, received, expected, null));
             }

@@ -141,17 +141,30 @@ public final class Calls {
     }
 
     /**
+     * The public download: owned heap copies of the body.
+     *
      * @param progress        told of the total and of every delivered buffer; null for none
      * @param notFoundWindow  how long after the start a 404 is retried (media not there yet); zero: never
      */
     public Flux<ByteBuffer> download(ApiRequest request, DownloadProgress progress, Duration notFoundWindow) {
-        return Flux.defer(() -> {
+        return download(request, progress, notFoundWindow, Bodies.COPY);
+    }
+
+    /**
+     * A download whose elements are made by {@code chunks}: the same attempts, resumes, checks,
+     * redirects, progress and metrics whatever the element. With {@link Bodies#RETAIN} every
+     * element is a retained {@link ByteBuf} that the subscriber must release (also the ones it
+     * receives after cancelling); elements dropped on the way are released here.
+     */
+    public <T> Flux<T> download(ApiRequest request, DownloadProgress progress, Duration notFoundWindow,
+            Bodies.Chunks<T> chunks) {
+        return chunks.guard(Flux.defer(() -> {
             Download d = new Download(request, progress);
             if (progress != null) {
                 progress.started();
             }
             metrics.downloadStarted();
-            Flux<ByteBuffer> attempts = retries.run(attempt -> {
+            Flux<T> attempts = retries.run(attempt -> {
                 // Nothing delivered yet: start afresh (a plain GET, no validator to honour);
                 // otherwise ask for the rest only.
                 d.started = d.emitted > 0;
@@ -163,9 +176,9 @@ public final class Calls {
                     }
                 }
                 ApiRequest next = d.started ? protocol.resumeFrom(d.current, d.emitted, d.validator) : d.current;
-                return mediaHop(d, next, newChain(next));
+                return mediaHop(d, next, newChain(next), chunks);
             });
-            Flux<ByteBuffer> all = notFoundWindow.isZero() ? attempts : attempts.retryWhen(notFoundWindow(d, notFoundWindow));
+            Flux<T> all = notFoundWindow.isZero() ? attempts : attempts.retryWhen(notFoundWindow(d, notFoundWindow));
             if (metrics == ClientMetrics.NONE) {
                 return all;
             }
@@ -173,7 +186,7 @@ public final class Calls {
             return all.doOnComplete(() -> metrics.downloadCompleted(d.emitted))
                     .doOnError(e -> metrics.downloadFailed(d.emitted))
                     .doOnCancel(() -> metrics.downloadFailed(d.emitted));
-        });
+        }));
     }
 
     /** Retries a 404 that arrives before any byte, with the policy's backoff, until the window closes. */
@@ -232,17 +245,18 @@ public final class Calls {
                 last == null ? null : last.status(), last == null ? null : last.errorCode());
     }
 
-    private Flux<ByteBuffer> mediaHop(Download d, ApiRequest request, List<URI> visited) {
-        return exchange.execute(request, (status, reason, headers, body) -> {
+    private <T> Flux<T> mediaHop(Download d, ApiRequest request, List<URI> visited, Bodies.Chunks<T> chunks) {
+        return exchange.execute(request, (status, reason, headers, transportBody) -> {
+            Flux<ByteBuf> body = chunks.shield(transportBody);
             if (protocol.isRedirect(status)) {
                 return follow(request, status, headers, body, visited, next -> {
                     d.current = next; // resume where the bytes actually come from
-                    return mediaHop(d, next, visited);
+                    return mediaHop(d, next, visited, chunks);
                 });
             }
             if (!protocol.isAudio(status, headers)) {
                 return Bodies.collect(body, RecordingsProtocol.MAX_ERROR_BODY_BYTES, true, () -> null,
-                        bytes -> Mono.<ByteBuffer>error(protocol.error(request, status, reason, headers, bytes)));
+                        bytes -> Mono.<T>error(protocol.error(request, status, reason, headers, bytes)));
             }
             long expected;
             long skip;
@@ -264,7 +278,7 @@ public final class Calls {
                     return Mono.error(e);
                 }
             }
-            return Bodies.stream(body, expected, skip, request, protocol, d::emitted);
+            return Bodies.stream(body, expected, skip, request, protocol, d::emitted, chunks);
         });
     }
 
