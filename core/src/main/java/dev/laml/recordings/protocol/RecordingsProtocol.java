@@ -28,6 +28,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +61,8 @@ public final class RecordingsProtocol {
     public static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
 
     static final String API_ROOT = "/api/laml/2010-04-01/Accounts/";
+    /** The {@code Accept} of a media URL whose format the URL does not say. */
+    private static final String ANY_AUDIO = "audio/*";
     private static final String USER_AGENT = "laml-recordings/0.1 (+https://github.com/dev-laml/laml-recordings)";
 
     private final ApiEndpoint endpoint;
@@ -66,6 +70,16 @@ public final class RecordingsProtocol {
     private final boolean credentialsToMedia;
     private final int maxMetadataBytes;
     private final Clock clock;
+    /**
+     * What every request of a kind sends, built once: requests are made per call, often
+     * thousands at a time, and these never change for a protocol. Immutable, so
+     * {@link ApiRequest} keeps them without copying.
+     */
+    private final String accountsRoot;
+    private final Map<String, String> jsonHeaders;
+    /** By {@code Accept} value (one per {@link AudioFormat}, and {@code audio/*}): without, and with, credentials. */
+    private final Map<String, Map<String, String>> mediaHeaders;
+    private final Map<String, Map<String, String>> mediaHeadersWithCredentials;
 
     private RecordingsProtocol(Builder b) {
         this.endpoint = b.endpoint;
@@ -73,6 +87,24 @@ public final class RecordingsProtocol {
         this.credentialsToMedia = b.credentialsToMedia;
         this.maxMetadataBytes = b.maxMetadataBytes;
         this.clock = b.clock;
+        this.accountsRoot = endpoint.baseUrl() + API_ROOT;
+        Map<String, String> json = baseHeaders("application/json");
+        if (credentials != null) {
+            json.put(AUTHORIZATION, credentials.authorizationHeader());
+        }
+        this.jsonHeaders = Map.copyOf(json);
+        Map<String, Map<String, String>> plain = new HashMap<>();
+        Map<String, Map<String, String>> withCredentials = new HashMap<>();
+        List<String> accepts = new ArrayList<>(List.of(ANY_AUDIO));
+        for (AudioFormat format : AudioFormat.values()) {
+            accepts.add(format.mediaType());
+        }
+        for (String accept : accepts) {
+            plain.put(accept, Map.copyOf(mediaHeaders(accept, false)));
+            withCredentials.put(accept, Map.copyOf(mediaHeaders(accept, true)));
+        }
+        this.mediaHeaders = Map.copyOf(plain);
+        this.mediaHeadersWithCredentials = Map.copyOf(withCredentials);
     }
 
     /** Starts a protocol for {@code endpoint}; not null. */
@@ -139,7 +171,7 @@ public final class RecordingsProtocol {
             // A fragment is never sent on the wire; drop it rather than let a transport trip on it.
             target = URI.create(mediaUrl.toString().substring(0, mediaUrl.toString().indexOf('#')));
         }
-        return mediaRequest(target, "audio/*");
+        return mediaRequest(target, ANY_AUDIO);
     }
 
     /**
@@ -169,7 +201,7 @@ public final class RecordingsProtocol {
         if (query.conferenceSid() != null) {
             q.append("&ConferenceSid=").append(query.conferenceSid());
         }
-        URI uri = URI.create(endpoint.baseUrl() + API_ROOT + accountSid + "/Recordings.json?" + q);
+        URI uri = URI.create(accountsRoot + accountSid + "/Recordings.json?" + q);
         return new ApiRequest("GET", uri, authenticated(), ApiRequest.Kind.METADATA);
     }
 
@@ -227,11 +259,7 @@ public final class RecordingsProtocol {
     }
 
     private Map<String, String> authenticated() {
-        Map<String, String> headers = baseHeaders("application/json");
-        if (credentials != null) {
-            headers.put(AUTHORIZATION, credentials.authorizationHeader());
-        }
-        return headers;
+        return jsonHeaders;
     }
 
     private static String encode(String value) {
@@ -239,17 +267,24 @@ public final class RecordingsProtocol {
     }
 
     private ApiRequest mediaRequest(URI uri, String accept) {
+        boolean withCredentials = credentialsToMedia && credentials != null && endpoint.isSameOrigin(uri);
+        Map<String, String> headers = (withCredentials ? mediaHeadersWithCredentials : mediaHeaders).get(accept);
+        return new ApiRequest("GET", uri, headers != null ? headers : mediaHeaders(accept, withCredentials),
+                ApiRequest.Kind.MEDIA);
+    }
+
+    private Map<String, String> mediaHeaders(String accept, boolean withCredentials) {
         Map<String, String> headers = baseHeaders(accept);
-        if (credentialsToMedia && credentials != null && endpoint.isSameOrigin(uri)) {
+        if (withCredentials && credentials != null) {
             headers.put(AUTHORIZATION, credentials.authorizationHeader());
         }
-        return new ApiRequest("GET", uri, headers, ApiRequest.Kind.MEDIA);
+        return headers;
     }
 
     private URI recordingUri(String accountSid, String recordingSid, String extension) {
         Validation.uuid("accountSid", accountSid);
         Validation.uuid("recordingSid", recordingSid);
-        return URI.create(endpoint.baseUrl() + API_ROOT + accountSid + "/Recordings/" + recordingSid + extension);
+        return URI.create(accountsRoot + accountSid + "/Recordings/" + recordingSid + extension);
     }
 
     private static Map<String, String> baseHeaders(String accept) {
