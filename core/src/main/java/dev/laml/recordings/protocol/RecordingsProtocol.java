@@ -135,7 +135,7 @@ public final class RecordingsProtocol {
      * @throws IllegalArgumentException if either id is not a UUID
      */
     public ApiRequest fetch(String accountSid, String recordingSid) {
-        return new ApiRequest("GET", recordingUri(accountSid, recordingSid, ".json"), authenticated(),
+        return new ApiRequest("GET", recordingUri(accountSid, recordingSid, ".json"), jsonHeaders,
                 ApiRequest.Kind.METADATA);
     }
 
@@ -202,7 +202,7 @@ public final class RecordingsProtocol {
             q.append("&ConferenceSid=").append(query.conferenceSid());
         }
         URI uri = URI.create(accountsRoot + accountSid + "/Recordings.json?" + q);
-        return new ApiRequest("GET", uri, authenticated(), ApiRequest.Kind.METADATA);
+        return new ApiRequest("GET", uri, jsonHeaders, ApiRequest.Kind.METADATA);
     }
 
     /**
@@ -254,12 +254,8 @@ public final class RecordingsProtocol {
      * @throws IllegalArgumentException if either id is not a UUID
      */
     public ApiRequest delete(String accountSid, String recordingSid) {
-        return new ApiRequest("DELETE", recordingUri(accountSid, recordingSid, ".json"), authenticated(),
+        return new ApiRequest("DELETE", recordingUri(accountSid, recordingSid, ".json"), jsonHeaders,
                 ApiRequest.Kind.METADATA);
-    }
-
-    private Map<String, String> authenticated() {
-        return jsonHeaders;
     }
 
     private static String encode(String value) {

@@ -185,6 +185,7 @@ class FileSinkTest {
     @ValueSource(strings = {"before the disk starts", "while the disk reports back", "between partial writes"})
     void cancellingDuringAWriteDeletesTheTempFileAndReleasesTheBufferOnceTheWriteIsOver(String when) throws Exception {
         Path target = dir.resolve("out.wav");
+        InstrumentedChannel.Gate disk = new InstrumentedChannel.Gate();
         InstrumentedChannel.Opener slowDisk = switch (when) {
             // The write then meets a closed channel and fails.
             case "before the disk starts" -> new InstrumentedChannel.Opener(500, Integer.MAX_VALUE, 0, target);
@@ -194,6 +195,7 @@ class FileSinkTest {
             // Likewise, with bytes of the buffer left to write, which must not be.
             default -> new InstrumentedChannel.Opener(500, 1000, 0, target).delayingCompletion();
         };
+        slowDisk.heldBy(disk); // the disk's step waits until the test lets it go
         ByteBuf first = direct(bytes(10_000, 1));
         AtomicBoolean cancelled = new AtomicBoolean();
         Flux<ByteBuf> source = Flux.concat(Flux.just(first), Flux.<ByteBuf>never()).doOnCancel(() -> cancelled.set(true));
@@ -205,6 +207,7 @@ class FileSinkTest {
         awaitUntil(cancelled::get, "the source cancelled");
         awaitUntil(() -> filesIn(dir) == 0, "temp file deleted");
         assertThat(first.refCnt()).as("still owned by the write in progress").isEqualTo(1);
+        disk.open();
         awaitUntil(() -> first.refCnt() == 0, "the buffer released after its write ended");
         assertThat(slowDisk.opened.writes.get()).as("nothing written after the cancel").isEqualTo(1);
         assertThat(target).doesNotExist();

@@ -8,6 +8,8 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,7 +30,31 @@ final class InstrumentedChannel extends AsynchronousFileChannel {
         return t;
     });
 
+    /**
+     * Holds the disk's delayed steps until the test opens it: for assertions about what happens
+     * while a write is still running, without betting on how long a delay lasts on a loaded machine.
+     */
+    static final class Gate {
+        private final List<Runnable> held = new ArrayList<>();
+        private boolean open;
+
+        synchronized void hold(Runnable step) {
+            if (open) {
+                DISK.execute(step);
+            } else {
+                held.add(step);
+            }
+        }
+
+        synchronized void open() {
+            open = true;
+            held.forEach(DISK::execute);
+            held.clear();
+        }
+    }
+
     private final AsynchronousFileChannel delegate;
+    private final Gate gate;
     private final long delayMillis;
     private final boolean delayCompletion;
     private final int maxChunk;
@@ -42,9 +68,10 @@ final class InstrumentedChannel extends AsynchronousFileChannel {
     /** Whether the target existed when {@link #force} was called (it must not: force comes before the move). */
     volatile boolean targetExistedAtForce;
 
-    private InstrumentedChannel(AsynchronousFileChannel delegate, long delayMillis, boolean delayCompletion, int maxChunk,
-            int failWrite, Path target) {
+    private InstrumentedChannel(AsynchronousFileChannel delegate, Gate gate, long delayMillis, boolean delayCompletion,
+            int maxChunk, int failWrite, Path target) {
         this.delegate = delegate;
+        this.gate = gate;
         this.delayMillis = delayMillis;
         this.delayCompletion = delayCompletion;
         this.maxChunk = maxChunk;
@@ -59,6 +86,7 @@ final class InstrumentedChannel extends AsynchronousFileChannel {
         private boolean delayCompletion;
         private final int failWrite;
         private final Path target;
+        private Gate gate;
         volatile InstrumentedChannel opened;
 
         /**
@@ -77,10 +105,16 @@ final class InstrumentedChannel extends AsynchronousFileChannel {
             return this;
         }
 
+        /** The delayed steps wait for {@code gate} to open instead of for the delay. */
+        Opener heldBy(Gate gate) {
+            this.gate = gate;
+            return this;
+        }
+
         @Override
         public AsynchronousFileChannel open(Path path) throws IOException {
             InstrumentedChannel c = new InstrumentedChannel(AsynchronousFileChannel.open(path, StandardOpenOption.WRITE),
-                    delayMillis, delayCompletion, maxChunk, failWrite, target);
+                    gate, delayMillis, delayCompletion, maxChunk, failWrite, target);
             opened = c;
             return c;
         }
@@ -110,7 +144,7 @@ final class InstrumentedChannel extends AsynchronousFileChannel {
                         handler.completed(written, a);
                     };
                     if (delayCompletion) {
-                        DISK.schedule(report, delayMillis, TimeUnit.MILLISECONDS);
+                        later(report);
                     } else {
                         report.run();
                     }
@@ -124,9 +158,17 @@ final class InstrumentedChannel extends AsynchronousFileChannel {
             });
         };
         if (delayMillis > 0 && !delayCompletion) {
-            DISK.schedule(start, delayMillis, TimeUnit.MILLISECONDS);
+            later(start);
         } else {
             start.run();
+        }
+    }
+
+    private void later(Runnable step) {
+        if (gate != null) {
+            gate.hold(step);
+        } else {
+            DISK.schedule(step, delayMillis, TimeUnit.MILLISECONDS);
         }
     }
 
