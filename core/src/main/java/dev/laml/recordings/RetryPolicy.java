@@ -12,7 +12,8 @@ import java.util.function.DoubleSupplier;
  * 503 and 504, and transfer failures (refused, reset, closed early, timed out; a broken body is
  * resumed from where it stopped rather than restarted). Never retried: any other status (400,
  * 401, 403, 404, ...), a response this client cannot interpret, content that changed between
- * attempts, an exhausted connection pool.
+ * attempts, an exhausted connection pool, a failed TLS handshake ({@link TlsException}) and a
+ * proxy that refused ({@link ProxyException}): those fail the same way on every attempt.
  *
  * <p>Backoff is exponential with full jitter: before retry {@code k} (1-based) the client waits a
  * uniformly random time in {@code [0, min(maxDelay, baseDelay × 2^(k-1))]}, so that many clients
@@ -96,7 +97,8 @@ public final class RetryPolicy {
             int s = se.httpStatus();
             return s == 500 || s == 502 || s == 503 || s == 504;
         }
-        if (error instanceof ContentChangedException || error instanceof PoolExhaustedException) {
+        if (error instanceof ContentChangedException || error instanceof PoolExhaustedException
+                || error instanceof TlsException || error instanceof ProxyException) {
             return false;
         }
         return error instanceof TransferException;

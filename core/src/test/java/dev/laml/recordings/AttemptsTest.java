@@ -33,7 +33,9 @@ class AttemptsTest {
                         (Supplier<Throwable>) () -> new ResponseTimeoutException(MESSAGE, null)),
                 arguments("ContentChangedException", (Supplier<Throwable>) () -> new ContentChangedException(MESSAGE)),
                 arguments("PoolExhaustedException",
-                        (Supplier<Throwable>) () -> new PoolExhaustedException(MESSAGE, null)));
+                        (Supplier<Throwable>) () -> new PoolExhaustedException(MESSAGE, null)),
+                arguments("TlsException", (Supplier<Throwable>) () -> new TlsException(MESSAGE, null)),
+                arguments("ProxyException", (Supplier<Throwable>) () -> new ProxyException(MESSAGE, null)));
     }
 
     private static int attempts(Throwable t) {

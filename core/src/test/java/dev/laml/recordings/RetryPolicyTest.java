@@ -83,6 +83,8 @@ class RetryPolicyTest {
                     arguments("incompleteBody(...)", PROTOCOL.incompleteBody(FETCH, 5, 10, null), true),
                     arguments("ContentChangedException", new ContentChangedException("changed"), false),
                     arguments("PoolExhaustedException", new PoolExhaustedException("pool", null), false),
+                    arguments("TlsException", new TlsException("untrusted", new javax.net.ssl.SSLHandshakeException("x")), false),
+                    arguments("ProxyException", new ProxyException("407", cause), false),
                     arguments("bodyTooLarge(...)", PROTOCOL.bodyTooLarge(FETCH, 200, 1024), false),
                     arguments("a bare IOException", new IOException("io"), false),
                     arguments("a bare ConnectException", cause, false),

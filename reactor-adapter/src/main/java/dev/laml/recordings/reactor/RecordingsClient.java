@@ -20,6 +20,9 @@ import dev.laml.recordings.reactor.internal.Retries;
 import dev.laml.recordings.reactor.internal.FileSink;
 import dev.laml.recordings.reactor.internal.MicrometerMetrics;
 import dev.laml.recordings.reactor.internal.Pager;
+import dev.laml.recordings.reactor.internal.ProxySettings;
+import dev.laml.recordings.reactor.internal.TlsSetup;
+import dev.laml.recordings.reactor.internal.Transport;
 import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -29,8 +32,11 @@ import reactor.netty.resources.ConnectionProvider;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
+import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -67,8 +73,12 @@ public final class RecordingsClient implements AutoCloseable {
     private final ConnectionProvider pool;
     private final Duration notFoundWindow;
     private final boolean durableFiles;
+    private final TlsSetup tls;
+    private final ProxySettings proxy;
 
-    private RecordingsClient(Builder b, RecordingsProtocol protocol) {
+    private RecordingsClient(Builder b, RecordingsProtocol protocol, TlsSetup tls, ProxySettings proxy) {
+        this.tls = tls;
+        this.proxy = proxy;
         this.protocol = protocol;
         // Micrometer's classes are touched only when a registry was given.
         ClientMetrics metrics = b.meterRegistry == null ? ClientMetrics.NONE : MicrometerMetrics.create(b.meterRegistry);
@@ -88,7 +98,12 @@ public final class RecordingsClient implements AutoCloseable {
                 // each copied, allocated and signalled alone (measured in BENCHMARKS.md).
                 .httpResponseDecoder(spec -> spec.maxHeaderSize(16 * 1024).maxInitialLineLength(4096)
                         .maxChunkSize(64 * 1024));
-        Exchange exchange = new Exchange(http, protocol, b.responseTimeout, b.idleTimeout);
+        http = tls.apply(http);
+        if (proxy != null) {
+            http = proxy.apply(http);
+        }
+        Exchange exchange = new Exchange(http, protocol, b.responseTimeout, b.idleTimeout,
+                new Transport(protocol, b.responseTimeout, proxy));
         Retries retries = new Retries(b.retryPolicy, () -> ThreadLocalRandom.current().nextDouble(), Schedulers::parallel);
         this.calls = new Calls(exchange, retries, Schedulers::parallel, metrics);
         this.notFoundWindow = b.notFoundWindow;
@@ -341,9 +356,19 @@ public final class RecordingsClient implements AutoCloseable {
         pool.dispose();
     }
 
+    /**
+     * The endpoint, the TLS engine in use ({@code tls=OpenSSL} or {@code tls=JDK}) and the proxy,
+     * if any, without its credentials; never a token or password.
+     */
     @Override
     public String toString() {
-        return "RecordingsClient[" + protocol + "]";
+        return "RecordingsClient[" + protocol + ", tls=" + tls.engineName()
+                + (proxy != null ? ", proxy=" + proxy.describe() : "") + "]";
+    }
+
+    /** The TLS engine this client's HTTPS connections run on: {@code "OpenSSL"} or {@code "JDK"}. */
+    public String tlsEngine() {
+        return tls.engineName();
     }
 
     /**
@@ -370,6 +395,12 @@ public final class RecordingsClient implements AutoCloseable {
         private Duration notFoundWindow = Duration.ZERO;
         private boolean durableFiles = true;
         private Object meterRegistry;
+        private TlsEngine tlsEngine = TlsEngine.AUTO;
+        private Path trustedCertificates;
+        private TrustManagerFactory trustManagerFactory;
+        private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
+        private URI proxy;
+        private List<String> noProxy = List.of();
 
         private Builder() {
         }
@@ -538,6 +569,103 @@ public final class RecordingsClient implements AutoCloseable {
         }
 
         /**
+         * Which TLS implementation to use; default {@link TlsEngine#AUTO} (OpenSSL where the bundled
+         * native library loads, else the JDK's). The engine in use shows in the client's
+         * {@code toString()} and {@link RecordingsClient#tlsEngine()}.
+         */
+        public Builder tlsEngine(TlsEngine engine) {
+            this.tlsEngine = Objects.requireNonNull(engine, "engine");
+            return this;
+        }
+
+        /**
+         * Trust exactly the certificates in this PEM file (one or more
+         * {@code -----BEGIN CERTIFICATE-----} blocks, CA or server certificates) instead of the JDK's
+         * default trust store, for this client only: a private CA, a TLS-inspecting company proxy, a
+         * staging space, the testkit's generated certificate. The file is read by {@link #build()}.
+         *
+         * <p>There is deliberately no "trust all certificates" switch, and hostname verification
+         * cannot be turned off: the API token travels on these connections, and a client that
+         * trusts any certificate hands it to anyone on the network path. Trust the one certificate
+         * you mean instead; for anything this cannot express, see
+         * {@link #trustManagerFactory(TrustManagerFactory)}.
+         *
+         * @throws IllegalStateException at {@link #build()} if a trust manager factory is set too
+         * @see #trustManagerFactory(TrustManagerFactory)
+         */
+        public Builder trustedCertificates(Path pemFile) {
+            this.trustedCertificates = Objects.requireNonNull(pemFile, "pemFile");
+            return this;
+        }
+
+        /**
+         * Decide trust with this (initialised) factory's {@code X509TrustManager} instead of the
+         * JDK's default: a key store, a PKCS#11 token, revocation checking, pinning. Hostname
+         * verification stays on whatever the trust manager does.
+         *
+         * @throws IllegalStateException at {@link #build()} if trusted certificates are set too
+         */
+        public Builder trustManagerFactory(TrustManagerFactory factory) {
+            this.trustManagerFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * Longest a TLS handshake may take once the TCP connection is up; default 10 s. A handshake
+         * that stalls (a server or middlebox that accepts and says nothing) then fails with a
+         * {@link dev.laml.recordings.TlsException}.
+         */
+        public Builder tlsHandshakeTimeout(Duration timeout) {
+            this.tlsHandshakeTimeout = positive("tlsHandshakeTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Send every connection through this proxy: {@code http://[user:password@]host:port} (an
+         * HTTP proxy; the client opens a {@code CONNECT} tunnel, so TLS to the server stays
+         * end-to-end) or {@code socks5://host:port}; the port defaults to 1080, as in curl. Every
+         * host goes through it, loopback included, except those matched by {@link #noProxy}.
+         * User info may be percent-encoded ({@code p%40ss} for {@code p@ss}). The proxy's
+         * credentials never appear in a {@code toString()}, a log line or an exception message.
+         *
+         * <p>A proxy that cannot be reached or refuses the tunnel (a non-2xx answer to
+         * {@code CONNECT}, {@code 407 Proxy Authentication Required}) fails the call with a
+         * {@link dev.laml.recordings.ProxyException}, never retried.
+         *
+         * @param proxy the proxy, or null for none (the default; system properties and environment
+         *              variables are not consulted)
+         * @throws IllegalArgumentException for another scheme, a missing host, or a path; the
+         *                                  message never repeats the credentials
+         */
+        public Builder proxy(URI proxy) {
+            if (proxy != null) {
+                ProxySettings.parse(proxy, List.of());
+            }
+            this.proxy = proxy;
+            return this;
+        }
+
+        /**
+         * Hosts to reach directly even when a {@link #proxy(URI)} is set, with curl's
+         * {@code NO_PROXY} rules: {@code *} alone matches every host; {@code example.com},
+         * {@code .example.com} and {@code *.example.com} each match that domain and every name
+         * under it; an IP address or CIDR range ({@code 10.0.0.0/8}, {@code ::1}) matches IP
+         * literals in it. Names are compared as given, never resolved. Replaces any earlier list.
+         *
+         * @throws IllegalArgumentException for an empty pattern or a malformed range
+         */
+        public Builder noProxy(String... hostPatterns) {
+            Objects.requireNonNull(hostPatterns, "hostPatterns");
+            List<String> patterns = new ArrayList<>(hostPatterns.length);
+            for (String p : hostPatterns) {
+                ProxySettings.validateNoProxy(p);
+                patterns.add(p.trim());
+            }
+            this.noProxy = List.copyOf(patterns);
+            return this;
+        }
+
+        /**
          * Report metrics to this Micrometer {@code io.micrometer.core.instrument.MeterRegistry}:
          * counters {@code laml.recordings.downloads.started/completed/failed/resumed/bytes} and
          * {@code laml.recordings.requests.retried}, the timer
@@ -572,12 +700,19 @@ public final class RecordingsClient implements AutoCloseable {
         /**
          * Builds an immutable client.
          *
-         * @throws IllegalStateException    unless exactly one of space and base URL was set
-         * @throws IllegalArgumentException if the base URL is not acceptable (see {@link #baseUrl(URI)})
+         * @throws IllegalStateException    unless exactly one of space and base URL was set; if both
+         *                                  trusted certificates and a trust manager factory were set;
+         *                                  for {@link TlsEngine#OPENSSL} where OpenSSL is not available
+         * @throws IllegalArgumentException if the base URL is not acceptable (see {@link #baseUrl(URI)}),
+         *                                  or the trusted-certificates file cannot be read or holds no
+         *                                  certificate (the message names the file)
          */
         public RecordingsClient build() {
             if ((space == null) == (baseUrl == null)) {
                 throw new IllegalStateException("set exactly one of space(...) and baseUrl(...)");
+            }
+            if (trustedCertificates != null && trustManagerFactory != null) {
+                throw new IllegalStateException("set at most one of trustedCertificates(...) and trustManagerFactory(...)");
             }
             ApiEndpoint endpoint = space != null ? ApiEndpoint.forSpace(space) : ApiEndpoint.of(baseUrl, allowInsecureHttp);
             RecordingsProtocol protocol = RecordingsProtocol.builder(endpoint)
@@ -585,7 +720,9 @@ public final class RecordingsClient implements AutoCloseable {
                     .sendCredentialsToMedia(credentialsToMedia)
                     .maxMetadataBytes(maxMetadataBytes)
                     .build();
-            return new RecordingsClient(this, protocol);
+            TlsSetup tls = TlsSetup.create(tlsEngine, trustedCertificates, trustManagerFactory, tlsHandshakeTimeout);
+            ProxySettings proxySettings = proxy == null ? null : ProxySettings.parse(proxy, noProxy);
+            return new RecordingsClient(this, protocol, tls, proxySettings);
         }
 
         private static int positive(String name, int value) {
@@ -605,7 +742,9 @@ public final class RecordingsClient implements AutoCloseable {
         @Override
         public String toString() {
             return "RecordingsClient.Builder[" + (space != null ? "space=" + space : "baseUrl=" + baseUrl)
-                    + (projectId != null ? ", projectId=" + projectId + ", apiToken=<redacted>" : "") + "]";
+                    + (projectId != null ? ", projectId=" + projectId + ", apiToken=<redacted>" : "")
+                    + ", tlsEngine=" + tlsEngine
+                    + (proxy != null ? ", proxy=" + ProxySettings.parse(proxy, List.of()).describe() : "") + "]";
         }
     }
 }

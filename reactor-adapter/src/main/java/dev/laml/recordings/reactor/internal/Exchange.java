@@ -44,10 +44,11 @@ public final class Exchange {
     private final HttpClient.RequestSender get;
     private final HttpClient.RequestSender delete;
     private final RecordingsProtocol protocol;
-    private final Duration responseTimeout;
     private final Duration idleTimeout;
+    private final Transport transport;
 
-    public Exchange(HttpClient http, RecordingsProtocol protocol, Duration responseTimeout, Duration idleTimeout) {
+    public Exchange(HttpClient http, RecordingsProtocol protocol, Duration responseTimeout, Duration idleTimeout,
+            Transport transport) {
         long headersNanos = responseTimeout.toNanos();
         this.http = http
                 .doOnRequest((request, connection) -> {
@@ -61,8 +62,8 @@ public final class Exchange {
         this.get = this.http.request(HttpMethod.GET);
         this.delete = this.http.request(HttpMethod.DELETE);
         this.protocol = protocol;
-        this.responseTimeout = responseTimeout;
         this.idleTimeout = idleTimeout;
+        this.transport = transport;
     }
 
     private HttpClient.RequestSender sender(String method) {
@@ -89,7 +90,7 @@ public final class Exchange {
                 .response((HttpClientResponse response, Flux<ByteBuf> body) -> handler.handle(
                         response.status().code(), response.status().reasonPhrase(),
                         response.responseHeaders()::get, IdleTimeout.apply(body, idleTimeout, channelOf(response))))
-                .onErrorMap(e -> Transport.translate(request, protocol, responseTimeout, e));
+                .onErrorMap(e -> transport.translate(request, e));
     }
 
     /**

@@ -2,24 +2,49 @@ package dev.laml.recordings.reactor.internal;
 
 import dev.laml.recordings.ApiException;
 import dev.laml.recordings.PoolExhaustedException;
+import dev.laml.recordings.ProxyException;
 import dev.laml.recordings.ResponseTimeoutException;
+import dev.laml.recordings.TlsException;
 import dev.laml.recordings.TransferException;
 import dev.laml.recordings.protocol.ApiRequest;
 import dev.laml.recordings.protocol.RecordingsProtocol;
 import io.netty.channel.ChannelException;
+import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.handler.proxy.ProxyConnectException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Classifies what the transport throws, so that callers see only the library's own types: an
  * {@link ApiException} when the server answered, a {@link TransferException} (an
- * {@link IOException}) when bytes stopped moving.
+ * {@link IOException}) when bytes stopped moving, and among those a {@link TlsException} for a
+ * failed handshake and a {@link ProxyException} for a proxy that did not open the tunnel (both
+ * never retried).
+ *
+ * <p>Only a failed <em>handshake</em> is a {@code TlsException}: a TLS connection that breaks
+ * after it (a record cut short, a close without {@code close_notify}) is an ordinary broken
+ * transfer, resumed like a TCP reset.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class Transport {
 
-    private Transport() {
+    private final RecordingsProtocol protocol;
+    private final Duration responseTimeout;
+    /** Null when no proxy is configured. */
+    private final ProxySettings proxy;
+
+    public Transport(RecordingsProtocol protocol, Duration responseTimeout, ProxySettings proxy) {
+        this.protocol = protocol;
+        this.responseTimeout = responseTimeout;
+        this.proxy = proxy;
     }
 
     /** True for failures of the connection itself, which the caller should see as a {@link TransferException}. */
@@ -37,7 +62,10 @@ public final class Transport {
     }
 
     /** Maps a transport failure of {@code request} to the library's type; anything else passes unchanged. */
-    public static Throwable translate(ApiRequest request, RecordingsProtocol protocol, Duration responseTimeout, Throwable t) {
+    public Throwable translate(ApiRequest request, Throwable t) {
+        if (t instanceof TransferException || t instanceof ApiException) {
+            return t;
+        }
         if (isPoolExhaustion(t)) {
             return new PoolExhaustedException(request.describe() + ": no connection available ("
                     + (t.getClass().getSimpleName().contains("Timeout")
@@ -48,9 +76,105 @@ public final class Transport {
         if (t instanceof ReadTimeoutException) {
             return new ResponseTimeoutException(request.describe() + ": no response headers within " + responseTimeout, t);
         }
+        URI uri = request.uri();
+        if (proxy != null && proxy.appliesTo(uri.getHost())) {
+            // Netty may report a refused tunnel inside an SSLException (the TLS handler sees the
+            // channel close first), so the proxy's failure is looked for before the handshake's.
+            ProxyConnectException refused = find(t, ProxyConnectException.class);
+            if (refused != null) {
+                return new ProxyException(request.describe() + ": proxy " + proxy.hostPort() + " " + proxyReason(refused)
+                        + " (target " + hostPort(uri) + ")", t);
+            }
+            ConnectException unreachable = find(t, ConnectException.class);
+            if (unreachable != null) {
+                return new ProxyException(request.describe() + ": cannot connect to proxy " + proxy.hostPort()
+                        + " (" + clean(unreachable.getMessage()) + ")", t);
+            }
+        }
+        SSLHandshakeException handshake = find(t, SSLHandshakeException.class);
+        if (handshake != null) {
+            return new TlsException(request.describe() + ": TLS handshake with " + hostPort(uri) + " failed: "
+                    + tlsReason(handshake), t);
+        }
         if (isTransportFailure(t)) {
             return protocol.transferFailed(request, t);
         }
         return t;
+    }
+
+    private String proxyReason(ProxyConnectException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (e instanceof HttpProxyHandler.HttpProxyConnectException) {
+            int at = message.indexOf("status: ");
+            String status = at < 0 ? clean(message) : clean(message.substring(at + "status: ".length()));
+            if (status.startsWith("407")) {
+                return proxy.hasCredentials()
+                        ? "rejected the proxy credentials (" + status + ")"
+                        : "requires credentials (" + status + "); give them as http://user:password@host:port";
+            }
+            return "refused the tunnel (" + status + ")";
+        }
+        if (message.toLowerCase(Locale.ROOT).contains("timeout")) {
+            return "did not open the tunnel in time (" + clean(message) + ")";
+        }
+        return "refused the tunnel (" + clean(message) + ")";
+    }
+
+    /**
+     * The handshake's failure in plain words: the certificate's, as {@link DiagnosingTrustManager}
+     * worded it, or the alert's or timeout's.
+     */
+    private static String tlsReason(SSLHandshakeException e) {
+        DiagnosingTrustManager.Rejected rejected = find(e, DiagnosingTrustManager.Rejected.class);
+        if (rejected != null) {
+            return rejected.getMessage();
+        }
+        if (e instanceof SslHandshakeTimeoutException) {
+            return "the handshake did not complete in time (" + clean(e.getMessage()) + ")";
+        }
+        String all = messages(e);
+        String lower = all.toLowerCase(Locale.ROOT);
+        if (lower.contains("protocol_version") || lower.contains("unsupported_protocol")
+                || lower.contains("no appropriate protocol") || lower.contains("wrong_version_number")) {
+            return "the server and this client have no TLS protocol version in common (" + clean(all) + ")";
+        }
+        if (lower.contains("handshake_failure") || lower.contains("no_shared_cipher")
+                || lower.contains("no cipher suites in common") || lower.contains("insufficient_security")) {
+            return "the server and this client have no cipher suite in common (" + clean(all) + ")";
+        }
+        return clean(all);
+    }
+
+    private static String messages(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c.getMessage() != null && b.indexOf(c.getMessage()) < 0) {
+                b.append(b.length() == 0 ? "" : ": ").append(c.getMessage());
+            }
+        }
+        return b.length() == 0 ? t.getClass().getSimpleName() : b.toString();
+    }
+
+    static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        int depth = 0;
+        for (Throwable c = t; c != null && depth++ < 32; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+
+    private static String hostPort(URI uri) {
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        return uri.getHost() + ":" + port;
+    }
+
+    private static String clean(String s) {
+        if (s == null) {
+            return "";
+        }
+        String c = s.replaceAll("\\p{Cc}", " ");
+        return c.length() > 300 ? c.substring(0, 300) + "…" : c;
     }
 }
