@@ -4,8 +4,6 @@ import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.TlsException;
 import dev.laml.recordings.TransferException;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.pkitesting.X509Bundle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,8 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.core.publisher.Mono;
-import reactor.netty.DisposableServer;
-import reactor.netty.http.server.HttpServer;
 
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -57,7 +53,8 @@ class TlsHandshakeTest {
     Path dir;
 
     private final List<AutoCloseable> open = new ArrayList<>();
-    private final AtomicInteger connections = new AtomicInteger();
+    /** TCP connections the current server accepted. */
+    private AtomicInteger connections = new AtomicInteger();
 
     @AfterEach
     void closeAll() throws Exception {
@@ -67,22 +64,10 @@ class TlsHandshakeTest {
     }
 
     private URI serve(X509Bundle certificate) {
-        SslContext context;
-        try {
-            context = SslContextBuilder.forServer(certificate.getKeyPair().getPrivate(), certificate.getCertificatePath())
-                    .build();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        DisposableServer server = HttpServer.create().host("127.0.0.1").port(0)
-                .secure(spec -> spec.sslContext(context))
-                .doOnChannelInit((observer, channel, remote) -> connections.incrementAndGet())
-                .handle((req, res) -> res.header("Content-Type", "audio/mpeg")
-                        .header("Content-Length", String.valueOf(AUDIO.length))
-                        .sendByteArray(Mono.just(AUDIO)))
-                .bindNow(Duration.ofSeconds(10));
-        open.add(server::disposeNow);
-        return URI.create("https://127.0.0.1:" + server.port());
+        HttpsAudioServer server = new HttpsAudioServer(certificate, AUDIO);
+        open.add(server);
+        connections = server.connections();
+        return server.uri();
     }
 
     private RecordingsClient.Builder client(URI base, TlsEngine engine) {
@@ -279,7 +264,6 @@ class TlsHandshakeTest {
         RecordingsClient trusting = build(client(good, TlsEngine.AUTO).trustManagerFactory(plainX509(Certificates.CA)));
         assertThat(download(trusting)).isEqualTo(AUDIO);
 
-        connections.set(0);
         URI wrongHost = serve(other);
         // A plain X509TrustManager cannot see the host; the client checks it all the same.
         RecordingsClient client = build(client(wrongHost, TlsEngine.AUTO).trustManagerFactory(plainX509(Certificates.CA)));
