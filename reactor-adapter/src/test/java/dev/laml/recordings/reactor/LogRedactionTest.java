@@ -31,7 +31,7 @@ import static dev.laml.recordings.reactor.TestData.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The token, plain or base64-encoded, appears in no log line at any level (Reactor, Reactor
+ * The token (and a proxy's password), plain or base64-encoded, appears in no log line at any level (Reactor, Reactor
  * Netty and Netty included, at TRACE) and in no error the client emits, across successes,
  * errors, retries and redirects.
  */
@@ -99,17 +99,57 @@ class LogRedactionTest {
         assertThat(events).as("Reactor Netty logged at DEBUG/TRACE during the run")
                 .anyMatch(e -> e.getLoggerName().startsWith("reactor.netty") && e.getLevel().toInt() <= Level.DEBUG_INT);
         assertThat(errors).hasSize(3);
+        assertNothingCarries(events, errors, TOKEN, BASE64);
+    }
+
+    /** Proxy credentials, right and wrong, in no log line (TRACE everywhere), no error, no toString(). */
+    @Test
+    void noLogLineAndNoErrorCarriesTheProxyPassword(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String user = "proxy-user";
+        String password = "proxy-pa55word";
+        String wrong = "wrong-pa55word";
+        byte[] audio = TestData.bytes(20_000, 3);
+        List<Throwable> errors = new ArrayList<>();
+        try (HttpsAudioServer server = new HttpsAudioServer(Certificates.loopback(), audio);
+             dev.laml.recordings.testsupport.ConnectProxy proxy =
+                     dev.laml.recordings.testsupport.ConnectProxy.withCredentials(user, password)) {
+            for (String pw : List.of(password, wrong)) {
+                try (RecordingsClient client = RecordingsClient.builder().baseUrl(server.uri())
+                        .trustedCertificates(Certificates.pem(dir, Certificates.CA))
+                        .proxy(URI.create("http://" + user + ":" + pw + "@127.0.0.1:" + proxy.port()))
+                        .build()) {
+                    client.download(ACCOUNT, RECORDING, AudioFormat.MP3).doOnError(errors::add)
+                            .onErrorResume(e -> reactor.core.publisher.Flux.empty()).blockLast(Duration.ofSeconds(10));
+                    errors.add(new RuntimeException(client.toString()));
+                }
+            }
+            assertThat(proxy.tunnelsOpened()).isEqualTo(1);
+        }
+        root.detachAppender(captured);
+        List<ILoggingEvent> events;
+        synchronized (captured) {
+            events = List.copyOf(captured.list);
+        }
+        assertThat(errors).hasSize(3).anyMatch(e -> e instanceof dev.laml.recordings.ProxyException);
+        for (String secret : List.of(password, wrong)) {
+            assertNothingCarries(events, errors, secret,
+                    Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    private static void assertNothingCarries(List<ILoggingEvent> events, List<Throwable> errors, String secret,
+            String encoded) {
         for (ILoggingEvent event : events) {
             String text = event.getFormattedMessage()
                     + (event.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(event.getThrowableProxy()));
-            assertThat(text).doesNotContain(TOKEN).doesNotContain(BASE64);
+            assertThat(text).doesNotContain(secret).doesNotContain(encoded);
         }
         for (Throwable e : errors) {
             StringBuilder all = new StringBuilder();
             for (Throwable t = e; t != null; t = t.getCause()) {
                 all.append(t).append('\n');
             }
-            assertThat(all.toString()).doesNotContain(TOKEN).doesNotContain(BASE64);
+            assertThat(all.toString()).doesNotContain(secret).doesNotContain(encoded);
         }
     }
 }
