@@ -16,7 +16,7 @@ import java.util.StringJoiner;
  * <ul>
  *   <li>timing: {@link #latency(Duration)}, {@link #throttle(long)};</li>
  *   <li>truncation (the response still announces its full {@code Content-Length}): {@link #closeAfterBytes(long)},
- *       {@link #resetAfterBytes(long)}, {@link #stallAfterBytes(long)};</li>
+ *       {@link #closeNotifyAfterBytes(long)}, {@link #resetAfterBytes(long)}, {@link #stallAfterBytes(long)};</li>
  *   <li>a different response instead of the real one: {@link #status(int)} (and {@link #rateLimited(Duration)},
  *       {@link #serverError(int)}), {@link #wrongContentType(String)}, {@link #redirect(URI)},
  *       {@link #redirectToSelf()}.</li>
@@ -25,11 +25,17 @@ import java.util.StringJoiner;
  * {@code Range} has been applied. A replacement stands in for the API entirely, so the request has no effect: a
  * {@code DELETE} answered by {@code status(503)} deletes nothing (one with only timing or truncation faults does).
  *
+ * <p>Over {@linkplain RecordingsServer.Builder#tls() HTTPS} a truncation is also a statement about TLS: only
+ * {@link #closeNotifyAfterBytes(long)} ends the TLS session properly (close_notify, then FIN);
+ * {@link #closeAfterBytes(long)} and {@link #resetAfterBytes(long)} drop the TCP connection under it with no
+ * close_notify, as a crashed server or a load balancer would. Either way the body is short of its {@code Content-Length}, which a client must report as a
+ * broken transfer, never as a short success.
+ *
  * <p>Immutable and thread-safe; a value: equal faults are interchangeable. Factories reject null arguments.
  */
 public final class Fault {
 
-    enum Cut { NONE, CLOSE, RESET, STALL }
+    enum Cut { NONE, CLOSE, CLOSE_NOTIFY, RESET, STALL }
 
     enum Replacement { NONE, ERROR, CONTENT_TYPE, REDIRECT }
 
@@ -78,15 +84,26 @@ public final class Fault {
 
     /**
      * Sends the headers with the full {@code Content-Length}, then at most {@code bytes} body bytes, then closes the
-     * connection cleanly (FIN): the client sees a premature end of stream.
+     * TCP connection (FIN): the client sees a premature end of stream. Over HTTPS no TLS close_notify precedes the
+     * FIN, so that a TLS client sees a truncated session, as when a server crashes; see
+     * {@link #closeNotifyAfterBytes(long)} for the clean TLS close.
      */
     public static Fault closeAfterBytes(long bytes) {
         return cut(Cut.CLOSE, bytes);
     }
 
     /**
-     * Like {@link #closeAfterBytes(long)} but aborts the connection with a TCP reset (SO_LINGER 0, then close): the
-     * client sees "connection reset", and may lose bytes it had not read yet.
+     * Like {@link #closeAfterBytes(long)}, but over HTTPS the server first ends the TLS session properly with a
+     * close_notify alert and then closes (FIN): the TLS layer reports a clean end, and only the missing body bytes
+     * ({@code Content-Length}) show the response is incomplete. On plain HTTP the same as {@code closeAfterBytes}.
+     */
+    public static Fault closeNotifyAfterBytes(long bytes) {
+        return cut(Cut.CLOSE_NOTIFY, bytes);
+    }
+
+    /**
+     * Like {@link #closeAfterBytes(long)} but aborts the connection with a TCP reset (SO_LINGER 0, then close; over
+     * HTTPS with no close_notify): the client sees "connection reset", and may lose bytes it had not read yet.
      */
     public static Fault resetAfterBytes(long bytes) {
         return cut(Cut.RESET, bytes);
@@ -237,6 +254,7 @@ public final class Fault {
         }
         switch (cut) {
             case CLOSE -> parts.add("closeAfterBytes=" + cutAfter);
+            case CLOSE_NOTIFY -> parts.add("closeNotifyAfterBytes=" + cutAfter);
             case RESET -> parts.add("resetAfterBytes=" + cutAfter);
             case STALL -> parts.add("stallAfterBytes=" + cutAfter);
             default -> { }

@@ -3,9 +3,11 @@ package dev.laml.recordings.testkit;
 import dev.laml.recordings.testkit.internal.ApiJson;
 import dev.laml.recordings.testkit.internal.ByteRange;
 import dev.laml.recordings.testkit.internal.HttpDates;
+import dev.laml.recordings.testkit.internal.ServerTls;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -68,7 +70,7 @@ final class RecordingsHandler {
         Reply reply;
         try {
             // A replacing fault stands in for the API entirely: the request has no effect (a DELETE deletes nothing).
-            reply = fault.replacement != Fault.Replacement.NONE ? replace(fault, request, target)
+            reply = fault.replacement != Fault.Replacement.NONE ? replace(fault, request, target, server.isTls())
                     : reply(request, route, query < 0 ? null : target.substring(query + 1));
         } catch (RuntimeException e) {
             reply = error(HttpResponseStatus.INTERNAL_SERVER_ERROR, utf8(ApiJson.error(20500, e.toString(), 500)));
@@ -179,7 +181,7 @@ final class RecordingsHandler {
     }
 
     /** The fault's substitute for the real reply; only for a fault that has a replacement. */
-    private static Reply replace(Fault fault, HttpServerRequest request, String target) {
+    private static Reply replace(Fault fault, HttpServerRequest request, String target, boolean https) {
         switch (fault.replacement) {
             case ERROR -> {
                 HttpResponseStatus status = HttpResponseStatus.valueOf(fault.status);
@@ -202,21 +204,24 @@ final class RecordingsHandler {
             }
             case REDIRECT -> {
                 Reply reply = new Reply(HttpResponseStatus.valueOf(fault.status), EMPTY);
-                reply.headers.set(HttpHeaderNames.LOCATION, location(fault.location, request, target));
+                reply.headers.set(HttpHeaderNames.LOCATION, location(fault.location, request, target, https));
                 return reply;
             }
             default -> throw new IllegalStateException("not a replacing fault: " + fault);
         }
     }
 
-    /** The redirect target; "self" is rebuilt from the Host the client used, so it stays on the same name. */
-    private static String location(URI configured, HttpServerRequest request, String target) {
+    /**
+     * The redirect target; "self" is rebuilt from the Host the client used, so it stays on the same name, and on the
+     * scheme the server speaks.
+     */
+    private static String location(URI configured, HttpServerRequest request, String target, boolean https) {
         if (configured == null) {
             String host = request.requestHeaders().get(HttpHeaderNames.HOST);
             if (host == null) {
                 host = request.hostAddress().getHostString() + ':' + request.hostAddress().getPort();
             }
-            return "http://" + host + target;
+            return (https ? "https://" : "http://") + host + target;
         }
         String path = configured.getRawPath();
         if (path == null || path.isEmpty() || path.equals("/")) {
@@ -267,21 +272,24 @@ final class RecordingsHandler {
                 .then(limit == 0 ? Mono.empty() : response.send(chunks(body, limit, fault.bytesPerSecond)).then());
         return switch (fault.cut) {
             case STALL -> partial.then(Mono.never()); // ends when the client or server.close() drops the connection
-            case RESET -> partial.then(Mono.defer(() -> terminate(channel[0], true)));
-            default -> partial.then(Mono.defer(() -> terminate(channel[0], false)));
+            default -> partial.then(Mono.defer(() -> terminate(channel[0], fault.cut)));
         };
     }
 
     /**
      * Closes once everything written so far has reached the socket: the empty write completes only after the
-     * writes queued before it. With SO_LINGER 0 the close is an abortive RST instead of a FIN.
+     * writes queued before it (over TLS too: the SslHandler completes it with the encrypted bytes before it). With
+     * SO_LINGER 0 the close is an abortive RST instead of a FIN. Only CLOSE_NOTIFY lets a TLS connection send its
+     * close_notify; the others end as if the server had crashed.
      */
-    private static Mono<Void> terminate(Channel channel, boolean reset) {
+    private static Mono<Void> terminate(Channel channel, Fault.Cut cut) {
         return Mono.create(sink -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> {
-            if (reset) {
+            if (cut == Fault.Cut.RESET) {
                 channel.config().setOption(ChannelOption.SO_LINGER, 0);
             }
-            channel.close().addListener(closed -> sink.success());
+            ChannelFuture close = cut == Fault.Cut.CLOSE_NOTIFY ? channel.close()
+                    : ServerTls.closeWithoutCloseNotify(channel);
+            close.addListener(closed -> sink.success());
         }));
     }
 

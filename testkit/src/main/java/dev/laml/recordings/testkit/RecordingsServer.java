@@ -1,15 +1,24 @@
 package dev.laml.recordings.testkit;
 
+import dev.laml.recordings.testkit.internal.ServerTls;
 import dev.laml.recordings.testkit.internal.TrafficCounters;
 import io.netty.channel.ChannelOption;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A local HTTP server that answers like SignalWire's Compatibility API for recordings, so that code using it can be
+ * A local HTTP (or {@linkplain Builder#tls() HTTPS}) server that answers like SignalWire's Compatibility API for recordings, so that code using it can be
  * tested without an account. Under {@code /api/laml/2010-04-01/Accounts/{AccountSid}}:
  * <ul>
  *   <li>{@code GET /Recordings/{Sid}} (or {@code .wav}) and {@code .mp3} serve the media, without authentication;</li>
@@ -57,6 +66,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * response slow, truncated, reset, or replaced. Counters ({@link #requestCount()}, {@link #bytesWritten()},
  * {@link #peakConnections()}, ...) and the {@link #takeRequest() request log} let tests see what a client did.
  *
+ * <p>HTTPS: {@link Builder#tls()} serves TLS (HTTP/1.1) with a certificate made at start, issued for
+ * {@code 127.0.0.1}, {@code ::1} and {@code localhost} by a certificate authority that exists only for this server;
+ * a client trusts exactly that authority through {@link #certificatePem()} (or {@link #writeCertificatePem(Path)},
+ * {@link #certificate()}). {@link Builder#tls(PrivateKey, X509Certificate...)} serves a chain the test made itself
+ * instead: expired, for another host, untrusted. OpenSSL serves where its native library loads, else the JDK
+ * ({@link #tlsEngine()}).
+ * <pre>{@code
+ * try (RecordingsServer server = RecordingsServer.builder().tls().start()) {
+ *     Path ca = server.writeCertificatePem(tempDir.resolve("ca.pem"));
+ *     // point the client at server.baseUrl() (https://127.0.0.1:PORT), trusting only ca
+ * }
+ * }</pre>
+ * Over TLS, {@link Fault#closeAfterBytes(long)} and {@link Fault#resetAfterBytes(long)} end the connection without
+ * a close_notify, as a crashed server would; {@link Fault#closeNotifyAfterBytes(long)} ends it cleanly but early.
+ *
  * <p>Built for speed, as benchmarks use it as a loopback server: content is generated once per recording and kept
  * off-heap, bodies are written as slices of it (no per-request copy), connections are kept alive, and bodies are
  * produced only as fast as the client reads. It runs on event-loop threads of its own (daemon) and prints nothing.
@@ -77,6 +101,8 @@ public final class RecordingsServer implements AutoCloseable {
     private final LoopResources loops;
     private final DisposableServer disposable;
     private final URI baseUrl;
+    /** Null for plain HTTP. */
+    private final ServerTls tls;
     private final TrafficCounters traffic = new TrafficCounters();
     private final RequestLog requests;
     private final Clock clock;
@@ -95,13 +121,18 @@ public final class RecordingsServer implements AutoCloseable {
                 .encodeToString((projectId + ':' + apiToken).getBytes(StandardCharsets.UTF_8));
         this.requests = new RequestLog(builder.requestLogCapacity);
         this.clock = builder.clock;
+        this.tls = builder.newTls(); // first: generating a certificate may fail, and nothing needs disposing yet
         // Own event loops rather than Reactor Netty's global ones, which the client under test (or benchmarked)
         // uses: sharing them would make the server compete with the client for the same threads.
         int workers = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         this.loops = LoopResources.create("laml-testkit-" + INSTANCES.incrementAndGet(), 1, workers, true);
         RecordingsHandler handler = new RecordingsHandler(this);
         try {
-            this.disposable = HttpServer.create()
+            HttpServer http = HttpServer.create();
+            if (tls != null) {
+                http = tls.secure(http);
+            }
+            this.disposable = http
                     .host("127.0.0.1")
                     .port(builder.port)
                     .runOn(loops)
@@ -114,7 +145,7 @@ public final class RecordingsServer implements AutoCloseable {
             loops.disposeLater(Duration.ZERO, SHUTDOWN_TIMEOUT).block(SHUTDOWN_TIMEOUT.multipliedBy(2));
             throw e;
         }
-        this.baseUrl = URI.create("http://127.0.0.1:" + disposable.port());
+        this.baseUrl = URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + disposable.port());
     }
 
     /** Starts a server on 127.0.0.1 and an ephemeral port. Automated tests should always use port 0 (this). */
@@ -132,7 +163,10 @@ public final class RecordingsServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** {@code http://127.0.0.1:PORT}, without a trailing slash: the client's API base URL. */
+    /**
+     * {@code http://127.0.0.1:PORT}, or {@code https://127.0.0.1:PORT} with {@linkplain Builder#tls() TLS}, without
+     * a trailing slash: the client's API base URL.
+     */
     public URI baseUrl() {
         return baseUrl;
     }
@@ -158,6 +192,76 @@ public final class RecordingsServer implements AutoCloseable {
      */
     public String accountSid() {
         return accountSid;
+    }
+
+    // --------------------------------------------------------------------------------------------------- https
+
+    /**
+     * Whether the server speaks HTTPS (built with {@link Builder#tls()} or
+     * {@link Builder#tls(PrivateKey, X509Certificate...)}).
+     */
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    /**
+     * The TLS implementation serving connections: {@code "OpenSSL"} (BoringSSL, from netty-tcnative) or {@code "JDK"};
+     * null for a plain HTTP server. For benchmarks to print next to their numbers.
+     */
+    public String tlsEngine() {
+        return tls == null ? null : tls.engine();
+    }
+
+    /**
+     * The certificate a client should trust to reach this server, as PEM ({@code -----BEGIN CERTIFICATE-----}, base64
+     * in lines of 64 characters, {@code -----END CERTIFICATE-----}, each line ending in {@code \n}). With
+     * {@link Builder#tls()}, the server's own certificate authority, which signed the certificate the server presents
+     * and nothing else; with {@link Builder#tls(PrivateKey, X509Certificate...)}, the last certificate of the given
+     * chain.
+     *
+     * @throws IllegalStateException if the server is plain HTTP
+     */
+    public String certificatePem() {
+        return requireTls().trustedCertificatePem();
+    }
+
+    /**
+     * The certificate of {@link #certificatePem()}, e.g. for a {@code KeyStore} trust entry.
+     *
+     * @throws IllegalStateException if the server is plain HTTP
+     */
+    public X509Certificate certificate() {
+        return requireTls().trustedCertificate();
+    }
+
+    /**
+     * Writes {@link #certificatePem()} to {@code file}, replacing it, and returns {@code file}. The PEM is written to a
+     * temporary file in the same directory first and then moved into place (atomically where the file system can),
+     * so a reader never sees half a certificate.
+     *
+     * @throws IllegalStateException if the server is plain HTTP
+     * @throws UncheckedIOException if the file cannot be written
+     */
+    public Path writeCertificatePem(Path file) {
+        Objects.requireNonNull(file, "file");
+        String pem = certificatePem();
+        Path directory = file.toAbsolutePath().getParent();
+        try {
+            Path temporary = Files.createTempFile(directory, ".laml-testkit-", ".pem.tmp");
+            try {
+                Files.writeString(temporary, pem, StandardCharsets.US_ASCII);
+                try {
+                    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(temporary); // only still there if the write or the move failed
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the certificate to " + file, e);
+        }
+        return file;
     }
 
     // ---------------------------------------------------------------------------------------------- recordings
@@ -352,10 +456,11 @@ public final class RecordingsServer implements AutoCloseable {
         }
     }
 
+    /** The base URL, the TLS engine if any, the number of recordings; never credentials or keys. */
     @Override
     public String toString() {
-        return "RecordingsServer[" + baseUrl + ", recordings=" + recordings.size() + (closed.get() ? ", closed" : "")
-                + "]";
+        return "RecordingsServer[" + baseUrl + (tls == null ? "" : ", " + tls.engine()) + ", recordings="
+                + recordings.size() + (closed.get() ? ", closed" : "") + "]";
     }
 
     // ------------------------------------------------------------------------------ used by RecordingsHandler
@@ -409,6 +514,13 @@ public final class RecordingsServer implements AutoCloseable {
         return Fault.none();
     }
 
+    private ServerTls requireTls() {
+        if (tls == null) {
+            throw new IllegalStateException("server is plain HTTP: build it with tls() for a certificate");
+        }
+        return tls;
+    }
+
     private void requireOpen() {
         if (closed.get()) {
             throw new IllegalStateException("server is closed");
@@ -448,6 +560,11 @@ public final class RecordingsServer implements AutoCloseable {
         private String accountSid;
         private int requestLogCapacity = 10_000;
         private Clock clock = Clock.systemUTC();
+        private boolean tls;
+        /** With {@link #tls}: the caller's key and chain, or null to generate a certificate at each start. */
+        private PrivateKey tlsKey;
+        private X509Certificate[] tlsChain;
+        private boolean preferOpenSsl = true;
 
         private Builder() {
         }
@@ -500,6 +617,63 @@ public final class RecordingsServer implements AutoCloseable {
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
+        }
+
+        /**
+         * Serves HTTPS (HTTP/1.1 over TLS) instead of HTTP, with a certificate generated at each start: an EC P-256
+         * leaf for {@code 127.0.0.1}, {@code ::1} and {@code localhost}, valid from a day before the start until 30
+         * days after it, issued by a certificate authority made for this server alone (its key is discarded once the leaf is
+         * signed). Clients trust it through {@link RecordingsServer#certificatePem()}; a client with default trust
+         * fails the handshake, as it should. Replaces an earlier {@link #tls(PrivateKey, X509Certificate...)}.
+         */
+        public Builder tls() {
+            this.tls = true;
+            this.tlsKey = null;
+            this.tlsChain = null;
+            return this;
+        }
+
+        /**
+         * Serves HTTPS with exactly this key and chain (leaf first), unchecked: an expired certificate, one for
+         * another host, or one no client trusts are served as they are, for tests of how a client refuses them.
+         * {@link RecordingsServer#certificatePem()} is then the chain's last certificate. Replaces an earlier
+         * {@link #tls()}.
+         *
+         * @throws IllegalArgumentException if {@code chain} is empty
+         */
+        public Builder tls(PrivateKey key, X509Certificate... chain) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(chain, "chain");
+            if (chain.length == 0) {
+                throw new IllegalArgumentException("chain must hold at least the server's certificate");
+            }
+            for (X509Certificate certificate : chain) {
+                Objects.requireNonNull(certificate, "chain element");
+            }
+            this.tls = true;
+            this.tlsKey = key;
+            this.tlsChain = chain.clone();
+            return this;
+        }
+
+        /**
+         * Whether TLS is served by OpenSSL (BoringSSL, from netty-tcnative) when its native library loads on this
+         * platform, as production servers run (the default, true); false always uses the JDK's engine, e.g. to
+         * compare the two in a benchmark. {@link RecordingsServer#tlsEngine()} tells which one serves. No effect on
+         * a plain server.
+         */
+        public Builder preferOpenSsl(boolean preferOpenSsl) {
+            this.preferOpenSsl = preferOpenSsl;
+            return this;
+        }
+
+        /** The TLS of the next server: its own generated certificate, the given chain, or null for plain HTTP. */
+        private ServerTls newTls() {
+            if (!tls) {
+                return null;
+            }
+            return tlsKey == null ? ServerTls.generated(preferOpenSsl) : ServerTls.given(tlsKey, tlsChain,
+                    preferOpenSsl);
         }
 
         /** Binds and starts the server; it serves until {@link RecordingsServer#close()}. */

@@ -97,6 +97,27 @@ class FaultTest {
     }
 
     @Test
+    void closeNotifyAfterBytesIsAPlainCloseOnHttp() throws Exception {
+        server.enqueueFault(Fault.closeNotifyAfterBytes(1000));
+
+        HttpResponse<InputStream> response = client.send(Http.request(recording.url(Format.WAV)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+
+        assertThat(response.headers().firstValueAsLong("Content-Length")).hasValue(recording.size(Format.WAV));
+        byte[] received = new byte[2000];
+        int total = 0;
+        try (InputStream in = response.body()) {
+            for (int n; (n = in.read(received, total, received.length - total)) > 0; ) {
+                total += n;
+            }
+        } catch (IOException expected) {
+            // the JDK client reports the premature EOF
+        }
+        assertThat(total).isEqualTo(1000);
+        CountersTest.waitFor(() -> server.bytesWritten() == 1000);
+    }
+
+    @Test
     void closeAfterZeroBytesSendsOnlyHeaders() {
         server.enqueueFault(Fault.closeAfterBytes(0));
         assertThatThrownBy(() -> Http.get(client, recording.url(Format.MP3))).hasRootCauseInstanceOf(IOException.class);
@@ -232,6 +253,9 @@ class FaultTest {
                 .isEqualTo(Fault.closeAfterBytes(9).and(Fault.latency(Duration.ofMillis(5))));
         assertThatThrownBy(() -> Fault.closeAfterBytes(1).and(Fault.resetAfterBytes(2)))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(Fault.closeNotifyAfterBytes(7)).hasToString("Fault[closeNotifyAfterBytes=7]")
+                .isNotEqualTo(Fault.closeAfterBytes(7));
+        assertThatThrownBy(() -> Fault.closeNotifyAfterBytes(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Fault.throttle(10).retryAfter(Duration.ZERO))
                 .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> Fault.serverError(404)).isInstanceOf(IllegalArgumentException.class);
