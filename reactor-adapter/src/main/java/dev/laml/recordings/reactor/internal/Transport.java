@@ -14,6 +14,7 @@ import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
 
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -96,7 +97,10 @@ public final class Transport {
             return new TlsException(request.describe() + ": TLS handshake with " + hostPort(uri) + " failed: "
                     + tlsReason(handshake), t);
         }
-        if (isTransportFailure(t)) {
+        // After the handshake a TLS error (a bad record, a decryption failure) is the connection
+        // breaking: retryable, and resumed for a body. Netty hands it over inside a DecoderException,
+        // which is no IOException, so it is looked for in the chain.
+        if (isTransportFailure(t) || find(t, SSLException.class) != null) {
             return protocol.transferFailed(request, t);
         }
         return t;
