@@ -77,5 +77,30 @@ class ClientBuilderTest {
         assertThatThrownBy(() -> b.connectTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.responseTimeout(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.maxMetadataBytes(10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.tlsHandshakeTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aBadProxyOrNoProxyPatternIsRefusedByTheSetterWithoutRepeatingCredentials() {
+        RecordingsClient.Builder b = RecordingsClient.builder();
+        assertThatThrownBy(() -> b.proxy(URI.create("ftp://alice:pw-123@proxy:21")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("alice").doesNotContain("pw-123"));
+        assertThatThrownBy(() -> b.noProxy("10.0.0.0/40")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.noProxy("")).isInstanceOf(IllegalArgumentException.class);
+        b.proxy(null); // none, the default
+    }
+
+    @Test
+    void toStringShowsTheTlsEngineAndTheProxyButNeverItsCredentials() {
+        RecordingsClient.Builder builder = RecordingsClient.builder().space("example")
+                .tlsEngine(TlsEngine.JDK).proxy(URI.create("http://alice:pw-123@proxy.corp:3128"));
+        try (RecordingsClient client = builder.build()) {
+            assertThat(client.toString()).contains("tls=JDK", "proxy=http://proxy.corp:3128 (with credentials)");
+            assertThat(builder.toString()).contains("tlsEngine=JDK", "proxy=http://proxy.corp:3128");
+            for (String shown : new String[] {builder.toString(), client.toString()}) {
+                assertThat(shown).doesNotContain("alice").doesNotContain("pw-123");
+            }
+        }
     }
 }

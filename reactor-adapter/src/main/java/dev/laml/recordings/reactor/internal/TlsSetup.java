@@ -50,7 +50,7 @@ public final class TlsSetup {
      */
     public static TlsSetup create(TlsEngine engine, Path trustedCertificates, TrustManagerFactory trustManagerFactory,
             Duration handshakeTimeout) {
-        SslProvider provider = provider(engine);
+        SslProvider provider = provider(engine, OpenSsl.isAvailable(), OpenSsl.unavailabilityCause());
         X509TrustManager trust = trustedCertificates != null ? fromPem(trustedCertificates)
                 : trustManagerFactory != null ? x509(trustManagerFactory, "the given TrustManagerFactory")
                 : systemDefault();
@@ -70,13 +70,13 @@ public final class TlsSetup {
         return OpenSsl.isAvailable();
     }
 
-    private static SslProvider provider(TlsEngine engine) {
+    /** The engine to use, given whether OpenSSL loaded here (and why not); separate so it can be tested anywhere. */
+    static SslProvider provider(TlsEngine engine, boolean openSslAvailable, Throwable why) {
         return switch (engine) {
             case JDK -> SslProvider.JDK;
-            case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+            case AUTO -> openSslAvailable ? SslProvider.OPENSSL : SslProvider.JDK;
             case OPENSSL -> {
-                if (!OpenSsl.isAvailable()) {
-                    Throwable why = OpenSsl.unavailabilityCause();
+                if (!openSslAvailable) {
                     throw new IllegalStateException("TlsEngine.OPENSSL is not available on this platform ("
                             + System.getProperty("os.name") + " " + System.getProperty("os.arch") + "): "
                             + (why == null ? "the native library did not load" : why.toString())
