@@ -10,6 +10,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,6 +69,21 @@ class QuickStartTest {
         // README:end
     }
 
+    @SuppressWarnings("unused") // compiled, not run
+    static void httpsBehindACompanyProxy() {
+        // README:start
+        RecordingsClient client = RecordingsClient.builder()
+                .space("example")
+                .credentials(System.getenv("SIGNALWIRE_PROJECT_ID"), System.getenv("SIGNALWIRE_API_TOKEN"))
+                .trustedCertificates(Path.of("/etc/ssl/corp-root-ca.pem"))   // replaces the default trust
+                .proxy(URI.create("http://proxy.corp.example:3128"))          // CONNECT; or socks5://host:port
+                .noProxy("*.corp.example", "10.0.0.0/8")                      // curl's NO_PROXY rules
+                .tlsHandshakeTimeout(Duration.ofSeconds(10))                  // the default
+                .build();
+        System.out.println(client);   // RecordingsClient[https://example.signalwire.com, tls=OpenSSL, proxy=...]
+        // README:end
+    }
+
     @Test
     void theReadmeShowsExactlyTheCompiledSnippets() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
@@ -81,6 +97,6 @@ class QuickStartTest {
             assertThat(readme).contains(String.join("\n", lines));
             snippets++;
         }
-        assertThat(snippets).isEqualTo(2);
+        assertThat(snippets).isEqualTo(3);
     }
 }
