@@ -184,6 +184,28 @@ class ProxyTest {
     }
 
     @Test
+    void aTunnelThatBreaksMidBodyIsResumedLikeAnyBrokenTransfer() {
+        RecordingsServer api = opened(RecordingsServer.builder().tls().start());
+        TestRecording recording = api.addRecording(dev.laml.recordings.testkit.RecordingSpec.create().seed(9)
+                .size(dev.laml.recordings.testkit.Format.WAV, 600_044));
+        // Every tunnel is cut after 400,000 bytes toward the client: the first attempt breaks
+        // mid-body, the resume needs only the remaining 200,000.
+        ConnectProxy proxy = opened(ConnectProxy.builder().dropTunnelsAfterBytes(400_000).start());
+        RecordingsClient client = opened(RecordingsClient.builder().baseUrl(api.baseUrl())
+                .trustedCertificates(api.writeCertificatePem(dir.resolve("testkit.pem")))
+                .retryPolicy(RetryPolicy.defaults().baseDelay(Duration.ofMillis(1)))
+                .proxy(proxy.uri()).build());
+
+        String hash = TestData.sha256(client.download(recording.accountSid(), recording.sid(), AudioFormat.WAV)
+                .collectList().block(Duration.ofSeconds(20)));
+
+        assertThat(hash).isEqualTo(recording.sha256(dev.laml.recordings.testkit.Format.WAV));
+        assertThat(proxy.tunnelsDropped()).isGreaterThanOrEqualTo(1);
+        assertThat(api.recordedRequests()).hasSize(2);
+        assertThat(api.recordedRequests().get(1).header("Range")).startsWith("bytes=");
+    }
+
+    @Test
     void metadataWithBasicAuthTravelsInsideTheTunnelToTheApiOnly() {
         RecordingsServer api = opened(RecordingsServer.start());
         TestRecording recording = api.addRecording();
