@@ -98,11 +98,10 @@ public final class RecordingsClient implements AutoCloseable {
                 // each copied, allocated and signalled alone (measured in BENCHMARKS.md).
                 .httpResponseDecoder(spec -> spec.maxHeaderSize(16 * 1024).maxInitialLineLength(4096)
                         .maxChunkSize(64 * 1024));
-        http = tls.apply(http);
         if (proxy != null) {
             http = proxy.apply(http);
         }
-        Exchange exchange = new Exchange(http, protocol, b.responseTimeout, b.idleTimeout,
+        Exchange exchange = new Exchange(http, tls::apply, protocol, b.responseTimeout, b.idleTimeout,
                 new Transport(protocol, b.responseTimeout, proxy));
         Retries retries = new Retries(b.retryPolicy, () -> ThreadLocalRandom.current().nextDouble(), Schedulers::parallel);
         this.calls = new Calls(exchange, retries, Schedulers::parallel, metrics);

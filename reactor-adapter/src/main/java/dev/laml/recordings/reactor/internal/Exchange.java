@@ -12,8 +12,10 @@ import reactor.netty.Connection;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Puts one {@link ApiRequest} on the wire with Reactor Netty and hands the response head and
@@ -36,21 +38,42 @@ public final class Exchange {
         Publisher<T> handle(int status, String reason, HeaderLookup headers, Flux<ByteBuf> body);
     }
 
-    private final HttpClient http;
-    /**
-     * The request senders of the two methods this client uses, made once: each call of the
-     * builder copies the client's whole configuration, and that copy showed up in profiles.
-     */
-    private final HttpClient.RequestSender get;
-    private final HttpClient.RequestSender delete;
+    /** One side per scheme, each with its own request senders (see {@link Side}). */
+    private final Side plain;
+    private final Side tls;
     private final RecordingsProtocol protocol;
     private final Duration idleTimeout;
     private final Transport transport;
 
-    public Exchange(HttpClient http, RecordingsProtocol protocol, Duration responseTimeout, Duration idleTimeout,
-            Transport transport) {
+    /**
+     * The request senders of one scheme for the two methods this client uses, made once: each
+     * call of the builder copies the client's whole configuration, and that copy showed up in
+     * profiles. The schemes are kept apart for the same reason: a client configured for TLS
+     * copies its configuration on every plain-http request to drop the TLS settings (and one
+     * without copies it on every https request to add the defaults).
+     */
+    private record Side(HttpClient http, HttpClient.RequestSender get, HttpClient.RequestSender delete) {
+        Side(HttpClient http) {
+            this(http, http.request(HttpMethod.GET), http.request(HttpMethod.DELETE));
+        }
+
+        HttpClient.RequestSender sender(String method) {
+            return switch (method) {
+                case "GET" -> get;
+                case "DELETE" -> delete;
+                default -> http.request(HttpMethod.valueOf(method));
+            };
+        }
+    }
+
+    /**
+     * @param http    the client for plain-http URIs (loopback, or with {@code allowInsecureHttp})
+     * @param tls     how https URIs are secured, applied to {@code http}
+     */
+    public Exchange(HttpClient http, UnaryOperator<HttpClient> tls, RecordingsProtocol protocol, Duration responseTimeout,
+            Duration idleTimeout, Transport transport) {
         long headersNanos = responseTimeout.toNanos();
-        this.http = http
+        HttpClient timed = http
                 .doOnRequest((request, connection) -> {
                     Channel channel = connection.channel();
                     ConnectionClock.onLoop(channel, () -> ConnectionClock.of(channel).awaitHeaders(headersNanos));
@@ -59,19 +82,11 @@ public final class Exchange {
                     Channel channel = connection.channel();
                     ConnectionClock.onLoop(channel, () -> ConnectionClock.of(channel).headersArrived());
                 });
-        this.get = this.http.request(HttpMethod.GET);
-        this.delete = this.http.request(HttpMethod.DELETE);
+        this.plain = new Side(timed);
+        this.tls = new Side(tls.apply(timed));
         this.protocol = protocol;
         this.idleTimeout = idleTimeout;
         this.transport = transport;
-    }
-
-    private HttpClient.RequestSender sender(String method) {
-        return switch (method) {
-            case "GET" -> get;
-            case "DELETE" -> delete;
-            default -> http.request(HttpMethod.valueOf(method));
-        };
     }
 
     public RecordingsProtocol protocol() {
@@ -81,8 +96,10 @@ public final class Exchange {
     /** Executes {@code request}; the handler decides what the response means. */
     public <T> Flux<T> execute(ApiRequest request, ResponseHandler<T> handler) {
         Map<String, String> headers = request.headers();
-        return sender(request.method())
-                .uri(request.uri())
+        URI uri = request.uri();
+        Side side = "https".equalsIgnoreCase(uri.getScheme()) ? tls : plain;
+        return side.sender(request.method())
+                .uri(uri)
                 .send((outbound, out) -> {
                     headers.forEach(outbound::header);
                     return out;
