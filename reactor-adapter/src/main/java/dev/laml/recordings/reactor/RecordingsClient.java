@@ -61,7 +61,16 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p><b>Errors.</b> When the server answers with an error, the publisher fails with an
  * {@link ApiException} subtype; when the transfer breaks (refused, reset, truncated, timed out),
- * with a {@link TransferException}, which is an {@link java.io.IOException}.
+ * with a {@link TransferException}, which is an {@link java.io.IOException}. Two of its subtypes
+ * are never retried: {@link dev.laml.recordings.TlsException} (the TLS handshake failed: an
+ * untrusted, expired or wrong-host certificate, no common protocol or cipher, a stalled handshake)
+ * and {@link dev.laml.recordings.ProxyException} (the configured proxy could not be reached or
+ * refused the tunnel).
+ *
+ * <p><b>TLS.</b> HTTPS runs on OpenSSL where the bundled native library loads and on the JDK's
+ * engine elsewhere ({@link Builder#tlsEngine(TlsEngine)}), with hostname verification always on
+ * and trust from the JDK's default store unless {@link Builder#trustedCertificates(Path)} or
+ * {@link Builder#trustManagerFactory(TrustManagerFactory)} say otherwise.
  *
  * <p><b>Thread-safety.</b> Immutable and thread-safe: build one client and share it. It owns a
  * connection pool; {@link #close()} releases it when the client is no longer needed.
