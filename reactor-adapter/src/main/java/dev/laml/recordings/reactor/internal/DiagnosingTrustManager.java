@@ -180,13 +180,16 @@ final class DiagnosingTrustManager extends X509ExtendedTrustManager {
         return p == null ? "(none)" : clean(p.getName(X500Principal.RFC2253));
     }
 
-    /** Certificate fields are the server's words: no control characters, bounded length. */
-    private static String clean(String s) {
+    /**
+     * Certificate fields and TLS alerts are the server's words: no control characters (nothing
+     * that could forge a log line), bounded length.
+     */
+    static String clean(String s) {
         if (s == null) {
             return "";
         }
         String c = s.replaceAll("\\p{Cc}", " ");
-        return c.length() > 200 ? c.substring(0, 200) + "…" : c;
+        return c.length() > 300 ? c.substring(0, 300) + "…" : c;
     }
 
     private static Collection<List<?>> sans(X509Certificate cert) {

@@ -175,10 +175,6 @@ public final class Transport {
     }
 
     private static String clean(String s) {
-        if (s == null) {
-            return "";
-        }
-        String c = s.replaceAll("\\p{Cc}", " ");
-        return c.length() > 300 ? c.substring(0, 300) + "…" : c;
+        return DiagnosingTrustManager.clean(s);
     }
 }
