@@ -20,7 +20,7 @@ class UsageTest {
     @Test
     void helpNamesTheTrustAndProxySettings() {
         assertThat(CliRun.run("--help").stdout()).contains("SIGNALWIRE_CA_FILE", "https_proxy", "HTTPS_PROXY",
-                "no_proxy", "NO_PROXY", "--ca-file", "--proxy");
+                "no_proxy", "NO_PROXY", "--ca-file", "--proxy", "serve --tls");
         for (String command : new String[] {"metadata", "download", "archive"}) {
             CliRun r = CliRun.run(command, "--help");
             assertThat(r.stdout()).as(command).contains("--ca-file=PATH", "--proxy=URL", "SIGNALWIRE_CA_FILE",
@@ -28,6 +28,7 @@ class UsageTest {
             assertThat(r.stdout().lines()).as(command)
                     .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
         }
+        assertThat(CliRun.run("serve", "--help").stdout()).contains("--tls", "--ca-out=FILE");
     }
 
     @Test

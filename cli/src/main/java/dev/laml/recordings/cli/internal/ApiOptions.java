@@ -54,7 +54,8 @@ final class ApiOptions {
 
     @Option(names = "--ca-file", paramLabel = "PATH",
             description = {"Trust only the certificates in this PEM file instead of the JDK's default trust store: a "
-                    + "private CA, or a TLS-inspecting proxy's CA. Host names are still verified. Default: $" + ENV_CA_FILE + "."})
+                    + "private CA, a TLS-inspecting proxy's CA, or the file 'recordings serve --tls' writes. Host "
+                    + "names are still verified. Default: $" + ENV_CA_FILE + "."})
     Path caFile;
 
     @Option(names = "--proxy", paramLabel = "URL",

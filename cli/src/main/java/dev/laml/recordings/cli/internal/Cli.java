@@ -28,7 +28,7 @@ public final class Cli {
             + "  SIGNALWIRE_CA_FILE     trust only the certificates in this PEM file%n"
             + "  https_proxy            the proxy for https, as in curl (else HTTPS_PROXY)%n"
             + "  no_proxy               hosts reached directly, comma-separated (else NO_PROXY)%n"
-            + "  or --ca-file PATH and --proxy URL.";
+            + "  or --ca-file PATH and --proxy URL. 'recordings serve --tls' writes a CA file.";
 
     /** Shared by every usage text: the exit codes scripts can rely on. */
     static final String EXIT_CODES_HELP = "Exit codes:%n"
