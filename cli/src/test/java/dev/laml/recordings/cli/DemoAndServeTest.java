@@ -1,5 +1,6 @@
 package dev.laml.recordings.cli;
 
+import dev.laml.recordings.reactor.RecordingsClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The two commands that embed the testkit. */
+/** The two commands that embed the testkit, over HTTPS and over plain HTTP. */
 class DemoAndServeTest {
 
     @TempDir
@@ -45,6 +46,33 @@ class DemoAndServeTest {
         assertThat(row.group(4)).isEqualTo("0");
         // Not a terminal: plain progress lines, the last one at 100%.
         assertThat(r.stderr()).contains("100%  6/6 recordings").doesNotContain("\r");
+    }
+
+    @Test
+    void theDemoRunsOverHttpsTrustingOnlyItsOwnCertificate() {
+        CliRun r = CliRun.run("demo", "--recordings", "4", "--concurrency", "2");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).containsPattern("served by a local testkit server at https://127\\.0\\.0\\.1:\\d+\n"
+                        + "\\(TLS: " + Pattern.quote(expectedEngine()) + ", trusting only this demo's certificate\\)\\.\n")
+                .contains("All 4 recordings verified");
+    }
+
+    @Test
+    void theDemoStillRunsOverPlainHttpForComparison() {
+        CliRun r = CliRun.run("demo", "--recordings", "3", "--plain-http");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.stdout()).containsPattern("served by a local testkit server at http://127\\.0\\.0\\.1:\\d+\\.\n")
+                .contains("All 3 recordings verified")
+                .doesNotContain("https://", "TLS");
+    }
+
+    /** The engine a client picks by default here: OpenSSL where netty-tcnative loads, the JDK's elsewhere. */
+    private static String expectedEngine() {
+        try (RecordingsClient probe = RecordingsClient.builder().baseUrl(URI.create("https://127.0.0.1:1")).build()) {
+            return probe.tlsEngine();
+        }
     }
 
     @Test

@@ -28,6 +28,7 @@ class UsageTest {
             assertThat(r.stdout().lines()).as(command)
                     .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
         }
+        assertThat(CliRun.run("demo", "--help").stdout()).contains("--plain-http", "HTTPS");
         assertThat(CliRun.run("serve", "--help").stdout()).contains("--tls", "--ca-out=FILE");
     }
 
