@@ -18,6 +18,21 @@ class UsageTest {
     }
 
     @Test
+    void helpNamesTheTrustAndProxySettings() {
+        assertThat(CliRun.run("--help").stdout()).contains("SIGNALWIRE_CA_FILE", "https_proxy", "HTTPS_PROXY",
+                "no_proxy", "NO_PROXY", "--ca-file", "--proxy", "serve --tls");
+        for (String command : new String[] {"metadata", "download", "archive"}) {
+            CliRun r = CliRun.run(command, "--help");
+            assertThat(r.stdout()).as(command).contains("--ca-file=PATH", "--proxy=URL", "SIGNALWIRE_CA_FILE",
+                    "$https_proxy", "$HTTPS_PROXY", "$no_proxy", "$NO_PROXY", "$http_proxy");
+            assertThat(r.stdout().lines()).as(command)
+                    .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
+        }
+        assertThat(CliRun.run("demo", "--help").stdout()).contains("--plain-http", "HTTPS");
+        assertThat(CliRun.run("serve", "--help").stdout()).contains("--tls", "--ca-out=FILE");
+    }
+
+    @Test
     void everySubcommandHasHelp() {
         for (String command : new String[] {"demo", "metadata", "download", "serve"}) {
             CliRun r = CliRun.run(command, "--help");

@@ -5,16 +5,19 @@ import dev.laml.recordings.reactor.RecordingsClient;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The options that say which API to talk to and as whom, shared by {@code metadata} and {@code download}, and the
- * client they configure. Each falls back to its environment variable; the token comes only from the environment or a
- * file, never from the command line, where any user could read it with {@code ps}.
+ * The options that say which API to talk to, as whom and how to reach it (trust, proxy), shared by {@code metadata},
+ * {@code download} and {@code archive}, and the client they configure. Each falls back to its environment variable; the
+ * token comes only from the environment or a file, never from the command line, where any user could read it with
+ * {@code ps}. Proxy rules: see {@link ProxyChoice}.
  *
  * <p>Set by picocli on the run's thread, then read there; not thread-safe. Unset options are null.
  */
@@ -23,6 +26,7 @@ final class ApiOptions {
     static final String ENV_SPACE = "SIGNALWIRE_SPACE";
     static final String ENV_PROJECT = "SIGNALWIRE_PROJECT_ID";
     static final String ENV_TOKEN = "SIGNALWIRE_API_TOKEN";
+    static final String ENV_CA_FILE = "SIGNALWIRE_CA_FILE";
 
     @Option(names = "--space", paramLabel = "NAME",
             description = "Your SignalWire space: NAME for NAME.signalwire.com. Default: $" + ENV_SPACE + ".")
@@ -48,11 +52,33 @@ final class ApiOptions {
                     + "SignalWire).")
     String account;
 
+    @Option(names = "--ca-file", paramLabel = "PATH",
+            description = {"Trust only the certificates in this PEM file instead of the JDK's default trust store: a "
+                    + "private CA, a TLS-inspecting proxy's CA, or the file 'recordings serve --tls' writes. Host "
+                    + "names are still verified. Default: $" + ENV_CA_FILE + "."})
+    Path caFile;
+
+    @Option(names = "--proxy", paramLabel = "URL",
+            description = {"Connect through this proxy: http://[USER:PASSWORD@]HOST:PORT (a CONNECT tunnel: TLS to "
+                    + "the server stays end to end) or socks5://HOST:PORT. Without a scheme, http://. '' turns "
+                    + "proxying off. Prefer the environment for a password: a command line is visible to every "
+                    + "user of the machine.",
+                    "Default, for an https server, as in curl: $https_proxy, else $HTTPS_PROXY (set but empty: no "
+                            + "proxy). Hosts in $no_proxy, else $NO_PROXY, are reached directly (comma-separated: "
+                            + "names, which cover their subdomains; IP addresses; CIDR ranges; * for all), also "
+                            + "with --proxy.",
+                    "$http_proxy and $HTTP_PROXY are not read: plain http is only accepted for localhost, which a "
+                            + "proxy on another machine cannot reach; --proxy applies to it anyway."})
+    String proxy;
+
     @Option(names = "--attempts", paramLabel = "N", defaultValue = "4",
             description = "Tries per request, first included, for failures worth retrying (5xx, 429, broken "
                     + "connections; a broken download resumes where it stopped). 1 turns retries off. "
                     + "Default: ${DEFAULT-VALUE}.")
     int attempts;
+
+    /** The CA file {@link #client} configured, from the option or the environment; null for the default trust. */
+    private Path trustedFile;
 
     /** The account sid: {@code --account}, else the project id. */
     String account(Session session) {
@@ -78,16 +104,19 @@ final class ApiOptions {
         RecordingsClient.Builder builder = RecordingsClient.builder()
                 .retryPolicy(RetryPolicy.defaults().maxAttempts(attempts));
         String where;
+        boolean https;
         if (baseUrl != null) {
             if (space != null) {
                 throw new InvalidInputException("--space and --base-url both name the server; pass one of them");
             }
             builder.baseUrl(baseUrl);
             where = baseUrl.toString();
+            https = "https".equalsIgnoreCase(baseUrl.getScheme());
         } else {
             String name = spaceName(session);
             builder.space(name);
             where = "space " + name;
+            https = true;
         }
 
         String projectId = project(session);
@@ -113,7 +142,80 @@ final class ApiOptions {
         } else {
             session.debug("using " + where + " without credentials");
         }
-        return builder.build();
+
+        String caSource = trust(builder, session);
+        ProxyChoice proxyChoice = ProxyChoice.resolve(proxy, https, session);
+        proxyChoice.applyTo(builder);
+        if (proxyChoice.source() != null) {
+            session.debug("proxy: " + proxyChoice.describe());
+        }
+
+        RecordingsClient client;
+        try {
+            client = builder.build();
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            if (caSource != null && message != null && message.startsWith("trustedCertificates: ")) {
+                // The file exists and opens (checked above), but holds no certificate the JDK can read. The builder's
+                // "trustedCertificates: FILE holds no ..." becomes "--ca-file FILE holds no ...".
+                String reason = stripPrefix(message, "trustedCertificates: ");
+                String file = trustedFile.toString();
+                reason = reason.startsWith(file + " ") ? reason.substring(file.length()) : ": " + reason;
+                throw new InvalidInputException(caSource + reason
+                        + "; expected PEM: -----BEGIN CERTIFICATE----- blocks");
+            }
+            throw e;
+        }
+        if (https) {
+            session.debug("TLS: " + client.tlsEngine() + ", trusting "
+                    + (caSource == null ? "the JDK's default certificate authorities" : "only " + caSource));
+        }
+        return client;
+    }
+
+    /**
+     * Sets the trusted certificates from {@code --ca-file} or the environment, after checking that the file is there
+     * and readable: a mistyped path is an input error the user should see as such, not a TLS failure later.
+     *
+     * @return how the file was named ({@code --ca-file PATH} or {@code $SIGNALWIRE_CA_FILE (PATH)}), or null for the
+     *         default trust
+     */
+    private String trust(RecordingsClient.Builder builder, Session session) {
+        Path file;
+        String source;
+        if (caFile != null) {
+            file = caFile;
+            source = "--ca-file " + caFile;
+        } else if (session.env(ENV_CA_FILE) != null) {
+            String value = session.env(ENV_CA_FILE);
+            try {
+                file = Path.of(value);
+            } catch (InvalidPathException e) {
+                throw new InvalidInputException("$" + ENV_CA_FILE + " is not a usable path: " + e.getReason());
+            }
+            source = "$" + ENV_CA_FILE + " (" + file + ")";
+        } else {
+            return null;
+        }
+        if (!Files.exists(file)) {
+            throw new InvalidInputException(source + ": no such file");
+        }
+        if (Files.isDirectory(file)) {
+            throw new InvalidInputException(source + " is a directory; expected a PEM file of certificates");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            in.read();
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read " + source + ": " + Failures.describe(e, Failures.TRANSFER),
+                    e);
+        }
+        builder.trustedCertificates(file);
+        trustedFile = file;
+        return source;
+    }
+
+    static String stripPrefix(String message, String prefix) {
+        return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 
     private String project(Session session) {

@@ -60,7 +60,7 @@ import java.util.concurrent.atomic.AtomicReference;
                 "  recordings archive --dir archive --until 2026-03-31 --dry-run",
                 "  recordings archive --dir archive --until 2026-03-31 --delete-after-verify"},
         optionListHeading = "%nOptions:%n",
-        footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.EXIT_CODES_HELP})
+        footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.NETWORK_HELP, "", Cli.EXIT_CODES_HELP})
 final class ArchiveCommand implements Callable<Integer> {
 
     /** Recordings per list request: fewer requests than the API's default of 50, pages still small. */

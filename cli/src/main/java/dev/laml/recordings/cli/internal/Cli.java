@@ -23,6 +23,13 @@ public final class Cli {
             + "  or --space, --project and --token-file PATH. The token is never accepted on%n"
             + "  the command line, where other users of the machine could see it.";
 
+    /** Shared by the usage texts of the commands that reach the API: trust and proxies. Lines fit 80 columns. */
+    static final String NETWORK_HELP = "HTTPS and proxies (metadata, download, archive):%n"
+            + "  SIGNALWIRE_CA_FILE     trust only the certificates in this PEM file%n"
+            + "  https_proxy            the proxy for https, as in curl (else HTTPS_PROXY)%n"
+            + "  no_proxy               hosts reached directly, comma-separated (else NO_PROXY)%n"
+            + "  or --ca-file PATH and --proxy URL. 'recordings serve --tls' writes a CA file.";
+
     /** Shared by every usage text: the exit codes scripts can rely on. */
     static final String EXIT_CODES_HELP = "Exit codes:%n"
             + "  0  ok                                4  authentication failed%n"

@@ -36,7 +36,7 @@ import java.util.stream.Stream;
                 "  recordings download --sid SID                   # writes SID.wav here",
                 "  recordings download --sid SID --format mp3 -o - | ffplay -nodisp -"},
         optionListHeading = "%nOptions:%n",
-        footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.EXIT_CODES_HELP})
+        footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.NETWORK_HELP, "", Cli.EXIT_CODES_HELP})
 final class DownloadCommand implements Callable<Integer> {
 
     /** Buffers queued between the socket and stdout: enough to keep both busy, small enough to stay a stream. */

@@ -3,6 +3,7 @@ package dev.laml.recordings.cli.internal;
 import dev.laml.recordings.ApiException;
 import dev.laml.recordings.AuthenticationException;
 import dev.laml.recordings.NotFoundException;
+import dev.laml.recordings.TlsException;
 import picocli.CommandLine;
 import reactor.core.Exceptions;
 
@@ -129,6 +130,10 @@ final class Failures {
         }
         if (t instanceof FileSystemException) {
             return message;
+        }
+        if (t instanceof TlsException && message != null && message.contains(" is not trusted")) {
+            // The one TLS failure a user can fix from here: a private CA, a TLS-inspecting proxy, 'serve --tls'.
+            return message + "; if you trust this server, pass its CA certificate with --ca-file PEM";
         }
         if (code == AUTHENTICATION) {
             return message + "; check the project id and API token";

@@ -33,7 +33,7 @@ import java.util.concurrent.Callable;
                 "  recordings metadata --sid SID",
                 "  recordings metadata --sid SID --json | jq .duration"},
         optionListHeading = "%nOptions:%n",
-        footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.EXIT_CODES_HELP})
+        footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.NETWORK_HELP, "", Cli.EXIT_CODES_HELP})
 final class MetadataCommand implements Callable<Integer> {
 
     private final Session session;

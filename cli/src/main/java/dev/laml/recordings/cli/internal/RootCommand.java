@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
         descriptionHeading = "%n",
         description = "New here? Run 'recordings demo': it needs no account and no network.",
         optionListHeading = "%nOptions:%n",
-        footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.EXIT_CODES_HELP})
+        footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.NETWORK_HELP, "", Cli.EXIT_CODES_HELP})
 final class RootCommand implements Callable<Integer> {
 
     private final Session session;

@@ -10,6 +10,8 @@ import reactor.netty.ChannelBindException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -21,7 +23,11 @@ import java.util.concurrent.CountDownLatch;
  * {@code recordings serve}: the testkit as a standalone server, for testing code in any language against it.
  *
  * <p>Created and run once; {@link #call()} blocks until Ctrl-C/SIGTERM (a JVM shutdown hook) or, when embedded, until
- * its thread is interrupted. Not thread-safe otherwise. {@code --project} is null unless given.
+ * its thread is interrupted. Not thread-safe otherwise. {@code --project} and {@code --ca-out} are null unless given.
+ *
+ * <p>With {@code --tls} and no {@code --ca-out}, the certificate goes to a new file in the temporary directory rather
+ * than, say, {@code ./recordings-ca.pem}: it changes at every start, two servers must not overwrite each other's, and
+ * a command that was not asked to write into the working directory should not. It is deleted when the server stops.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
@@ -31,7 +37,11 @@ import java.util.concurrent.CountDownLatch;
                 + "/api/laml/2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}(.wav|.mp3|.json). Audio needs no "
                 + "credentials; .json needs HTTP Basic project:token, printed at start. Point any client at the "
                 + "printed base URL. The same --recordings and --project give the same ids on every run; the token "
-                + "is new each time."},
+                + "is new each time.",
+                "",
+                "With --tls it serves HTTPS instead, with a certificate generated at each start (for 127.0.0.1, ::1 "
+                        + "and localhost) by a certificate authority made for this run alone. Clients trust it "
+                        + "through the CA file written at start: --ca-file for this tool, --cacert for curl."},
         optionListHeading = "%nOptions:%n")
 final class ServeCommand implements Callable<Integer> {
 
@@ -53,6 +63,17 @@ final class ServeCommand implements Callable<Integer> {
                     + "UUID.")
     String project;
 
+    @Option(names = "--tls",
+            description = "Serve HTTPS (https://127.0.0.1:P) with a certificate generated at start.")
+    boolean tls;
+
+    @Option(names = "--ca-out", paramLabel = "FILE",
+            description = {"With --tls: write the certificate to trust (PEM) to FILE, replaced if it exists and left "
+                    + "there after the server stops.",
+                    "Default: a new file in the temporary directory, printed at start and deleted when the server "
+                            + "stops."})
+    Path caOut;
+
     ServeCommand(Session session) {
         this.session = session;
     }
@@ -65,16 +86,39 @@ final class ServeCommand implements Callable<Integer> {
         if (count < 0 || count > 1000) {
             throw new InvalidInputException("--recordings must be between 0 and 1000, got " + count);
         }
+        if (caOut != null && !tls) {
+            throw new InvalidInputException("--ca-out needs --tls: a plain HTTP server has no certificate");
+        }
+        if (caOut != null) {
+            Path dir = caOut.toAbsolutePath().getParent();
+            if (dir == null || !Files.isDirectory(dir)) {
+                throw new InvalidInputException("directory " + dir + " does not exist (for --ca-out " + caOut + ")");
+            }
+            if (Files.isDirectory(caOut)) {
+                throw new InvalidInputException("--ca-out " + caOut + " is a directory; name a file");
+            }
+        }
         RecordingsServer server = start();
+        // Only a file we chose is ours to delete; one named with --ca-out is the user's to keep.
+        Path temporaryCa = null;
         boolean interrupted = false;
         try {
+            Path ca = null;
+            if (tls) {
+                if (caOut == null) {
+                    temporaryCa = Files.createTempFile("recordings-serve-ca-", ".pem");
+                }
+                ca = server.writeCertificatePem(caOut != null ? caOut : temporaryCa).toAbsolutePath().normalize();
+            }
             List<TestRecording> recordings = server.addRecordings(count, SEED);
-            printWelcome(server, recordings);
+            printWelcome(server, recordings, ca);
 
             CountDownLatch stopped = new CountDownLatch(1);
+            Path deleteAtExit = temporaryCa;
             Thread hook = new Thread(() -> {
                 session.note("stopping");
                 server.close();
+                deleteQuietly(deleteAtExit);
                 stopped.countDown();
             }, "recordings-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
@@ -93,6 +137,7 @@ final class ServeCommand implements Callable<Integer> {
         } finally {
             // Before the interrupt flag is restored: closing blocks, and Reactor refuses to block when interrupted.
             server.close();
+            deleteQuietly(temporaryCa);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -102,6 +147,9 @@ final class ServeCommand implements Callable<Integer> {
 
     private RecordingsServer start() throws IOException {
         RecordingsServer.Builder builder = RecordingsServer.builder().port(port);
+        if (tls) {
+            builder.tls();
+        }
         if (project != null) {
             if (project.isBlank() || project.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c == ':')) {
                 throw new InvalidInputException("--project must be non-empty, without ':' or control characters");
@@ -121,11 +169,20 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private void printWelcome(RecordingsServer server, List<TestRecording> recordings) {
+    private void printWelcome(RecordingsServer server, List<TestRecording> recordings, Path ca) {
         PrintStream out = session.out;
+        // Every command printed below must work when pasted, so the CA file goes into each of them.
+        String curl = ca == null ? "curl" : "curl --cacert " + shellWord(ca.toString());
+        String caFile = ca == null ? "" : " --ca-file " + shellWord(ca.toString());
         out.println("Testkit recordings server running at " + server.baseUrl() + "  (Ctrl-C to stop)");
         out.println();
         out.println("  base URL      " + server.baseUrl());
+        if (ca != null) {
+            out.println("  TLS           " + server.tlsEngine() + ", a certificate for 127.0.0.1, ::1 and localhost, "
+                    + "new at each start");
+            out.println("  CA file       " + ca + (caOut == null ? "   (trust this; deleted when the server stops)"
+                    : "   (trust this)"));
+        }
         out.println("  account sid   " + server.accountSid());
         out.println("  project id    " + server.projectId());
         out.println("  API token     " + server.apiToken() + "   (valid for this server only)");
@@ -142,16 +199,37 @@ final class ServeCommand implements Callable<Integer> {
             TestRecording first = recordings.get(0);
             out.println();
             out.println("Try it:");
-            out.println("  curl -fo recording.wav " + first.url(Format.WAV));
-            out.println("  curl -f -u " + server.projectId() + ":" + server.apiToken() + " " + first.jsonUrl());
+            out.println("  " + curl + " -fo recording.wav " + first.url(Format.WAV));
+            out.println("  " + curl + " -f -u " + server.projectId() + ":" + server.apiToken() + " "
+                    + first.jsonUrl());
             out.println();
             out.println("or with this tool, from another terminal:");
             out.println("  export SIGNALWIRE_PROJECT_ID=" + server.projectId() + " SIGNALWIRE_API_TOKEN="
                     + server.apiToken());
-            out.println("  recordings metadata --base-url " + server.baseUrl() + " --account " + first.accountSid()
-                    + " --sid " + first.sid());
+            out.println("  recordings metadata --base-url " + server.baseUrl() + caFile + " --account "
+                    + first.accountSid() + " --sid " + first.sid());
         }
         out.flush();
+    }
+
+    /** {@code s} as one shell word: as is when it holds nothing a shell would split or expand, else single-quoted. */
+    static String shellWord(String s) {
+        if (!s.isEmpty() && s.matches("[A-Za-z0-9_./:@%+=,-]+")) {
+            return s;
+        }
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // A public certificate left in the temporary directory harms nobody; say so and carry on stopping.
+            session.note("could not delete " + file + ": " + e.getMessage());
+        }
     }
 
     /** Shaped like a SignalWire API token; only ever valid for this server. */

@@ -36,6 +36,14 @@ final class Session {
         return v == null || v.isBlank() ? null : v.strip();
     }
 
+    /**
+     * The variable's value exactly as set, empty included, or null when it is unset. For the few variables where curl
+     * gives "set but empty" a meaning of its own ({@code https_proxy=} turns the proxy off).
+     */
+    String envAsSet(String name) {
+        return env.get(name);
+    }
+
     /** A line on stderr, prefixed like every message of this command. */
     void note(String message) {
         err.println("recordings: " + message);
