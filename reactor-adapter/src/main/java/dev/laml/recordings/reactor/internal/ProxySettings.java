@@ -172,12 +172,14 @@ public final class ProxySettings {
         return describe();
     }
 
+    /**
+     * The URI for a message, unless it may hold credentials: any '@' hides it whole, because a
+     * password with an unencoded '/', '?' or '#' ends up in java.net.URI's path or fragment,
+     * where its user-info parsing cannot find (and so cannot hide) it.
+     */
     private static String redact(URI uri) {
-        if (uri.getRawUserInfo() == null) {
-            return "'" + uri + "'";
-        }
-        return "'" + uri.getScheme() + "://<redacted>@" + uri.getRawAuthority().substring(uri.getRawAuthority().lastIndexOf('@') + 1)
-                + (uri.getRawPath() == null ? "" : uri.getRawPath()) + "'";
+        String s = uri.toString();
+        return s.indexOf('@') >= 0 ? "(a URI with user info, not shown)" : "'" + s + "'";
     }
 
     /** One no-proxy entry: a domain suffix, or an address with a prefix length. */

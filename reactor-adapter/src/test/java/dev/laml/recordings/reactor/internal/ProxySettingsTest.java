@@ -97,5 +97,12 @@ class ProxySettingsTest {
                 .hasMessageNotContaining("alice").hasMessageNotContaining("s3cret");
         assertThatThrownBy(() -> ProxySettings.parse(URI.create("gopher://alice:s3cret@proxy.corp:3128"), List.of()))
                 .hasMessageNotContaining("alice").hasMessageNotContaining("s3cret");
+        // An unencoded '/' or '#' moves part of the password out of the user info, where only hiding the whole URI helps.
+        for (String leaky : List.of("http://bob:Sec/Ret9@127.0.0.1:3128", "http://bob:Sec#Ret9@127.0.0.1:3128",
+                "http://bob:Sec?Ret9@127.0.0.1:3128")) {
+            assertThatThrownBy(() -> ProxySettings.parse(URI.create(leaky), List.of()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageNotContaining("Sec").hasMessageNotContaining("Ret9").hasMessageNotContaining("bob");
+        }
     }
 }
