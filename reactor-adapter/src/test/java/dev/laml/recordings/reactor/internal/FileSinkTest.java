@@ -201,7 +201,11 @@ class FileSinkTest {
         Flux<ByteBuf> source = Flux.concat(Flux.just(first), Flux.<ByteBuf>never()).doOnCancel(() -> cancelled.set(true));
 
         Disposable d = FileSink.write(source, target, true, FileSink.NETTY, slowDisk).subscribe();
-        awaitUntil(() -> slowDisk.opened != null && slowDisk.opened.writes.get() == 1, "the first write started");
+        // The gate holds the write's start, or (delayed completion) its report once the real write
+        // is done: cancelling earlier would close the channel under a real write still running,
+        // which then fails at once and rightly releases the buffer before the assertion below.
+        awaitUntil(() -> slowDisk.opened != null && slowDisk.opened.writes.get() == 1 && disk.holding() == 1,
+                "the first write started and is held");
         d.dispose();
 
         awaitUntil(cancelled::get, "the source cancelled");

@@ -46,6 +46,11 @@ final class InstrumentedChannel extends AsynchronousFileChannel {
             }
         }
 
+        /** Steps waiting for {@link #open()}. */
+        synchronized int holding() {
+            return held.size();
+        }
+
         synchronized void open() {
             open = true;
             held.forEach(DISK::execute);
