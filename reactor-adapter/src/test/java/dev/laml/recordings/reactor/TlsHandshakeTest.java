@@ -256,6 +256,61 @@ class TlsHandshakeTest {
         assertThat(took).isLessThan(Duration.ofSeconds(5));
     }
 
+    /**
+     * SignalWire's edge serves many spaces on one address, so the space's name must travel as SNI
+     * and be what the certificate is checked against, also through a proxy (which alone resolves
+     * it: here a test proxy resolves example.signalwire.com to a local server).
+     */
+    @ParameterizedTest
+    @EnumSource(value = TlsEngine.class, names = {"OPENSSL", "JDK"})
+    void theSpaceNameTravelsAsSniAndIsVerifiedThroughAProxy(TlsEngine engine) throws Exception {
+        X509Bundle space = Certificates.leaf(Certificates.CA, Certificates.NOW.minus(Duration.ofDays(1)),
+                Certificates.NOW.plus(Duration.ofDays(7)), "example.signalwire.com");
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(space.toKeyManagerFactory().getKeyManagers(), null, null);
+        javax.net.ssl.SSLServerSocket socket = (javax.net.ssl.SSLServerSocket) context.getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        open.add(socket);
+        List<String> sni = new java.util.concurrent.CopyOnWriteArrayList<>();
+        javax.net.ssl.SSLParameters parameters = socket.getSSLParameters();
+        parameters.setSNIMatchers(List.of(new javax.net.ssl.SNIMatcher(javax.net.ssl.StandardConstants.SNI_HOST_NAME) {
+            @Override
+            public boolean matches(javax.net.ssl.SNIServerName name) {
+                sni.add(((javax.net.ssl.SNIHostName) name).getAsciiName());
+                return true;
+            }
+        }));
+        socket.setSSLParameters(parameters);
+        Thread t = new Thread(() -> {
+            try (Socket s = socket.accept()) {
+                InputStream in = s.getInputStream();
+                byte[] head = new byte[4096];
+                int n = 0;
+                while (!new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1).contains("\r\n\r\n")) {
+                    n += in.read(head, n, head.length - n);
+                }
+                OutputStream out = s.getOutputStream();
+                out.write(("HTTP/1.1 200 OK\r\nContent-Type: audio/mpeg\r\nContent-Length: " + AUDIO.length
+                        + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                out.write(AUDIO);
+                out.flush();
+            } catch (Exception e) {
+                // the test's assertions report what went wrong
+            }
+        }, "space-server");
+        t.setDaemon(true);
+        t.start();
+        dev.laml.recordings.testsupport.ConnectProxy proxy = dev.laml.recordings.testsupport.ConnectProxy.builder()
+                .resolve("example.signalwire.com", "127.0.0.1").start();
+        open.add(proxy);
+        RecordingsClient client = build(client(URI.create("https://example.signalwire.com:" + socket.getLocalPort()), engine)
+                .trustedCertificates(Certificates.pem(dir, Certificates.CA)).proxy(proxy.uri()));
+
+        assertThat(download(client)).isEqualTo(AUDIO);
+        assertThat(sni).containsExactly("example.signalwire.com");
+        assertThat(proxy.connectTargets()).containsExactly("example.signalwire.com:" + socket.getLocalPort());
+    }
+
     @Test
     void aTrustManagerFactoryDecidesTrustAndTheHostIsStillVerified() throws Exception {
         X509Bundle other = Certificates.leaf(Certificates.CA, Certificates.NOW.minus(Duration.ofDays(1)),

@@ -10,6 +10,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -66,6 +67,8 @@ public final class ConnectProxy implements AutoCloseable {
     private volatile int refusalStatus;
     private volatile long dropAfterBytes;
 
+    /** Host names this proxy resolves itself (a test's stand-in for DNS); others go to the JVM's resolver. */
+    private final Map<String, String> hosts;
     private final AtomicInteger connectCount = new AtomicInteger();
     private final AtomicInteger tunnelsOpened = new AtomicInteger();
     private final AtomicInteger openTunnels = new AtomicInteger();
@@ -78,6 +81,7 @@ public final class ConnectProxy implements AutoCloseable {
         this.expectedUserPassword = builder.user == null ? null : builder.user + ":" + builder.password;
         this.refusalStatus = builder.refusalStatus;
         this.dropAfterBytes = builder.dropAfterBytes;
+        this.hosts = Map.copyOf(builder.hosts);
         this.relay = new SocketRelay("connect-proxy", builder.port, this::handle);
         relay.start();
     }
@@ -265,7 +269,8 @@ public final class ConnectProxy implements AutoCloseable {
         }
         Socket upstream;
         try {
-            upstream = relay.connect(hostPort[0], Integer.parseInt(hostPort[1]));
+            String host = hosts.getOrDefault(hostPort[0].toLowerCase(java.util.Locale.ROOT), hostPort[0]);
+            upstream = relay.connect(host, Integer.parseInt(hostPort[1]));
         } catch (IOException | IllegalArgumentException e) {
             respond(client, 502, "");
             return;
@@ -437,8 +442,21 @@ public final class ConnectProxy implements AutoCloseable {
         private int refusalStatus;
         private long dropAfterBytes = Long.MAX_VALUE;
         private int port;
+        private final Map<String, String> hosts = new java.util.HashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Resolves {@code name} to {@code address} for CONNECT targets, as a proxy's DNS would:
+         * the client keeps the name (for SNI and hostname verification, e.g.
+         * {@code example.signalwire.com}) while the tunnel reaches a local server. Case-insensitive.
+         */
+        public Builder resolve(String name, String address) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(address, "address");
+            hosts.put(name.toLowerCase(java.util.Locale.ROOT), address);
+            return this;
         }
 
         /** Requires {@code Proxy-Authorization: Basic} with this user and password; the user must not contain ':'. */
