@@ -30,9 +30,9 @@ import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
+import javax.net.ssl.TrustManagerFactory;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import javax.net.ssl.TrustManagerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
