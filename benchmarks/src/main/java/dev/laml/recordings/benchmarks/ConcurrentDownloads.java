@@ -92,7 +92,8 @@ public class ConcurrentDownloads {
     /**
      * Payload bytes, downloads and CPU nanoseconds of this (client) JVM, all as rates; so
      * {@code cpuNanos / bytes} is the client's CPU cost per payload byte, a figure that other
-     * load on the machine disturbs far less than throughput.
+     * load on the machine disturbs far less than throughput. {@code serverCpuNanos}: the same
+     * for the forked server process (0 for an in-process server), which shares the cores.
      */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -100,12 +101,24 @@ public class ConcurrentDownloads {
         public long bytes;
         public long downloads;
         public long cpuNanos;
+        public long serverCpuNanos;
 
         @Setup(Level.Iteration)
         public void reset() {
             bytes = 0;
             downloads = 0;
             cpuNanos = 0;
+            serverCpuNanos = 0;
+        }
+
+        /** Adds one operation's counts; {@code cpu} and {@code serverCpu} are the readings before it. */
+        void add(long cpu, BenchServer server, long serverCpu, long opBytes, int opDownloads) {
+            cpuNanos += processCpuNanos() - cpu;
+            if (serverCpu >= 0) {
+                serverCpuNanos += server.cpuNanos() - serverCpu;
+            }
+            bytes += opBytes;
+            downloads += opDownloads;
         }
     }
 
@@ -119,11 +132,10 @@ public class ConcurrentDownloads {
 
     @Benchmark
     public void download(Counters counters, Blackhole bh) {
+        long serverCpu = server.cpuNanos();
         long cpu = OS.getProcessCpuTime();
         bh.consume(downloader.downloadAll(concurrency, sid, size));
-        counters.cpuNanos += OS.getProcessCpuTime() - cpu;
-        counters.bytes += (long) concurrency * size;
-        counters.downloads += concurrency;
+        counters.add(cpu, server, serverCpu, (long) concurrency * size, concurrency);
     }
 
     /** Thrown from setup to skip a parameter combination; JMH records no result for it. */

@@ -80,7 +80,7 @@ public final class Interleaved {
         String sid = newConnections ? Fixtures.closingMediaSid(size) : Fixtures.mediaSid(size);
         long opBytes = (long) concurrency * size;
         Map<String, Downloader> ds = new LinkedHashMap<>();
-        Map<String, List<double[]>> samples = new LinkedHashMap<>(); // {bytes/s, cpu ns per byte}
+        Map<String, List<double[]>> samples = new LinkedHashMap<>(); // {bytes/s, cpu ns per byte, server cpu ns per byte}
         try (BenchServer server = BenchServer.start(false, tls ? BenchServer.Tls.ON : BenchServer.Tls.OFF)) {
             dev.laml.recordings.benchmarks.clients.Trust trust = server.trust();
             for (String n : names) {
@@ -100,10 +100,12 @@ public final class Interleaved {
                 Collections.shuffle(order, random);
                 Map<String, Double> rate = new LinkedHashMap<>();
                 for (String n : order) {
+                    long s0 = server.cpuNanos();
                     long[] t = turn(ds.get(n), concurrency, sid, size, turnNanos, os);
+                    long s1 = server.cpuNanos();
                     double bytes = (double) t[0] * opBytes;
                     double bps = bytes / (t[1] / 1e9);
-                    samples.get(n).add(new double[] {bps, t[2] / bytes});
+                    samples.get(n).add(new double[] {bps, t[2] / bytes, s0 < 0 ? Double.NaN : (s1 - s0) / bytes});
                     rate.put(n, bps);
                 }
                 perRound.add(rate);
@@ -112,19 +114,20 @@ public final class Interleaved {
             System.out.printf(Locale.ROOT, "%nInterleaved %d x %d bytes%s%s, %d rounds of %d ms turns%n", concurrency, size,
                     tls ? ", TLS" : "", newConnections ? ", a new connection per download" : "", rounds, turnNanos / 1_000_000);
             System.out.println("| client | MiB/s (median) | MiB/s (min..max) | downloads/s (median) | client CPU ns/byte (median) | "
-                    + reference + " ÷ client, per-round median (min..max) |");
-            System.out.println("|---|---:|---:|---:|---:|---:|");
+                    + "server CPU ns/byte (median) | " + reference + " ÷ client, per-round median (min..max) |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
             for (String n : names) {
                 double[] rates = samples.get(n).stream().mapToDouble(s -> s[0] / (1 << 20)).sorted().toArray();
                 double[] cpu = samples.get(n).stream().mapToDouble(s -> s[1]).sorted().toArray();
+                double[] serverCpu = samples.get(n).stream().mapToDouble(s -> s[2]).sorted().toArray();
                 String ratio = "";
                 if (samples.containsKey(reference)) {
                     String ref = reference;
                     double[] rs = perRound.stream().mapToDouble(m -> m.get(ref) / m.get(n)).sorted().toArray();
                     ratio = String.format(Locale.ROOT, "%.2f (%.2f..%.2f)", median(rs), rs[0], rs[rs.length - 1]);
                 }
-                System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f..%.0f | %.0f | %.2f | %s |%n", n, median(rates), rates[0],
-                        rates[rates.length - 1], median(rates) * (1 << 20) / size, median(cpu), ratio);
+                System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f..%.0f | %.0f | %.2f | %.2f | %s |%n", n, median(rates), rates[0],
+                        rates[rates.length - 1], median(rates) * (1 << 20) / size, median(cpu), median(serverCpu), ratio);
             }
         } finally {
             ds.values().forEach(Downloader::close);

@@ -91,11 +91,10 @@ public class NewConnections {
 
     @Benchmark
     public void download(ConcurrentDownloads.Counters counters, Blackhole bh) {
+        long serverCpu = server.cpuNanos();
         long cpu = ConcurrentDownloads.processCpuNanos();
         bh.consume(downloader.downloadAll(concurrency, sid, size));
-        counters.cpuNanos += ConcurrentDownloads.processCpuNanos() - cpu;
-        counters.bytes += (long) concurrency * size;
-        counters.downloads += concurrency;
+        counters.add(cpu, server, serverCpu, (long) concurrency * size, concurrency);
         downloads += concurrency;
     }
 }

@@ -8,10 +8,10 @@ public interface Downloader extends AutoCloseable {
 
     /** The names {@link #create} accepts, in the order the benchmarks list them. */
     String[] NAMES = {"laml", "reactorNettyRaw", "reactorNettyCopy", "jdkHttpClient", "webClientByteBuffer", "webClient", "rawSocket",
-            "lamlJdkTls", "reactorNettyCopyJdkTls", "reactorNettyH2"};
+            "lamlJdkTls", "reactorNettyCopyJdkTls", "reactorNettyH2", "reactorNettyH2Tuned"};
 
     /** Clients that exist only over TLS: a JDK-engine variant, or HTTP/2 (which this benchmark offers only by ALPN). */
-    Set<String> TLS_ONLY = Set.of("lamlJdkTls", "reactorNettyCopyJdkTls", "reactorNettyH2");
+    Set<String> TLS_ONLY = Set.of("lamlJdkTls", "reactorNettyCopyJdkTls", "reactorNettyH2", "reactorNettyH2Tuned");
 
     /** Clients without a TLS variant. */
     Set<String> PLAIN_ONLY = Set.of("rawSocket");
@@ -68,7 +68,9 @@ public interface Downloader extends AutoCloseable {
             case "reactorNettyCopyJdkTls":
                 return new ReactorNettyDownloader(base, maxConcurrency, true, trust, true);
             case "reactorNettyH2":
-                return new ReactorNettyH2Downloader(base, maxConcurrency, trust);
+                return new ReactorNettyH2Downloader(base, maxConcurrency, trust, false);
+            case "reactorNettyH2Tuned":
+                return new ReactorNettyH2Downloader(base, maxConcurrency, trust, true);
             case "jdkHttpClient":
                 return new JdkDownloader(base, trust);
             case "webClientByteBuffer":

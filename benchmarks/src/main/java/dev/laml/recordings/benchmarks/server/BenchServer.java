@@ -63,6 +63,15 @@ public interface BenchServer extends AutoCloseable {
         return stats()[1];
     }
 
+    /**
+     * CPU time the server process has used so far, in nanoseconds; -1 when it cannot be told
+     * (in-process server). With the server and the client on the same cores, throughput depends
+     * on both: this shows the server's share.
+     */
+    default long cpuNanos() {
+        return -1;
+    }
+
     @Override
     void close();
 

@@ -84,6 +84,11 @@ final class ForkedServer implements BenchServer {
     }
 
     @Override
+    public long cpuNanos() {
+        return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    @Override
     public String certificatePem() {
         return certificatePem;
     }
