@@ -28,7 +28,10 @@ final class JdkDownloader implements Downloader {
         this.base = base;
         HttpClient.Builder b = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
+                // The JDK client's connect timeout also covers the TLS handshake: as long as the
+                // other clients' handshake timeout (NettyClients.HANDSHAKE_TIMEOUT); 256 full JDK
+                // handshakes at once on a busy 2-core machine took longer than 10 s.
+                .connectTimeout(trust == null ? Duration.ofSeconds(10) : NettyClients.HANDSHAKE_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER);
         if (trust != null) {
             b.sslContext(trust.sslContext());
