@@ -5,6 +5,7 @@
 # interleaved cross-checks over TLS (Interleaved.java --tls). Results (JMH JSON, console output,
 # cross-check tables, Diagnostics --tls) go to benchmarks/results/<OUT>. Runs the JMH jar as
 # built; build it first: mvn -B -q -pl benchmarks -am package -DskipTests (root).
+# PART=jmh or PART=il runs only that part (same OUT directory to complete a run).
 set -euo pipefail
 cd "$(dirname "$0")"
 JAR=${JAR:-target/benchmarks.jar}
@@ -13,6 +14,7 @@ mkdir -p "$OUT"
 ITER=(-f 1 -wi 2 -w 3s -i 3 -r 5s)
 TLS=laml,lamlJdkTls,reactorNettyRaw,reactorNettyCopy,reactorNettyCopyJdkTls,webClientByteBuffer,jdkHttpClient,reactorNettyH2
 JVM=(-Xms2g -Xmx2g -Dio.netty.leakDetection.level=disabled)
+PART=${PART:-all}
 
 jmh() { # name, then JMH arguments
   local name=$1; shift
@@ -24,14 +26,16 @@ jmh() { # name, then JMH arguments
 il() { # name, then Interleaved arguments
   local name=$1; shift
   echo "=== $name: java ${JVM[*]} -cp $JAR dev.laml.recordings.benchmarks.Interleaved $*" | tee -a "$OUT/commands.txt"
-  java "${JVM[@]}" -cp "$JAR" dev.laml.recordings.benchmarks.Interleaved "$@" 2>/dev/null | tee "$OUT/$name.md"
+  java "${JVM[@]}" -cp "$JAR" dev.laml.recordings.benchmarks.Interleaved "$@" 2>/dev/null | tee "$OUT/$name.md" \
+    || echo "!!! $name failed"
 }
 
 {
-  echo "started $(date -u +%FT%TZ)"; nproc; free -g | head -2; java -version 2>&1; uptime
+  echo "started $(date -u +%FT%TZ) (PART=$PART)"; nproc; free -g | head -2; java -version 2>&1; uptime
   git -C .. rev-parse HEAD; git -C .. status --short | head -5
-} > "$OUT/machine.txt"
+} >> "$OUT/machine.txt"
 
+if [[ $PART == all || $PART == jmh ]]; then
 java -cp "$JAR" dev.laml.recordings.benchmarks.Diagnostics --tls 2>/dev/null | tee "$OUT/diagnostics-tls.txt"
 
 jmh tls-256x1m   ConcurrentDownloads "${ITER[@]}" -p tls=true -p concurrency=256  -p size=1048576  -p client=$TLS,reactorNettyH2Tuned
@@ -45,8 +49,13 @@ jmh plain-1024x64k ConcurrentDownloads "${ITER[@]}" -p tls=false -p concurrency=
 jmh newconn NewConnections "${ITER[@]}" -p tls=true,false -p client=laml,lamlJdkTls,reactorNettyCopy,jdkHttpClient
 jmh tls-alloc-256x1m ConcurrentDownloads "${ITER[@]}" -p tls=true -p concurrency=256 -p size=1048576 \
   -p client=laml,lamlJdkTls,reactorNettyCopy -prof gc
-java -Xmx64m -XX:MaxDirectMemorySize=64m -cp "$JAR" dev.laml.recordings.benchmarks.MemoryBound --tls 2>&1 | tee "$OUT/memorybound-tls.txt"
+fi
+if [[ $PART == all || $PART == jmh || $PART == il ]]; then
+java -Xmx64m -XX:MaxDirectMemorySize=64m -cp "$JAR" dev.laml.recordings.benchmarks.MemoryBound --tls 2>&1 \
+  | tee "$OUT/memorybound-tls.txt" || echo "!!! MemoryBound --tls failed"
 echo "JMH finished $(date -u +%FT%TZ)" | tee -a "$OUT/machine.txt"; uptime >> "$OUT/machine.txt"
+fi
+if [[ $PART == all || $PART == il ]]; then
 
 # Noise-robust cross-checks over TLS: all clients in one JVM, interleaved turns.
 il interleaved-tls-256x1048576  --tls --concurrency 256  --size 1048576  --rounds 10 --turn-ms 1500 \
@@ -59,4 +68,5 @@ il interleaved-tls-newconn-1024x65536 --tls --new-connections --concurrency 1024
   --clients laml,reactorNettyCopy,jdkHttpClient
 il interleaved-tls-h2-256x1048576 --tls --concurrency 256 --size 1048576 --rounds 8 --turn-ms 1500 \
   --clients reactorNettyCopy,reactorNettyH2,reactorNettyH2Tuned --reference reactorNettyH2
+fi
 echo "finished $(date -u +%FT%TZ)" | tee -a "$OUT/machine.txt"; uptime >> "$OUT/machine.txt"

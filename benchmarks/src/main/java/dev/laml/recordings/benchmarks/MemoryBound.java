@@ -105,7 +105,11 @@ public final class MemoryBound {
                 .maxConnections(connections)
                 .pendingAcquireMaxCount(4 * connections + 16);
         if (server.certificatePem() != null) {
-            b.trustedCertificates(server.trust().file());
+            // A thousand handshakes at once in a 64 MiB heap on a busy 2-core machine can take
+            // longer than the default 10 s; what is checked here is memory, so the same 60 s as
+            // every other TLS client of the benchmarks.
+            b.trustedCertificates(server.trust().file())
+                    .tlsHandshakeTimeout(dev.laml.recordings.benchmarks.clients.NettyClients.HANDSHAKE_TIMEOUT);
         }
         return b.build();
     }
