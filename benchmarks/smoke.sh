@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # CI smoke test of the benchmarks (well under 2 minutes): every JMH benchmark and client once at
-# its smallest parameters (one fork, one 0.5 s warmup and one 0.5 s measurement iteration; any
-# benchmark error fails the script), then MemoryBound scaled down under -Xmx64m.
+# its smallest parameters over plain HTTP (one fork, one 0.5 s warmup and one 0.5 s measurement
+# iteration; any benchmark error fails the script), one TLS run of laml (ConcurrentDownloads and
+# NewConnections, tls=true: certificate generation, hand-over and trust, OpenSSL on both sides),
+# then MemoryBound scaled down under -Xmx64m.
 # Numbers from this run mean nothing; it proves the benchmarks still build, wire up and verify
 # their byte counts. Real runs: see BENCHMARKS.md.
 set -euo pipefail
@@ -13,9 +15,12 @@ if [[ ! -f "$JAR" ]]; then
 fi
 start=$SECONDS
 # ignoreLock: a smoke must not fail because a real run holds JMH's machine-wide lock.
-java -Djmh.ignoreLock=true -jar "$JAR" 'ConcurrentDownloads|FileSink|MetadataFetch' \
-  -f 1 -wi 1 -w 500ms -i 1 -r 500ms -foe true \
-  -p concurrency=1 -p size=65536 -p shape=16x65536 \
+SMOKE=(-f 1 -wi 1 -w 500ms -i 1 -r 500ms -foe true)
+java -Djmh.ignoreLock=true -jar "$JAR" 'ConcurrentDownloads|FileSink|MetadataFetch' "${SMOKE[@]}" \
+  -p concurrency=1 -p size=65536 -p shape=16x65536 -p tls=false \
   -rf json -rff target/smoke.json
+java -Djmh.ignoreLock=true -jar "$JAR" 'ConcurrentDownloads|NewConnections' "${SMOKE[@]}" \
+  -p concurrency=16 -p size=65536 -p tls=true -p client=laml \
+  -rf json -rff target/smoke-tls.json
 java -Xmx64m -XX:MaxDirectMemorySize=64m -cp "$JAR" dev.laml.recordings.benchmarks.MemoryBound --ci
 echo "benchmarks smoke: OK in $((SECONDS - start)) s"

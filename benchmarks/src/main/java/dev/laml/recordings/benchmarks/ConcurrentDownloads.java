@@ -25,7 +25,13 @@ import java.util.concurrent.TimeUnit;
  * and all complete. Every client runs the same consumer over every byte ({@link Fixtures#fold});
  * each download's byte count is checked. Besides ops/s, {@code bytes} reports payload bytes/s and
  * {@code downloads} downloads/s. Combinations above 4 GiB per operation fail in setup on purpose,
- * so JMH reports nothing for them (run with the default {@code -foe false}).
+ * so JMH reports nothing for them (run with the default {@code -foe false}); so do clients that
+ * do not exist with or without TLS ({@code rawSocket} over TLS; the TLS-only {@code lamlJdkTls},
+ * {@code reactorNettyCopyJdkTls} and {@code reactorNettyH2} without).
+ *
+ * <p>{@code tls=true}: the server speaks HTTPS on OpenSSL with a certificate it generates at start
+ * (ALPN {@code h2} and {@code http/1.1}); every client trusts exactly that certificate, with
+ * hostname verification on, at {@code https://127.0.0.1:port}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -44,6 +50,13 @@ public class ConcurrentDownloads {
     @Param({"65536", "1048576", "16777216"})
     public int size;
 
+    @Param({"false", "true"})
+    public boolean tls;
+
+    /**
+     * Also accepted (with {@code -p client=...}), over TLS only: {@code lamlJdkTls},
+     * {@code reactorNettyCopyJdkTls} (the JDK's engine) and {@code reactorNettyH2} (HTTP/2).
+     */
     @Param({"laml", "reactorNettyRaw", "reactorNettyCopy", "jdkHttpClient", "webClientByteBuffer", "webClient", "rawSocket"})
     public String client;
 
@@ -56,8 +69,12 @@ public class ConcurrentDownloads {
         if ((long) concurrency * size > MAX_BYTES_PER_OP) {
             throw new SkipException(concurrency + " x " + size + " bytes is over " + MAX_BYTES_PER_OP + " bytes per operation: skipped");
         }
-        server = BenchServer.start(false);
-        downloader = Downloader.create(client, server.baseUrl(), concurrency);
+        String unsupported = Downloader.unsupported(client, tls);
+        if (unsupported != null) {
+            throw new SkipException(unsupported + ": skipped");
+        }
+        server = BenchServer.start(false, tls ? BenchServer.Tls.ON : BenchServer.Tls.OFF);
+        downloader = Downloader.create(client, server.baseUrl(), concurrency, server.trust());
         sid = Fixtures.mediaSid(size);
         downloader.downloadAll(concurrency, sid, size); // opens the connections; checks the wiring
     }
@@ -75,7 +92,8 @@ public class ConcurrentDownloads {
     /**
      * Payload bytes, downloads and CPU nanoseconds of this (client) JVM, all as rates; so
      * {@code cpuNanos / bytes} is the client's CPU cost per payload byte, a figure that other
-     * load on the machine disturbs far less than throughput.
+     * load on the machine disturbs far less than throughput. {@code serverCpuNanos}: the same
+     * for the forked server process (0 for an in-process server), which shares the cores.
      */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -83,25 +101,41 @@ public class ConcurrentDownloads {
         public long bytes;
         public long downloads;
         public long cpuNanos;
+        public long serverCpuNanos;
 
         @Setup(Level.Iteration)
         public void reset() {
             bytes = 0;
             downloads = 0;
             cpuNanos = 0;
+            serverCpuNanos = 0;
+        }
+
+        /** Adds one operation's counts; {@code cpu} and {@code serverCpu} are the readings before it. */
+        void add(long cpu, BenchServer server, long serverCpu, long opBytes, int opDownloads) {
+            cpuNanos += processCpuNanos() - cpu;
+            if (serverCpu >= 0) {
+                serverCpuNanos += server.cpuNanos() - serverCpu;
+            }
+            bytes += opBytes;
+            downloads += opDownloads;
         }
     }
 
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
+    /** CPU nanoseconds this JVM has used so far. */
+    static long processCpuNanos() {
+        return OS.getProcessCpuTime();
+    }
+
     @Benchmark
     public void download(Counters counters, Blackhole bh) {
+        long serverCpu = server.cpuNanos();
         long cpu = OS.getProcessCpuTime();
         bh.consume(downloader.downloadAll(concurrency, sid, size));
-        counters.cpuNanos += OS.getProcessCpuTime() - cpu;
-        counters.bytes += (long) concurrency * size;
-        counters.downloads += concurrency;
+        counters.add(cpu, server, serverCpu, (long) concurrency * size, concurrency);
     }
 
     /** Thrown from setup to skip a parameter combination; JMH records no result for it. */

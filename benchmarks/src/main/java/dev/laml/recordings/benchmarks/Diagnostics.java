@@ -17,6 +17,9 @@ import java.util.LongSummaryStatistics;
  *   <li>how many TCP connections the server accepts for 200 sequential requests of each kind,
  *       i.e. whether the client reuses pooled connections.</li>
  * </ol>
+ * {@code --tls} instead: for every client over TLS, the protocol, cipher suite and ALPN protocol
+ * the server saw, and the buffers one 16 MiB download delivers; then, against a server whose
+ * certificate names another host, that every TLS client refuses it (hostname verification on).
  */
 public final class Diagnostics {
 
@@ -24,6 +27,10 @@ public final class Diagnostics {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("--tls")) {
+            tls();
+            return;
+        }
         int size = 16 << 20;
         try (BenchServer server = BenchServer.start(false)) {
             String sid = Fixtures.mediaSid(size);
@@ -107,6 +114,102 @@ public final class Diagnostics {
                         server.connectionsAccepted() - before);
             }
         }
+    }
+
+    private static final String[] TLS_CLIENTS = {"laml", "lamlJdkTls", "reactorNettyRaw", "reactorNettyCopy",
+            "reactorNettyCopyJdkTls", "webClientByteBuffer", "webClient", "jdkHttpClient", "reactorNettyH2"};
+
+    private static void tls() {
+        int size = 16 << 20;
+        String sid = Fixtures.mediaSid(size);
+        try (BenchServer server = BenchServer.start(false, BenchServer.Tls.ON)) {
+            dev.laml.recordings.benchmarks.clients.Trust trust = server.trust();
+            String before = server.tlsSummary();
+            for (String name : TLS_CLIENTS) {
+                try (dev.laml.recordings.benchmarks.clients.Downloader d =
+                             dev.laml.recordings.benchmarks.clients.Downloader.create(name, server.baseUrl(), 1, trust)) {
+                    d.downloadAll(1, sid, size); // warm
+                    String after = server.tlsSummary();
+                    System.out.printf("%-24s server saw: %s%n", name, diff(before, after));
+                    before = after;
+                }
+            }
+            // Buffers per 16 MiB download over TLS, as the subscriber sees them.
+            for (String engine : new String[] {"AUTO", "JDK"}) {
+                try (RecordingsClient laml = RecordingsClient.builder().baseUrl(server.baseUrl())
+                        .trustedCertificates(trust.file()).tlsEngine(dev.laml.recordings.reactor.TlsEngine.valueOf(engine)).build()) {
+                    for (int round = 0; round < 2; round++) {
+                        LongSummaryStatistics s = new LongSummaryStatistics();
+                        laml.download(Fixtures.ACCOUNT, sid, AudioFormat.MP3).doOnNext(b -> s.accept(b.remaining())).blockLast();
+                        if (round == 1) {
+                            print("laml download, TLS " + laml.tlsEngine(), s);
+                        }
+                    }
+                }
+            }
+            String url = server.baseUrl().resolve(Fixtures.mediaPath(sid)).toString();
+            for (boolean jdk : new boolean[] {false, true}) {
+                for (int chunk : new int[] {0, 65536}) {
+                    ConnectionProvider pool = NettyClients.pool("sizes", 1);
+                    HttpClient http = NettyClients.secure(NettyClients.http(pool), trust, jdk);
+                    if (chunk > 0) {
+                        http = http.httpResponseDecoder(d -> d.maxChunkSize(chunk));
+                    }
+                    for (int round = 0; round < 2; round++) {
+                        LongSummaryStatistics s = new LongSummaryStatistics();
+                        http.get().uri(url).responseContent().doOnNext(b -> s.accept(b.readableBytes())).blockLast();
+                        if (round == 1) {
+                            print("reactor netty, TLS " + (jdk ? "JDK" : "OpenSSL") + ", maxChunkSize "
+                                    + (chunk == 0 ? "default" : chunk), s);
+                        }
+                    }
+                    pool.dispose();
+                }
+            }
+        }
+        // Hostname verification: the server's certificate is trusted but names elsewhere.invalid.
+        try (BenchServer wrong = BenchServer.start(false, BenchServer.Tls.WRONG_NAME)) {
+            dev.laml.recordings.benchmarks.clients.Trust trust = wrong.trust();
+            for (String name : TLS_CLIENTS) {
+                String outcome;
+                try (dev.laml.recordings.benchmarks.clients.Downloader d =
+                             dev.laml.recordings.benchmarks.clients.Downloader.create(name, wrong.baseUrl(), 1, trust)) {
+                    d.downloadAll(1, Fixtures.mediaSid(1024), 1024);
+                    outcome = "ACCEPTED a certificate for another host: hostname verification is OFF";
+                } catch (RuntimeException e) {
+                    Throwable root = e;
+                    while (root.getCause() != null && root.getCause() != root) {
+                        root = root.getCause();
+                    }
+                    String m = String.valueOf(root.getMessage());
+                    outcome = "refused (" + root.getClass().getSimpleName() + ": " + (m.length() > 110 ? m.substring(0, 110) + "…" : m) + ")";
+                }
+                System.out.printf("%-24s certificate for elsewhere.invalid at 127.0.0.1: %s%n", name, outcome);
+            }
+        }
+    }
+
+    /** Lines of {@code after} whose count grew since {@code before}, with the growth. */
+    private static String diff(String before, String after) {
+        java.util.Map<String, Long> b = new java.util.HashMap<>();
+        for (String line : before.split("\n")) {
+            if (!line.isBlank()) {
+                int sp = line.indexOf(' ');
+                b.put(line.substring(sp + 1), Long.parseLong(line.substring(0, sp)));
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String line : after.split("\n")) {
+            if (!line.isBlank()) {
+                int sp = line.indexOf(' ');
+                String key = line.substring(sp + 1);
+                long grew = Long.parseLong(line.substring(0, sp)) - b.getOrDefault(key, 0L);
+                if (grew > 0) {
+                    out.append(out.length() == 0 ? "" : "; ").append(grew).append(" x ").append(key);
+                }
+            }
+        }
+        return out.toString();
     }
 
     private static long cpu() {

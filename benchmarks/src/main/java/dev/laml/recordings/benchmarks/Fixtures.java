@@ -38,6 +38,11 @@ public final class Fixtures {
     public static final String MEDIA_SID_PREFIX = "5a5a5a5a-0000-4000-8000-";
     /** As {@link #MEDIA_SID_PREFIX}, but the server writes the body as 64 KiB chunks (for write accounting). */
     public static final String CHUNKED_SID_PREFIX = "5a5a5a5a-0001-4000-8000-";
+    /**
+     * As {@link #MEDIA_SID_PREFIX}, but the server answers {@code Connection: close} and closes
+     * the connection after the body: every download opens a new connection (a new handshake).
+     */
+    public static final String CLOSING_SID_PREFIX = "5a5a5a5a-0002-4000-8000-";
 
     public static final String API_ROOT = "/api/laml/2010-04-01/Accounts/";
     public static final String TWILIO_ROOT = "/2010-04-01/Accounts/";
@@ -50,6 +55,11 @@ public final class Fixtures {
     /** As {@link #mediaSid}, served in 64 KiB writes so the server can count bytes actually sent. */
     public static String chunkedMediaSid(long size) {
         return sid(CHUNKED_SID_PREFIX, size);
+    }
+
+    /** As {@link #mediaSid}, but the server closes the connection after the body (no keep-alive). */
+    public static String closingMediaSid(long size) {
+        return sid(CLOSING_SID_PREFIX, size);
     }
 
     private static String sid(String prefix, long size) {

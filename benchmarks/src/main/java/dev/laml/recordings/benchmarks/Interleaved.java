@@ -23,8 +23,13 @@ import java.util.Random;
  *
  * <pre>
  * java -Xms2g -Xmx2g -cp benchmarks.jar dev.laml.recordings.benchmarks.Interleaved \
- *      --concurrency 256 --size 1048576 --rounds 15 --turn-ms 2000 [--clients laml,reactorNettyCopy,...]
+ *      --concurrency 256 --size 1048576 --rounds 15 --turn-ms 2000 [--clients laml,reactorNettyCopy,...] \
+ *      [--tls] [--new-connections] [--reference laml]
  * </pre>
+ * {@code --reference}: the client the ratio column divides by the others (default laml).
+ * {@code --tls}: the server speaks HTTPS and every client trusts exactly its certificate, as
+ * {@code ConcurrentDownloads} with {@code tls=true}. {@code --new-connections}: the server closes
+ * every connection after its body, as in {@link NewConnections} (then read downloads/s).
  * Caveat: one JVM for all clients means shared JIT profiles, heap and event loops (the Reactor
  * Netty based clients share the default event loop group, as they would in an application).
  */
@@ -38,7 +43,10 @@ public final class Interleaved {
         int size = 1 << 20;
         int rounds = 15;
         long turnNanos = 2_000_000_000L;
-        String clients = String.join(",", Downloader.NAMES);
+        String clients = "laml,reactorNettyRaw,reactorNettyCopy,jdkHttpClient,webClientByteBuffer,webClient,rawSocket";
+        boolean tls = false;
+        boolean newConnections = false;
+        String reference = "laml";
         if (args.length > 0 && args[0].equals("--metadata")) {
             metadata(Arrays.copyOfRange(args, 1, args.length));
             return;
@@ -54,19 +62,29 @@ public final class Interleaved {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--turn-ms" -> turnNanos = Long.parseLong(args[++i]) * 1_000_000L;
                 case "--clients" -> clients = args[++i];
+                case "--tls" -> tls = true;
+                case "--new-connections" -> newConnections = true;
+                case "--reference" -> reference = args[++i];
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         List<String> names = new ArrayList<>(Arrays.asList(clients.split(",")));
+        for (String n : names) {
+            String why = Downloader.unsupported(n, tls);
+            if (why != null) {
+                throw new IllegalArgumentException(why + " (tls " + (tls ? "on" : "off") + ")");
+            }
+        }
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        String sid = Fixtures.mediaSid(size);
+        String sid = newConnections ? Fixtures.closingMediaSid(size) : Fixtures.mediaSid(size);
         long opBytes = (long) concurrency * size;
         Map<String, Downloader> ds = new LinkedHashMap<>();
-        Map<String, List<double[]>> samples = new LinkedHashMap<>(); // {bytes/s, cpu ns per byte}
-        try (BenchServer server = BenchServer.start(false)) {
+        Map<String, List<double[]>> samples = new LinkedHashMap<>(); // {bytes/s, cpu ns per byte, server cpu ns per byte}
+        try (BenchServer server = BenchServer.start(false, tls ? BenchServer.Tls.ON : BenchServer.Tls.OFF)) {
+            dev.laml.recordings.benchmarks.clients.Trust trust = server.trust();
             for (String n : names) {
-                ds.put(n, Downloader.create(n, server.baseUrl(), concurrency));
+                ds.put(n, Downloader.create(n, server.baseUrl(), concurrency, trust));
                 samples.put(n, new ArrayList<>());
             }
             // Warm-up: two turns each.
@@ -82,29 +100,34 @@ public final class Interleaved {
                 Collections.shuffle(order, random);
                 Map<String, Double> rate = new LinkedHashMap<>();
                 for (String n : order) {
+                    long s0 = server.cpuNanos();
                     long[] t = turn(ds.get(n), concurrency, sid, size, turnNanos, os);
+                    long s1 = server.cpuNanos();
                     double bytes = (double) t[0] * opBytes;
                     double bps = bytes / (t[1] / 1e9);
-                    samples.get(n).add(new double[] {bps, t[2] / bytes});
+                    samples.get(n).add(new double[] {bps, t[2] / bytes, s0 < 0 ? Double.NaN : (s1 - s0) / bytes});
                     rate.put(n, bps);
                 }
                 perRound.add(rate);
                 System.err.printf(Locale.ROOT, "round %d/%d done%n", r + 1, rounds);
             }
-            System.out.printf(Locale.ROOT, "%nInterleaved %d x %d bytes, %d rounds of %d ms turns%n", concurrency, size,
-                    rounds, turnNanos / 1_000_000);
-            System.out.println("| client | MiB/s (median) | MiB/s (min..max) | client CPU ns/byte (median) | laml ÷ client, per-round median (min..max) |");
-            System.out.println("|---|---:|---:|---:|---:|");
+            System.out.printf(Locale.ROOT, "%nInterleaved %d x %d bytes%s%s, %d rounds of %d ms turns%n", concurrency, size,
+                    tls ? ", TLS" : "", newConnections ? ", a new connection per download" : "", rounds, turnNanos / 1_000_000);
+            System.out.println("| client | MiB/s (median) | MiB/s (min..max) | downloads/s (median) | client CPU ns/byte (median) | "
+                    + "server CPU ns/byte (median) | " + reference + " ÷ client, per-round median (min..max) |");
+            System.out.println("|---|---:|---:|---:|---:|---:|---:|");
             for (String n : names) {
                 double[] rates = samples.get(n).stream().mapToDouble(s -> s[0] / (1 << 20)).sorted().toArray();
                 double[] cpu = samples.get(n).stream().mapToDouble(s -> s[1]).sorted().toArray();
+                double[] serverCpu = samples.get(n).stream().mapToDouble(s -> s[2]).sorted().toArray();
                 String ratio = "";
-                if (samples.containsKey("laml")) {
-                    double[] rs = perRound.stream().mapToDouble(m -> m.get("laml") / m.get(n)).sorted().toArray();
+                if (samples.containsKey(reference)) {
+                    String ref = reference;
+                    double[] rs = perRound.stream().mapToDouble(m -> m.get(ref) / m.get(n)).sorted().toArray();
                     ratio = String.format(Locale.ROOT, "%.2f (%.2f..%.2f)", median(rs), rs[0], rs[rs.length - 1]);
                 }
-                System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f..%.0f | %.2f | %s |%n", n, median(rates), rates[0],
-                        rates[rates.length - 1], median(cpu), ratio);
+                System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f..%.0f | %.0f | %.2f | %.2f | %s |%n", n, median(rates), rates[0],
+                        rates[rates.length - 1], median(rates) * (1 << 20) / size, median(cpu), median(serverCpu), ratio);
             }
         } finally {
             ds.values().forEach(Downloader::close);

@@ -13,19 +13,30 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** {@code java.net.http.HttpClient} (HTTP/1.1, its own unbounded keep-alive pool) with {@code BodyHandlers.ofPublisher()}. */
+/**
+ * {@code java.net.http.HttpClient} (HTTP/1.1, its own unbounded keep-alive pool) with
+ * {@code BodyHandlers.ofPublisher()}. Over TLS: its only engine (the JDK's), an
+ * {@link javax.net.ssl.SSLContext} that trusts exactly the server's certificate; hostname
+ * verification is the client's default (on).
+ */
 final class JdkDownloader implements Downloader {
 
     private final URI base;
     private final HttpClient client;
 
-    JdkDownloader(URI base) {
+    JdkDownloader(URI base, Trust trust) {
         this.base = base;
-        this.client = HttpClient.newBuilder()
+        HttpClient.Builder b = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                // The JDK client's connect timeout also covers the TLS handshake: as long as the
+                // other clients' handshake timeout (NettyClients.HANDSHAKE_TIMEOUT); 256 full JDK
+                // handshakes at once on a busy 2-core machine took longer than 10 s.
+                .connectTimeout(trust == null ? Duration.ofSeconds(10) : NettyClients.HANDSHAKE_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (trust != null) {
+            b.sslContext(trust.sslContext());
+        }
+        this.client = b.build();
     }
 
     private CompletableFuture<Void> one(HttpRequest request, Sink sink) {

@@ -1,6 +1,7 @@
 package dev.laml.recordings.benchmarks.clients;
 
 import io.netty.channel.ChannelOption;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -29,4 +30,24 @@ public final class NettyClients {
                 .compress(false)
                 .followRedirect(false);
     }
+
+    /**
+     * {@code http} over TLS (HTTP/1.1, no ALPN) trusting exactly {@code trust}, on OpenSSL or the
+     * JDK's engine; Reactor Netty's {@code secure(...)} keeps hostname verification on. Plain
+     * {@code http} when {@code trust} is null.
+     */
+    public static HttpClient secure(HttpClient http, Trust trust, boolean jdkEngine) {
+        if (trust == null) {
+            return http;
+        }
+        Http11SslContextSpec spec = Http11SslContextSpec.forClient()
+                .configure(b -> b.sslProvider(Trust.provider(jdkEngine)).trustManager(trust.trustManagerFactory()));
+        return http.secure(s -> s.sslContext(spec).handshakeTimeout(HANDSHAKE_TIMEOUT));
+    }
+
+    /**
+     * Handshake timeout of every TLS client here (laml's included) instead of the usual 10 s:
+     * a thousand handshakes at once on a busy 2-core machine can take longer than that.
+     */
+    public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
 }

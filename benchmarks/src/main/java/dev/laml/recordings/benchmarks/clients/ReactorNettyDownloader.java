@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
 /**
  * Bare Reactor Netty. {@code copy=false}: folds each inbound {@link ByteBuf} in place (Reactor
  * Netty releases it when {@code onNext} returns). {@code copy=true}: first copies it into a fresh
- * heap {@link ByteBuffer}, which is what the adapter hands its subscribers.
+ * heap {@link ByteBuffer}, which is what the adapter hands its subscribers. Over TLS: HTTP/1.1 on
+ * OpenSSL, or on the JDK's engine ({@code reactorNettyCopyJdkTls}); Reactor Netty's defaults
+ * otherwise (8 KiB {@code maxChunkSize}, default {@code SslHandler}).
  */
 final class ReactorNettyDownloader extends ReactiveDownloader {
 
@@ -19,10 +21,10 @@ final class ReactorNettyDownloader extends ReactiveDownloader {
     private final HttpClient http;
     private final boolean copy;
 
-    ReactorNettyDownloader(URI base, int maxConcurrency, boolean copy) {
+    ReactorNettyDownloader(URI base, int maxConcurrency, boolean copy, Trust trust, boolean jdkTls) {
         super(base);
         this.pool = NettyClients.pool(copy ? "bench-copy" : "bench-raw", maxConcurrency);
-        this.http = NettyClients.http(pool);
+        this.http = NettyClients.secure(NettyClients.http(pool), trust, jdkTls);
         this.copy = copy;
     }
 

@@ -14,7 +14,8 @@ import java.nio.ByteBuffer;
  * Spring WebFlux {@link WebClient} on its Reactor Netty connector, with a pool of its own.
  * {@code byteBuffers=true}: {@code bodyToFlux(ByteBuffer.class)} (Spring copies each chunk into a
  * heap buffer); false: {@code bodyToFlux(DataBuffer.class)}, folded in place and released by hand.
- * Requests take a pre-built {@link URI}, so no URI template is expanded per request.
+ * Requests take a pre-built {@link URI}, so no URI template is expanded per request. Over TLS:
+ * OpenSSL, HTTP/1.1.
  */
 final class WebClientDownloader extends ReactiveDownloader {
 
@@ -22,10 +23,11 @@ final class WebClientDownloader extends ReactiveDownloader {
     private final WebClient web;
     private final boolean byteBuffers;
 
-    WebClientDownloader(URI base, int maxConcurrency, boolean byteBuffers) {
+    WebClientDownloader(URI base, int maxConcurrency, boolean byteBuffers, Trust trust) {
         super(base);
         this.pool = NettyClients.pool(byteBuffers ? "bench-webclient-bb" : "bench-webclient-db", maxConcurrency);
-        this.web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(NettyClients.http(pool))).build();
+        this.web = WebClient.builder().clientConnector(new ReactorClientHttpConnector(
+                NettyClients.secure(NettyClients.http(pool), trust, false))).build();
         this.byteBuffers = byteBuffers;
     }
 

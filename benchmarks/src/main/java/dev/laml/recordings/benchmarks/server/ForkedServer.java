@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,15 +26,17 @@ final class ForkedServer implements BenchServer {
     private final Process process;
     private final OutputStream stdin;
     private final URI baseUrl;
+    private final String certificatePem;
     private HttpClient statsClient;
 
-    private ForkedServer(Process process, int port) {
+    private ForkedServer(Process process, int port, String certificatePem) {
         this.process = process;
         this.stdin = process.getOutputStream();
-        this.baseUrl = URI.create("http://127.0.0.1:" + port);
+        this.certificatePem = certificatePem;
+        this.baseUrl = URI.create((certificatePem == null ? "http" : "https") + "://127.0.0.1:" + port);
     }
 
-    static ForkedServer start(int threads, boolean countWrites) {
+    static ForkedServer start(int threads, boolean countWrites, Tls tls) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java,
                 "-Xms256m", "-Xmx256m", "-XX:MaxDirectMemorySize=512m", "-XX:+UseParallelGC",
@@ -42,6 +45,10 @@ final class ForkedServer implements BenchServer {
                 LoopbackServer.class.getName(), "--threads", Integer.toString(threads)));
         if (countWrites) {
             cmd.add("--count-writes");
+        }
+        if (tls != Tls.OFF) {
+            cmd.add("--tls");
+            cmd.add(tls.arg());
         }
         try {
             Process p = new ProcessBuilder(cmd)
@@ -53,7 +60,19 @@ final class ForkedServer implements BenchServer {
                 p.destroyForcibly();
                 throw new IllegalStateException("loopback server did not start: " + line);
             }
-            return new ForkedServer(p, Integer.parseInt(line.substring("LISTENING ".length()).trim()));
+            int port = Integer.parseInt(line.substring("LISTENING ".length()).trim());
+            String pem = null;
+            if (tls != Tls.OFF) {
+                // The child hands over the certificate it generated, so that clients trust exactly it.
+                String cert = out.readLine();
+                if (cert == null || !cert.startsWith("CERTIFICATE ")) {
+                    p.destroyForcibly();
+                    throw new IllegalStateException("loopback server sent no certificate: " + cert);
+                }
+                pem = new String(Base64.getDecoder().decode(cert.substring("CERTIFICATE ".length()).trim()),
+                        StandardCharsets.US_ASCII);
+            }
+            return new ForkedServer(p, port, pem);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -65,24 +84,41 @@ final class ForkedServer implements BenchServer {
     }
 
     @Override
-    public long bytesWritten() {
-        return stats()[0];
+    public long cpuNanos() {
+        return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
     @Override
-    public long connectionsAccepted() {
-        return stats()[1];
+    public String certificatePem() {
+        return certificatePem;
     }
 
-    private synchronized long[] stats() {
+    @Override
+    public long[] stats() {
+        String[] parts = get("/stats").trim().split(" ");
+        long[] stats = new long[4];
+        for (int i = 0; i < Math.min(parts.length, stats.length); i++) {
+            stats[i] = Long.parseLong(parts[i]);
+        }
+        return stats;
+    }
+
+    @Override
+    public String tlsSummary() {
+        return get("/tls");
+    }
+
+    private synchronized String get(String path) {
         if (statsClient == null) {
-            statsClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+            if (certificatePem != null) {
+                b.sslContext(trust().sslContext());
+            }
+            statsClient = b.build();
         }
         try {
-            HttpResponse<String> r = statsClient.send(HttpRequest.newBuilder(baseUrl.resolve("/stats")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            String[] parts = r.body().trim().split(" ");
-            return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
+            return statsClient.send(HttpRequest.newBuilder(baseUrl.resolve(path)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

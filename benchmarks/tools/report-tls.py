@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Turns a run-tls.sh results directory into the Markdown tables of BENCHMARKS.md ("Over TLS").
+
+usage: report-tls.py benchmarks/results/<run>
+"""
+import json, os, sys
+
+d = sys.argv[1]
+MIB = 1 << 20
+
+
+def load(name):
+    p = os.path.join(d, name + ".json")
+    if not os.path.exists(p) or os.path.getsize(p) == 0:
+        return []
+    return json.load(open(p))
+
+
+def fmt(x, digits=3):
+    if x is None or x != x:
+        return "n/a"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:,.1f}"
+    return f"{x:.{digits}g}" if abs(x) < 1 else f"{x:.2f}"
+
+
+def row(r):
+    p = r["primaryMetric"]
+    return p["score"], p["scoreError"]
+
+
+def sec(r, key):
+    m = r.get("secondaryMetrics", {}).get(key)
+    return (m["score"], m["scoreError"]) if m else (None, None)
+
+
+def per_byte(r, key):
+    b, _ = sec(r, "bytes")
+    x, _ = sec(r, key)
+    return x / b if x is not None and b else None
+
+
+def downloads(names, title, reference="laml"):
+    rs = [r for n in names for r in load(n)]
+    if not rs:
+        return
+    by = {}
+    for r in rs:
+        key = r["params"]["client"] + ("" if r["params"].get("tls", "true") == "true" else " (plain HTTP)")
+        by[key] = r
+    ref = by.get(reference)
+    print(f"\n#### {title}\n")
+    print(f"| client | ops/s | ± (99.9%) | MiB/s | downloads/s | client CPU ns per byte | server CPU ns per byte | {reference} ÷ client |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for c, r in by.items():
+        s, e = row(r)
+        b, _ = sec(r, "bytes")
+        dl, _ = sec(r, "downloads")
+        ratio = row(ref)[0] / s if ref else None
+        print(f"| {c} | {fmt(s)} | {fmt(e)} | {fmt(b / MIB if b else None)} | {fmt(dl)} | "
+              f"{fmt(per_byte(r, 'cpuNanos'))} | {fmt(per_byte(r, 'serverCpuNanos'))} | {fmt(ratio)} |")
+
+
+def alloc():
+    rs = load("tls-alloc-256x1m")
+    if not rs:
+        return
+    print("\n#### Allocation over TLS, 256 x 1 MiB (`-prof gc`)\n")
+    print("| client | ops/s | gc.alloc.rate.norm (B/op) | B allocated per payload byte |")
+    print("|---|---:|---:|---:|")
+    payload = 256 * MIB
+    for r in rs:
+        n, _ = sec(r, "gc.alloc.rate.norm")
+        print(f"| {r['params']['client']} | {fmt(row(r)[0])} | {fmt(n)} | {fmt(n / payload if n else None)} |")
+
+
+downloads(["tls-256x1m", "plain-256x1m"], "ConcurrentDownloads over TLS, 256 x 1 MiB")
+downloads(["tls-16x16m", "plain-16x16m"], "ConcurrentDownloads over TLS, 16 x 16 MiB")
+downloads(["tls-1024x64k", "plain-1024x64k"], "ConcurrentDownloads over TLS, 1024 x 64 KiB")
+downloads(["newconn"], "NewConnections, 1024 x 64 KiB, a new connection per download (read downloads/s)")
+alloc()
