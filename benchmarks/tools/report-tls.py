@@ -3,37 +3,17 @@
 
 usage: report-tls.py benchmarks/results/<run>
 """
-import json, os, sys
+import os, sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from jmhjson import MIB, fmt, row, sec  # noqa: E402
+import jmhjson  # noqa: E402
 
 d = sys.argv[1]
-MIB = 1 << 20
 
 
 def load(name):
-    p = os.path.join(d, name + ".json")
-    if not os.path.exists(p) or os.path.getsize(p) == 0:
-        return []
-    return json.load(open(p))
-
-
-def fmt(x, digits=3):
-    if x is None or x != x:
-        return "n/a"
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    if abs(x) >= 10:
-        return f"{x:,.1f}"
-    return f"{x:.{digits}g}" if abs(x) < 1 else f"{x:.2f}"
-
-
-def row(r):
-    p = r["primaryMetric"]
-    return p["score"], p["scoreError"]
-
-
-def sec(r, key):
-    m = r.get("secondaryMetrics", {}).get(key)
-    return (m["score"], m["scoreError"]) if m else (None, None)
+    return jmhjson.load(d, name)
 
 
 def per_byte(r, key):

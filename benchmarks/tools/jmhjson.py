@@ -1,0 +1,32 @@
+"""What report.py and report-tls.py share: reading JMH's JSON results and formatting figures."""
+import json, os
+
+MIB = 1 << 20
+
+
+def load(directory, name):
+    """The JMH results of <directory>/<name>.json; [] when the run wrote none (a failed step)."""
+    p = os.path.join(directory, name + ".json")
+    if not os.path.exists(p) or os.path.getsize(p) == 0:
+        return []
+    return json.load(open(p))
+
+
+def fmt(x, digits=3):
+    if x is None or x != x:  # absent or NaN
+        return "n/a"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:,.1f}"
+    return f"{x:.{digits}g}" if abs(x) < 1 else f"{x:.2f}"
+
+
+def row(r):
+    p = r["primaryMetric"]
+    return p["score"], p["scoreError"]
+
+
+def sec(r, key):
+    m = r.get("secondaryMetrics", {}).get(key)
+    return (m["score"], m["scoreError"]) if m else (None, None)
