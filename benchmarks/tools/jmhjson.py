@@ -30,3 +30,16 @@ def row(r):
 def sec(r, key):
     m = r.get("secondaryMetrics", {}).get(key)
     return (m["score"], m["scoreError"]) if m else (None, None)
+
+
+def alloc_table(rs, title):
+    """The `-prof gc` table: bytes allocated per operation and per payload byte (256 x 1 MiB per operation)."""
+    if not rs:
+        return
+    print(f"\n#### {title} (`-prof gc`)\n")
+    print("| client | ops/s | gc.alloc.rate.norm (B/op) | B allocated per payload byte |")
+    print("|---|---:|---:|---:|")
+    payload = 256 * MIB
+    for r in rs:
+        n, _ = sec(r, "gc.alloc.rate.norm")
+        print(f"| {r['params']['client']} | {fmt(row(r)[0])} | {fmt(n)} | {fmt(n / payload if n else None)} |")

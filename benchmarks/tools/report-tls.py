@@ -44,16 +44,7 @@ def downloads(names, title, reference="laml"):
 
 
 def alloc():
-    rs = load("tls-alloc-256x1m")
-    if not rs:
-        return
-    print("\n#### Allocation over TLS, 256 x 1 MiB (`-prof gc`)\n")
-    print("| client | ops/s | gc.alloc.rate.norm (B/op) | B allocated per payload byte |")
-    print("|---|---:|---:|---:|")
-    payload = 256 * MIB
-    for r in rs:
-        n, _ = sec(r, "gc.alloc.rate.norm")
-        print(f"| {r['params']['client']} | {fmt(row(r)[0])} | {fmt(n)} | {fmt(n / payload if n else None)} |")
+    jmhjson.alloc_table(load("tls-alloc-256x1m"), "Allocation over TLS, 256 x 1 MiB")
 
 
 downloads(["tls-256x1m", "plain-256x1m"], "ConcurrentDownloads over TLS, 256 x 1 MiB")

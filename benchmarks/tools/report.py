@@ -48,16 +48,7 @@ def simple(name, title, key, unit):
 
 
 def alloc():
-    rs = load("alloc-256x1m")
-    if not rs:
-        return
-    print("\n#### Allocation, 256 x 1 MiB (`-prof gc`)\n")
-    print("| client | ops/s | gc.alloc.rate.norm (B/op) | B allocated per payload byte |")
-    print("|---|---:|---:|---:|")
-    payload = 256 * MIB
-    for r in rs:
-        n, _ = sec(r, "gc.alloc.rate.norm")
-        print(f"| {r['params']['client']} | {fmt(row(r)[0])} | {fmt(n)} | {fmt(n / payload if n else None)} |")
+    jmhjson.alloc_table(load("alloc-256x1m"), "Allocation, 256 x 1 MiB")
 
 
 def dates():
