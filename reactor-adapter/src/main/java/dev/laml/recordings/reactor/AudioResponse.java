@@ -22,10 +22,11 @@ import java.time.Instant;
  *
  * <p><b>One body, one owner.</b> {@link #body()} may be subscribed once; until it is, the
  * response holds a connection (the socket is not read: nothing is buffered but what one read
- * brought in). Either subscribe to the body or {@link #close()} the response; a response that is
- * neither read nor closed keeps its connection until the client is closed. {@code close()} after
- * the body was subscribed does nothing (cancel the body's subscription instead), so
- * try-with-resources is always safe.
+ * brought in). Either subscribe to the body or {@link #close()} the response; a response whose
+ * body is not subscribed within the client's idle timeout (30 s by default) closes itself, so a
+ * forgotten one cannot hold its connection for ever. {@code close()} after the body was
+ * subscribed does nothing (cancel the body's subscription instead), so try-with-resources is
+ * always safe.
  *
  * <p>The headers describe what {@link #body()} emits. When a server ignored the asked range and
  * sent the whole recording, the client cuts the asked bytes out of it: {@link #contentLength()}
@@ -63,8 +64,8 @@ public interface AudioResponse extends AutoCloseable {
      * short of its length failed with {@link dev.laml.recordings.IncompleteBodyException}.
      * Cancelling the subscription closes the connection.
      *
-     * <p>May be subscribed once: a second subscription, or one after {@link #close()}, fails
-     * with {@link IllegalStateException}. Never null.
+     * <p>May be subscribed once: a second subscription, or one after {@link #close()} or after
+     * the response closed itself unread, fails with {@link IllegalStateException}. Never null.
      */
     Flux<ByteBuffer> body();
 

@@ -82,6 +82,7 @@ public final class RecordingsClient implements AutoCloseable {
     private final Calls calls;
     private final ConnectionProvider pool;
     private final Duration notFoundWindow;
+    private final Duration idleTimeout;
     private final boolean durableFiles;
     private final TlsSetup tls;
     private final ProxySettings proxy;
@@ -116,6 +117,7 @@ public final class RecordingsClient implements AutoCloseable {
         Retries retries = new Retries(b.retryPolicy, () -> ThreadLocalRandom.current().nextDouble(), Schedulers::parallel);
         this.calls = new Calls(exchange, retries, Schedulers::parallel, metrics);
         this.notFoundWindow = b.notFoundWindow;
+        this.idleTimeout = b.idleTimeout;
         this.durableFiles = b.durableFiles;
     }
 
@@ -182,12 +184,15 @@ public final class RecordingsClient implements AutoCloseable {
      * ({@link TransferException}); no {@code AudioResponse} is emitted then.
      *
      * <p>The response holds a connection until its body is read or it is
-     * {@linkplain AudioResponse#close() closed}; cancelling the Mono before it emits releases it.
+     * {@linkplain AudioResponse#close() closed}; cancelling the Mono before it emits releases it. A
+     * response whose body is not subscribed within the {@linkplain Builder#idleTimeout(Duration)
+     * idle timeout} closes itself (a later {@code body()} subscription fails with
+     * {@link IllegalStateException}), so a forgotten response cannot hold a connection for ever.
      *
      * @throws IllegalArgumentException at call time if an id is not a UUID or the format is null
      */
     public Mono<AudioResponse> open(String accountSid, String recordingSid, AudioFormat format) {
-        return calls.open(protocol.media(accountSid, recordingSid, format), null, notFoundWindow);
+        return calls.open(protocol.media(accountSid, recordingSid, format), null, notFoundWindow, idleTimeout);
     }
 
     /**
@@ -212,7 +217,7 @@ public final class RecordingsClient implements AutoCloseable {
      */
     public Mono<AudioResponse> open(String accountSid, String recordingSid, AudioFormat format, ByteRange range) {
         ApiRequest media = protocol.media(accountSid, recordingSid, format);
-        return calls.open(media, requireRange(range), notFoundWindow);
+        return calls.open(media, requireRange(range), notFoundWindow, idleTimeout);
     }
 
     /**
@@ -221,7 +226,7 @@ public final class RecordingsClient implements AutoCloseable {
      * @throws IllegalArgumentException at call time for a URL {@link #download(URI)} refuses
      */
     public Mono<AudioResponse> open(URI mediaUrl) {
-        return calls.open(protocol.media(mediaUrl), null, notFoundWindow);
+        return calls.open(protocol.media(mediaUrl), null, notFoundWindow, idleTimeout);
     }
 
     /**
@@ -231,7 +236,7 @@ public final class RecordingsClient implements AutoCloseable {
      */
     public Mono<AudioResponse> open(URI mediaUrl, ByteRange range) {
         ApiRequest media = protocol.media(mediaUrl);
-        return calls.open(media, requireRange(range), notFoundWindow);
+        return calls.open(media, requireRange(range), notFoundWindow, idleTimeout);
     }
 
     private static ByteRange requireRange(ByteRange range) {

@@ -229,11 +229,12 @@ public final class Calls {
      * Headers first: emits an {@link OpenedAudio} once the first answer of a
      * {@link #download(ApiRequest, ByteRange, DownloadProgress, Duration, Bodies.Chunks, Consumer)
      * download} is accepted, before any of its bytes is read; the download's errors before that
-     * fail the Mono. Cancelling the Mono before it emits cancels the download.
+     * fail the Mono. Cancelling the Mono before it emits cancels the download; a response whose
+     * body is not subscribed within {@code unreadTimeout} closes itself.
      */
-    public Mono<AudioResponse> open(ApiRequest request, ByteRange range, Duration notFoundWindow) {
+    public Mono<AudioResponse> open(ApiRequest request, ByteRange range, Duration notFoundWindow, Duration unreadTimeout) {
         return Mono.create(sink -> {
-            OpenedAudio audio = new OpenedAudio(sink);
+            OpenedAudio audio = new OpenedAudio(sink, unreadTimeout, timer.get());
             download(request, range, null, notFoundWindow, Bodies.COPY, audio::head).subscribe(audio);
         });
     }

@@ -4,13 +4,17 @@ import dev.laml.recordings.ContentRange;
 import dev.laml.recordings.reactor.AudioResponse;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Operators;
+import reactor.core.scheduler.Scheduler;
 import reactor.util.context.Context;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,21 +40,33 @@ public final class OpenedAudio implements AudioResponse, CoreSubscriber<ByteBuff
     private static final int CLOSED = 2;
 
     private final MonoSink<AudioResponse> opened;
+    private final Duration unreadTimeout;
+    private final Scheduler timer;
+    private volatile Disposable unreadTimer;
+    private volatile boolean abandoned;
     private final AtomicInteger state = new AtomicInteger(OPEN);
     private final Flux<ByteBuffer> body = new Body();
     private volatile Head head;
     private volatile Subscription upstream;
     private volatile boolean ready;
 
-    // Guarded by this until ready; then only the body's subscriber and its demand matter.
-    private CoreSubscriber<? super ByteBuffer> actual;
+    // Guarded by this until ready; then only the body's subscriber and its demand matter. Volatile
+    // because cancel() drops it (Reactive Streams §3.13) from the subscriber's thread.
+    private volatile CoreSubscriber<? super ByteBuffer> actual;
     private long pendingDemand;
     private long invalidDemand;
     private boolean done;
     private Throwable error;
 
-    public OpenedAudio(MonoSink<AudioResponse> opened) {
+    /**
+     * @param unreadTimeout how long the response may wait for its body to be subscribed before it
+     *                      closes itself: a forgotten response would otherwise hold its connection
+     *                      (and the buffers of its first read) until the client is closed
+     */
+    public OpenedAudio(MonoSink<AudioResponse> opened, Duration unreadTimeout, Scheduler timer) {
         this.opened = opened;
+        this.unreadTimeout = unreadTimeout;
+        this.timer = timer;
         // Cancelled before the head arrived (or before the emitted response was requested, when
         // Reactor drops it): nobody will ever read or close this response, so release it here.
         opened.onCancel(this::close);
@@ -59,7 +75,15 @@ public final class OpenedAudio implements AudioResponse, CoreSubscriber<ByteBuff
     /** Called by the download, on its thread, once the first answer's head is accepted. */
     public void head(Head head) {
         this.head = head;
+        unreadTimer = timer.schedule(this::abandon, unreadTimeout.toNanos(), TimeUnit.NANOSECONDS);
         opened.success(this);
+    }
+
+    private void abandon() {
+        if (state.get() == OPEN) {
+            abandoned = true;
+            close();
+        }
     }
 
     // ------------------------------------------------------------------ the download's subscriber
@@ -79,8 +103,12 @@ public final class OpenedAudio implements AudioResponse, CoreSubscriber<ByteBuff
 
     @Override
     public void onNext(ByteBuffer buffer) {
-        // Only demand from the body's subscriber brings elements, and it is forwarded once ready.
-        actual.onNext(buffer);
+        // Only demand from the body's subscriber brings elements, and it is forwarded once ready;
+        // after a cancel an element may still be in flight: it is an owned heap copy, dropped here.
+        CoreSubscriber<? super ByteBuffer> a = actual;
+        if (a != null) {
+            a.onNext(buffer);
+        }
     }
 
     @Override
@@ -109,10 +137,15 @@ public final class OpenedAudio implements AudioResponse, CoreSubscriber<ByteBuff
                 return;
             }
         }
+        CoreSubscriber<? super ByteBuffer> a = actual;
+        if (a == null) {
+            return; // cancelled
+        }
+        actual = null;
         if (e == null) {
-            actual.onComplete();
+            a.onComplete();
         } else {
-            actual.onError(e);
+            a.onError(e);
         }
     }
 
@@ -151,10 +184,18 @@ public final class OpenedAudio implements AudioResponse, CoreSubscriber<ByteBuff
     @Override
     public void close() {
         if (state.compareAndSet(OPEN, CLOSED)) {
+            stopUnreadTimer();
             Subscription s = upstream;
             if (s != null) {
                 s.cancel();
             }
+        }
+    }
+
+    private void stopUnreadTimer() {
+        Disposable t = unreadTimer;
+        if (t != null) {
+            t.dispose();
         }
     }
 
@@ -177,11 +218,19 @@ public final class OpenedAudio implements AudioResponse, CoreSubscriber<ByteBuff
         public void subscribe(CoreSubscriber<? super ByteBuffer> subscriber) {
             int was = state.get();
             if (was != OPEN || !state.compareAndSet(OPEN, SUBSCRIBED)) {
-                Operators.error(subscriber, new IllegalStateException(was == SUBSCRIBED || state.get() == SUBSCRIBED
-                        ? "the body of an AudioResponse may be subscribed once"
-                        : "the AudioResponse was closed before its body was subscribed"));
+                String why;
+                if (was == SUBSCRIBED || state.get() == SUBSCRIBED) {
+                    why = "the body of an AudioResponse may be subscribed once";
+                } else if (abandoned) {
+                    why = "the AudioResponse closed itself: its body was not subscribed within " + unreadTimeout
+                            + " (the client's idleTimeout) of the answer";
+                } else {
+                    why = "the AudioResponse was closed before its body was subscribed";
+                }
+                Operators.error(subscriber, new IllegalStateException(why));
                 return;
             }
+            stopUnreadTimer();
             synchronized (OpenedAudio.this) {
                 actual = subscriber;
             }
@@ -229,6 +278,7 @@ public final class OpenedAudio implements AudioResponse, CoreSubscriber<ByteBuff
 
         @Override
         public void cancel() {
+            actual = null; // §3.13: let the subscriber go
             upstream.cancel();
         }
     }
