@@ -33,7 +33,8 @@ import org.springframework.context.annotation.Configuration;
  * {@code META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports};
  * not meant to be imported or subclassed by applications.
  *
- * <p>Thread-safety: Spring calls it once, while the context starts; it holds no state.
+ * <p>Thread-safety: Spring calls it once, while the context starts; it holds no state. Nullability:
+ * its bean methods never return null; unset properties are null and leave the client's defaults.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(RecordingsProperties.class)

@@ -10,8 +10,15 @@ import dev.laml.recordings.testkit.RecordingsServerExtension;
 import dev.laml.recordings.testkit.TestRecording;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.context.annotation.ImportCandidates;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -33,6 +40,26 @@ class RecordingsAutoConfigurationTest {
 
     private RecordingsServer server() {
         return recordings.server();
+    }
+
+    @Test
+    void bootFindsTheAutoConfigurationThroughItsImportsFile() {
+        assertThat(ImportCandidates.load(AutoConfiguration.class, getClass().getClassLoader()).getCandidates())
+                .contains(RecordingsAutoConfiguration.class.getName());
+    }
+
+    @Test
+    void anApplicationWithEnableAutoConfigurationGetsAWorkingClient() {
+        TestRecording rec = server().addRecording();
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(BootApp.class)
+                .web(WebApplicationType.NONE)
+                .properties("spring.main.banner-mode=off", "laml.recordings.base-url=" + server().baseUrl(),
+                        "laml.recordings.project-id=" + server().projectId(),
+                        "laml.recordings.api-token=" + server().apiToken())
+                .run()) {
+            RecordingsClient client = context.getBean(RecordingsClient.class);
+            assertThat(client.fetch(rec.accountSid(), rec.sid()).block(WAIT).sid()).isEqualTo(rec.sid());
+        }
     }
 
     @Test
@@ -123,5 +150,10 @@ class RecordingsAutoConfigurationTest {
         }
         // Well before the pool's idle time (20 s) would have closed it.
         assertThat(server().openConnections()).as("connections open after the context closed").isZero();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class BootApp {
     }
 }

@@ -6,7 +6,7 @@ import dev.laml.recordings.protocol.RecordingsProtocol;
 
 /**
  * Checks an account SID exactly as the client will when it builds a request. Stateless and
- * thread-safe.
+ * thread-safe; null is refused like any other non-UUID.
  */
 public final class AccountSids {
 

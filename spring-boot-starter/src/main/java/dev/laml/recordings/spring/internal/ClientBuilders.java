@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * method, each one that is not leaves the builder's default alone. The client validates the
  * values; every complaint comes back as an {@link InvalidRecordingsPropertiesException} naming the
  * property, so that startup says which line of the configuration to fix. Stateless and
- * thread-safe.
+ * thread-safe; arguments must not be null, and nothing returned is null.
  */
 public final class ClientBuilders {
 

@@ -3,7 +3,7 @@ package dev.laml.recordings.spring.internal;
 import java.net.URI;
 import java.net.URISyntaxException;
 
-/** Shows a proxy URI without its password. Stateless and thread-safe. */
+/** Shows a proxy URI without its password. Stateless and thread-safe; takes and returns non-null strings. */
 public final class ProxyUris {
 
     /** What stands in for a secret: the actuator's own marker, so that masked values look alike. */

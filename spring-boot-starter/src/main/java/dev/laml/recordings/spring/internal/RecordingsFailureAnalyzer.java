@@ -6,7 +6,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 /**
  * Turns an {@link InvalidRecordingsPropertiesException} anywhere in a failed startup's causes into
  * Boot's "APPLICATION FAILED TO START" report (Description / Action) instead of a stack trace.
- * Registered in {@code META-INF/spring.factories}. Stateless and thread-safe.
+ * Registered in {@code META-INF/spring.factories}. Stateless and thread-safe; the analysis it returns
+ * for such a failure is never null (for any other failure Boot's base class returns null).
  */
 public final class RecordingsFailureAnalyzer extends AbstractFailureAnalyzer<InvalidRecordingsPropertiesException> {
 

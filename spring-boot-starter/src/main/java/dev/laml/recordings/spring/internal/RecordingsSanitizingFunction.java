@@ -16,7 +16,7 @@ import java.util.Locale;
  * bound bean, {@code laml.recordings.api-token} for its input, {@code LAML_RECORDINGS_API_TOKEN}
  * in the environment), so keys are compared with case and separators ignored.
  *
- * <p>Stateless and thread-safe.
+ * <p>Stateless and thread-safe. Never returns null; data with a null value is returned as it is.
  */
 public final class RecordingsSanitizingFunction implements SanitizingFunction {
 
