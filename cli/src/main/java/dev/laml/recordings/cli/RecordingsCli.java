@@ -10,12 +10,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The {@code recordings} command: {@code demo}, {@code metadata}, {@code download} and {@code serve}. Run
- * {@code java -jar recordings.jar --help} for the usage.
+ * The {@code recordings} command: {@code demo}, {@code metadata}, {@code list}, {@code download}, {@code delete},
+ * {@code archive} and {@code serve}. Run {@code java -jar recordings.jar --help} for the usage.
  *
  * <p>{@link #main(String[])} is the only method that ends the JVM; {@link #run(String[], PrintStream, PrintStream,
  * Map)} does the same work against the streams and environment it is given and returns the exit code, so that the
- * command can be embedded and tested in-process.
+ * command can be embedded and tested in-process. A run on other streams than the process's own has no terminal to
+ * ask at, so {@code delete} needs {@code --yes} there.
  *
  * <p>Exit codes: 0 success; 1 the demo found failures, an archive run had mixed failures, or an unexpected error; 2 usage or invalid input; 3 not found;
  * 4 authentication failed; 5 any other error answer from the API; 6 transfer or network failure.

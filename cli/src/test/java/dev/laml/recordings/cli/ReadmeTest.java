@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,6 +23,23 @@ class ReadmeTest {
         String snippet = source.substring(start, source.indexOf("// README:end", start));
 
         assertThat(Files.readString(README, StandardCharsets.UTF_8)).contains(snippet);
+    }
+
+    @Test
+    void theCliTableHasARowForEveryCommand() throws IOException {
+        String help = CliRun.run("--help").stdout();
+        List<String> commands = help.substring(help.indexOf("Commands:")).lines().skip(1)
+                .takeWhile(line -> !line.isBlank())
+                .filter(line -> line.startsWith("  ") && !line.startsWith("   "))
+                .map(line -> line.strip().split("\\s+")[0])
+                .toList();
+        String readme = Files.readString(README, StandardCharsets.UTF_8);
+        String cli = readme.substring(readme.indexOf("## CLI"), readme.indexOf("\n## ", readme.indexOf("## CLI") + 1));
+
+        assertThat(commands).contains("demo", "metadata", "list", "download", "delete", "archive", "serve");
+        for (String command : commands) {
+            assertThat(cli).as(command).contains("| `" + command + " ");
+        }
     }
 
     @Test

@@ -72,6 +72,33 @@ class SecretsTest {
         }
     }
 
+    @Test
+    void listAndDeleteNeverPrintTheTokenEither() throws IOException {
+        Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN);
+        List<CliRun> runs = new ArrayList<>();
+        for (String token : List.of(TOKEN, WRONG)) {
+            Map<String, String> env = CliRun.env("SIGNALWIRE_PROJECT_ID", PROJECT, "SIGNALWIRE_API_TOKEN", token);
+            runs.add(CliRun.run(env, args("list", "--verbose")));
+            runs.add(CliRun.run(env, args("list", "--json", "--limit", "1", "-v")));
+            runs.add(CliRun.run(env, args("list", "--since", "not-a-date", "--verbose")));
+            runs.add(CliRun.run(env, args("delete", "--sid", UUID.randomUUID().toString(), "--yes", "--verbose")));
+            runs.add(CliRun.run(env, args("delete", "--sid", recording.sid(), "--verbose"))); // no terminal: refused
+            testkit.server().enqueueFaults(2, Fault.serverError(503));
+            runs.add(CliRun.run(env, args("list", "--verbose", "--attempts", "2")));
+        }
+        runs.add(CliRun.atTerminal(question -> "n", CliRun.env("SIGNALWIRE_PROJECT_ID", PROJECT),
+                args("delete", "--sid", recording.sid(), "--token-file", tokenFile.toString(), "--verbose")));
+
+        assertThat(runs).extracting(CliRun::exitCode).containsExactly(0, 0, 2, 3, 2, 5, 4, 4, 2, 4, 2, 5, 0);
+        assertThat(runs).extracting(CliRun::stderr).anySatisfy(e -> assertThat(e).contains("at dev.laml"));
+        assertThat(testkit.server().recording(recording.sid())).as("never deleted").isNotNull();
+        for (CliRun run : runs) {
+            for (String secret : secrets()) {
+                assertThat(run.all()).as(run.toString()).doesNotContain(secret);
+            }
+        }
+    }
+
     private static List<String> secrets() {
         List<String> s = new ArrayList<>();
         for (String token : List.of(TOKEN, WRONG)) {

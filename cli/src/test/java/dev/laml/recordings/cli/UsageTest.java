@@ -12,7 +12,8 @@ class UsageTest {
         CliRun r = CliRun.run("--help");
 
         assertThat(r.exitCode()).isZero();
-        assertThat(r.stdout()).contains("Usage: recordings", "demo", "metadata", "download", "serve",
+        assertThat(r.stdout()).contains("Usage: recordings", "demo", "metadata", "list", "download", "delete",
+                "archive", "serve",
                 "SIGNALWIRE_SPACE", "SIGNALWIRE_PROJECT_ID", "SIGNALWIRE_API_TOKEN", "Exit codes:");
         assertThat(r.stdout().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
     }
@@ -21,7 +22,7 @@ class UsageTest {
     void helpNamesTheTrustAndProxySettings() {
         assertThat(CliRun.run("--help").stdout()).contains("SIGNALWIRE_CA_FILE", "https_proxy", "HTTPS_PROXY",
                 "no_proxy", "NO_PROXY", "--ca-file", "--proxy", "serve --tls");
-        for (String command : new String[] {"metadata", "download", "archive"}) {
+        for (String command : new String[] {"metadata", "list", "download", "delete", "archive"}) {
             CliRun r = CliRun.run(command, "--help");
             assertThat(r.stdout()).as(command).contains("--ca-file=PATH", "--proxy=URL", "SIGNALWIRE_CA_FILE",
                     "$https_proxy", "$HTTPS_PROXY", "$no_proxy", "$NO_PROXY", "$http_proxy");
@@ -34,10 +35,23 @@ class UsageTest {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String command : new String[] {"demo", "metadata", "download", "serve"}) {
+        for (String command : new String[] {"demo", "metadata", "list", "download", "delete", "archive", "serve"}) {
             CliRun r = CliRun.run(command, "--help");
             assertThat(r.exitCode()).as(command).isZero();
             assertThat(r.stdout()).contains("Usage: recordings " + command);
+        }
+    }
+
+    @Test
+    void listAndDeleteExplainTheirOptions() {
+        CliRun list = CliRun.run("list", "--help");
+        assertThat(list.stdout()).contains("--since=WHEN", "--until=WHEN", "--call=SID", "--conference=SID",
+                "--limit=N", "--json", "--account=SID", "7d", "at or after", "at or before");
+        CliRun delete = CliRun.run("delete", "--help");
+        assertThat(delete.stdout()).contains("--sid=SID", "-y, --yes", "--account=SID", "[y/N]", "Without a terminal");
+        for (CliRun r : new CliRun[] {list, delete}) {
+            assertThat(r.exitCode()).isZero();
+            assertThat(r.stdout().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
         }
     }
 

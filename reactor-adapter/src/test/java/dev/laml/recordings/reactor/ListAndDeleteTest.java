@@ -104,6 +104,16 @@ class ListAndDeleteTest {
     }
 
     @Test
+    void takingExactlyAPageNeverAsksForTheNext() throws InterruptedException {
+        // take(2) cancels from inside onNext of the page's last recording, with the next page known.
+        assertThat(client.list(ACCOUNT, RecordingQuery.all().pageSize(2)).take(2).collectList()
+                .block(Duration.ofSeconds(10))).hasSize(2);
+        Thread.sleep(300); // a stray request would be sent after the take completed
+        assertThat(wm.getAllServeEvents()).hasSize(1);
+        wm.verify(0, getRequestedFor(urlEqualTo(PAGE_2)));
+    }
+
+    @Test
     void filtersGoOnTheWireInRfc2822() {
         wm.stubFor(get(urlPathEqualTo(LIST)).willReturn(json("{\"recordings\": [], \"next_page_uri\": null}")));
 

@@ -11,11 +11,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -73,13 +69,14 @@ final class ArchiveCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--since", paramLabel = "WHEN",
-            description = {"Only recordings created at or after WHEN: a date (2026-03-01, from 00:00:00 UTC) or an "
-                    + "ISO-8601 date-time (2026-03-01T12:00:00Z or with an offset; without one, UTC)."})
+            description = {"Only recordings created at or after WHEN: a date (2026-03-01, from 00:00:00 UTC), an "
+                    + "ISO-8601 date-time (2026-03-01T12:00:00Z or with an offset; without one, UTC) or a time "
+                    + "ago (90m, 12h, 7d, 2w: now minus that)."})
     String since;
 
     @Option(names = "--until", paramLabel = "WHEN",
-            description = "Only recordings created at or before WHEN: a date (the whole day, to 23:59:59 UTC) or a "
-                    + "date-time, as for --since.")
+            description = "Only recordings created at or before WHEN: a date (the whole day, to 23:59:59 UTC), a "
+                    + "date-time or a time ago, as for --since.")
     String until;
 
     @Option(names = "--format", paramLabel = "wav|mp3", defaultValue = "wav",
@@ -118,15 +115,11 @@ final class ArchiveCommand implements Callable<Integer> {
             throw new InvalidInputException("--concurrency must be between 1 and " + ArchiveOptions.MAX_CONCURRENCY
                     + ", got " + concurrency);
         }
-        OffsetDateTime after = since == null ? null : parseTime("--since", since, false);
-        OffsetDateTime before = until == null ? null : parseTime("--until", until, true);
-        if (after != null && before != null && after.isAfter(before)) {
-            throw new InvalidInputException("--since " + since + " is after --until " + until);
-        }
+        When.Range range = When.range(since, until, Clock.systemUTC());
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new InvalidInputException("--dir " + dir + " exists and is not a directory");
         }
-        RecordingQuery query = RecordingQuery.all().pageSize(PAGE_SIZE).createdAfter(after).createdBefore(before);
+        RecordingQuery query = range.applyTo(RecordingQuery.all().pageSize(PAGE_SIZE));
         ArchiveOptions options = ArchiveOptions.defaults().format(format.audio).concurrency(concurrency)
                 .deleteAfterVerify(deleteAfterVerify).dryRun(dryRun);
 
@@ -225,30 +218,5 @@ final class ArchiveCommand implements Callable<Integer> {
                     deleteAfterVerify ? " (" + s.deleted() + " deleted from the server)" : "");
         }
         out.flush();
-    }
-
-    /**
-     * A date ({@code 2026-03-01}: its first or, for an upper bound, its last second in UTC) or an ISO-8601 date-time,
-     * with an offset or (then UTC) without.
-     */
-    static OffsetDateTime parseTime(String option, String value, boolean endOfDay) {
-        String v = value.strip();
-        try {
-            return OffsetDateTime.parse(v);
-        } catch (DateTimeParseException notWithOffset) {
-            // try the next form
-        }
-        try {
-            return LocalDateTime.parse(v).atOffset(ZoneOffset.UTC);
-        } catch (DateTimeParseException notLocal) {
-            // try the next form
-        }
-        try {
-            LocalDate day = LocalDate.parse(v);
-            return (endOfDay ? day.atTime(23, 59, 59) : day.atStartOfDay()).atOffset(ZoneOffset.UTC);
-        } catch (DateTimeParseException notADate) {
-            throw new InvalidInputException(option + " " + value + " is not a date (2026-03-01) or an ISO-8601 "
-                    + "date-time (2026-03-01T12:00:00Z)");
-        }
     }
 }

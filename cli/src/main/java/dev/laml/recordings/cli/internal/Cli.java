@@ -16,7 +16,7 @@ import java.util.Objects;
 public final class Cli {
 
     /** Shared by every usage text: where the credentials come from. Lines fit 80 columns (picocli wraps them). */
-    static final String CREDENTIALS_HELP = "Credentials (metadata, download, archive):%n"
+    static final String CREDENTIALS_HELP = "Credentials (metadata, list, download, delete, archive):%n"
             + "  SIGNALWIRE_SPACE       your space: 'example' for example.signalwire.com%n"
             + "  SIGNALWIRE_PROJECT_ID  your project id%n"
             + "  SIGNALWIRE_API_TOKEN   your API token%n"
@@ -24,7 +24,7 @@ public final class Cli {
             + "  the command line, where other users of the machine could see it.";
 
     /** Shared by the usage texts of the commands that reach the API: trust and proxies. Lines fit 80 columns. */
-    static final String NETWORK_HELP = "HTTPS and proxies (metadata, download, archive):%n"
+    static final String NETWORK_HELP = "HTTPS and proxies (metadata, list, download, delete, archive):%n"
             + "  SIGNALWIRE_CA_FILE     trust only the certificates in this PEM file%n"
             + "  https_proxy            the proxy for https, as in curl (else HTTPS_PROXY)%n"
             + "  no_proxy               hosts reached directly, comma-separated (else NO_PROXY)%n"
@@ -41,21 +41,42 @@ public final class Cli {
     }
 
     /**
-     * Parses {@code args}, runs the command and returns its exit code. Progress bars and terminal checks apply only
-     * when the streams are the process's own and a console is attached.
+     * Parses {@code args}, runs the command and returns its exit code. Progress bars, terminal checks and
+     * confirmation prompts apply only when the streams are the process's own and a terminal is attached.
      */
     public static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        boolean terminal = Prompt.terminalConsole() != null;
+        boolean ownStreams = out == System.out && err == System.err;
+        return execute(args, out, err, env, terminal, terminal && ownStreams ? Prompt.systemTerminal() : null);
+    }
+
+    /**
+     * As {@link #execute(String[], PrintStream, PrintStream, Map)}, with {@code prompt} standing in for the person at
+     * the terminal: null for a run that cannot ask (as when stdin is redirected), so that commands needing a
+     * confirmation require {@code --yes}. For tests and embedders; the streams are then never treated as a terminal.
+     *
+     * @param prompt may be null
+     */
+    public static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env,
+            Prompt prompt) {
+        return execute(args, out, err, env, false, prompt);
+    }
+
+    private static int execute(String[] args, PrintStream out, PrintStream err, Map<String, String> env,
+            boolean terminal, Prompt prompt) {
         Objects.requireNonNull(args, "args");
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(err, "err");
         Objects.requireNonNull(env, "env");
-        boolean console = System.console() != null;
-        Session session = new Session(out, err, env, console && err == System.err, console && out == System.out);
+        Session session = new Session(out, err, env, terminal && err == System.err, terminal && out == System.out,
+                prompt);
 
         CommandLine cmd = new CommandLine(new RootCommand(session))
                 .addSubcommand(new DemoCommand(session))
                 .addSubcommand(new MetadataCommand(session))
+                .addSubcommand(new ListCommand(session))
                 .addSubcommand(new DownloadCommand(session))
+                .addSubcommand(new DeleteCommand(session))
                 .addSubcommand(new ArchiveCommand(session))
                 .addSubcommand(new ServeCommand(session));
         cmd.setCaseInsensitiveEnumValuesAllowed(true);

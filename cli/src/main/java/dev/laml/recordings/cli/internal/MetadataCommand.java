@@ -36,6 +36,9 @@ import java.util.concurrent.Callable;
         footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.NETWORK_HELP, "", Cli.EXIT_CODES_HELP})
 final class MetadataCommand implements Callable<Integer> {
 
+    /** Thread-safe, as it is never reconfigured: shared rather than built per object, as a listing writes many. */
+    private static final JsonFactory JSON = new JsonFactory();
+
     private final Session session;
 
     @Option(names = "--sid", required = true, paramLabel = "SID", description = "The recording's id (a UUID).")
@@ -98,9 +101,19 @@ final class MetadataCommand implements Callable<Integer> {
      * seconds (a number), dates in ISO-8601, price a decimal number; absent values are {@code null}.
      */
     static String json(Recording r) throws IOException {
+        return json(r, true);
+    }
+
+    /**
+     * As {@link #json(Recording)}; without {@code pretty}, on a single line (as {@code list --json} writes one per
+     * recording). Ends with a line separator either way.
+     */
+    static String json(Recording r, boolean pretty) throws IOException {
         StringWriter w = new StringWriter();
-        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
-            g.useDefaultPrettyPrinter();
+        try (JsonGenerator g = JSON.createGenerator(w)) {
+            if (pretty) {
+                g.useDefaultPrettyPrinter();
+            }
             g.writeStartObject();
             g.writeStringField("sid", r.sid());
             g.writeStringField("account_sid", r.accountSid());

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "recordings", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         headerHeading = "%n",
-        header = "Fetch SignalWire call recordings (metadata and audio), or try the client offline.",
+        header = "List, fetch and delete SignalWire call recordings, or try the client offline.",
         synopsisHeading = "%nUsage: ",
         commandListHeading = "%nCommands:%n",
         descriptionHeading = "%n",

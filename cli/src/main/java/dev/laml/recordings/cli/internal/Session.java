@@ -8,7 +8,7 @@ import java.util.Map;
  * every command instead of {@code System.out}/{@code System.getenv()}, so that a run can be embedded and tested.
  *
  * <p>Confined to the run's thread, except {@link #err}, which the demo's progress reporter also writes to (under its
- * own lock). Nothing is null.
+ * own lock). Nothing is null except {@link #prompt}.
  */
 final class Session {
 
@@ -19,15 +19,19 @@ final class Session {
     final boolean errIsTerminal;
     /** True only for the process's own stdout attached to a terminal: no binary output there. */
     final boolean outIsTerminal;
+    /** Who can confirm a destructive command; null when no one can be asked (stdin is not a terminal). */
+    final Prompt prompt;
     /** Set by {@code --verbose} while the command line is parsed; read when reporting. */
     volatile boolean verbose;
 
-    Session(PrintStream out, PrintStream err, Map<String, String> env, boolean errIsTerminal, boolean outIsTerminal) {
+    Session(PrintStream out, PrintStream err, Map<String, String> env, boolean errIsTerminal, boolean outIsTerminal,
+            Prompt prompt) {
         this.out = out;
         this.err = err;
         this.env = Map.copyOf(env);
         this.errIsTerminal = errIsTerminal;
         this.outIsTerminal = outIsTerminal;
+        this.prompt = prompt;
     }
 
     /** The variable's value, or null when it is unset or blank (an empty export is treated as no value). */

@@ -110,10 +110,13 @@ public final class Pager {
                         sink.complete();
                         return;
                     }
-                    if (sink.requestedFromDownstream() > 0) {
+                    // Not after a cancel: a subscriber that cancels from onNext on a page's last recording (as
+                    // take(n) does when n ends a page) leaves requestedFromDownstream() unconsumed, and the next
+                    // page would be fetched for nobody.
+                    if (sink.requestedFromDownstream() > 0 && !cancelled) {
                         fetching = true;
                         ApiRequest request = next;
-                        inFlight = fetch.apply(request)
+                        Disposable d = fetch.apply(request)
                                 .switchIfEmpty(Mono.error(() -> new IllegalStateException("a page request completed without a page")))
                                 .subscribe(p -> {
                                     arrived = p;
@@ -123,6 +126,10 @@ public final class Pager {
                                     fetching = false;
                                     drain();
                                 });
+                        inFlight = d;
+                        if (cancelled) {
+                            d.dispose(); // a cancel that raced this fetch found no inFlight to dispose
+                        }
                     }
                 }
                 missed = wip.addAndGet(-missed);
