@@ -4,10 +4,13 @@ import dev.laml.recordings.ApiException;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.AuthenticationException;
 import dev.laml.recordings.BadRequestException;
+import dev.laml.recordings.ByteRange;
+import dev.laml.recordings.ContentRange;
 import dev.laml.recordings.ContentChangedException;
 import dev.laml.recordings.Credentials;
 import dev.laml.recordings.IncompleteBodyException;
 import dev.laml.recordings.NotFoundException;
+import dev.laml.recordings.RangeNotSatisfiableException;
 import dev.laml.recordings.RateLimitedException;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingPage;
@@ -26,6 +29,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -380,10 +384,16 @@ public final class RecordingsProtocol {
     // ---------------------------------------------------------------- resuming a broken body
 
     /**
-     * How a resumed response continues the body: skip this many bytes, then expect this many
-     * ({@code expectedLength} -1 when unknown). An immutable value; thread-safe.
+     * How a resumed response continues the body: the response's body has {@code expectedLength}
+     * bytes (-1 when unknown); skip the first {@code skip} of them, then hand on {@code deliver}
+     * (-1: all the rest) and stop reading there. An immutable value; thread-safe.
      */
-    public record Continuation(long skip, long expectedLength) {
+    public record Continuation(long skip, long expectedLength, long deliver) {
+
+        /** A continuation that delivers the rest of the body after {@code skip}. */
+        public Continuation(long skip, long expectedLength) {
+            this(skip, expectedLength, -1);
+        }
     }
 
     /**
@@ -404,8 +414,16 @@ public final class RecordingsProtocol {
      * {@code validator} ({@code If-Range}) when there is one.
      */
     public ApiRequest resumeFrom(ApiRequest request, long offset, String validator) {
+        return resumeFrom(request, offset, -1, validator);
+    }
+
+    /**
+     * As {@link #resumeFrom(ApiRequest, long, String)}, for a download of a range that ends at
+     * byte {@code last} (inclusive; -1: at the end).
+     */
+    public ApiRequest resumeFrom(ApiRequest request, long offset, long last, String validator) {
         Map<String, String> headers = new LinkedHashMap<>(request.headers());
-        headers.put("Range", "bytes=" + offset + "-");
+        headers.put("Range", "bytes=" + offset + "-" + (last < 0 ? "" : String.valueOf(last)));
         if (validator != null) {
             headers.put("If-Range", validator);
         } else {
@@ -429,12 +447,28 @@ public final class RecordingsProtocol {
      */
     public Continuation continuation(ApiRequest request, int status, HeaderLookup headers, long offset,
             long totalLength, String validator) throws ContentChangedException {
+        return continuation(request, status, headers, offset, -1, totalLength, validator);
+    }
+
+    /**
+     * As {@link #continuation(ApiRequest, int, HeaderLookup, long, long, String)}, for a download
+     * of a range ending at byte {@code last} (inclusive; -1: at the end), resumed with
+     * {@link #resumeFrom(ApiRequest, long, long, String)}: a 206 must end there too, and a whole
+     * body sent again is cut there.
+     *
+     * @param offset      the absolute offset of the first byte not yet delivered
+     * @param totalLength the recording's length, -1 if unknown
+     */
+    public Continuation continuation(ApiRequest request, int status, HeaderLookup headers, long offset,
+            long last, long totalLength, String validator) throws ContentChangedException {
         if (status == 206) {
             long[] range = contentRange(headers.get("Content-Range"));
-            if (range == null || range[0] != offset || (totalLength >= 0 && range[2] >= 0 && range[2] != totalLength)) {
+            long end = last >= 0 ? last : totalLength - 1;
+            if (range == null || range[0] != offset || (totalLength >= 0 && range[2] >= 0 && range[2] != totalLength)
+                    || (end >= 0 && range[1] != end)) {
                 throw new ContentChangedException(request.describe() + ": the server resumed with "
                         + Validation.quote(String.valueOf(headers.get("Content-Range"))) + " instead of bytes " + offset
-                        + "-" + (totalLength >= 0 ? (totalLength - 1) + "/" + totalLength : ""));
+                        + "-" + (end >= 0 ? String.valueOf(end) : "") + (totalLength >= 0 ? "/" + totalLength : ""));
             }
             String partValidator = resumeValidator(headers);
             if (validator != null && partValidator != null && !validator.equals(partValidator)) {
@@ -451,7 +485,7 @@ public final class RecordingsProtocol {
                     + " bytes had been delivered (the server sent it whole again"
                     + (validator == null ? " and gave no validator to compare)" : " with a different validator)"));
         }
-        return new Continuation(offset, length);
+        return new Continuation(offset, length, last < 0 ? -1 : last - offset + 1);
     }
 
     /** Parses {@code bytes first-last/total} into {first, last, total (-1 for *)}; null if malformed. */
@@ -486,6 +520,157 @@ public final class RecordingsProtocol {
             throw new NumberFormatException("not digits");
         }
         return Long.parseLong(d);
+    }
+
+    // ---------------------------------------------------------------- byte ranges
+
+    /** The same request asking for {@code range} only ({@code Range}; no {@code If-Range}: nothing to compare yet). */
+    public ApiRequest ranged(ApiRequest request, ByteRange range) {
+        if (range == null) {
+            throw new IllegalArgumentException("range must not be null");
+        }
+        Map<String, String> headers = new LinkedHashMap<>(request.headers());
+        headers.put("Range", range.headerValue());
+        headers.remove("If-Range");
+        return request.with(request.uri(), headers);
+    }
+
+    /**
+     * How the first audio answer to a request for {@code asked} (null: the whole recording) is
+     * read, and what it holds. An immutable value; thread-safe.
+     *
+     * @param skip           bytes of the body to drop first
+     * @param deliver        bytes to hand on after them, -1: all the rest; reading stops there
+     * @param expectedLength the body's announced length, -1 when unknown
+     * @param first          absolute offset of the first byte handed on
+     * @param last           absolute offset of the last byte handed on; -1 when unknown (the
+     *                       body runs to its end)
+     * @param total          the recording's length, -1 when unknown
+     * @param ranged         whether a range was asked (then {@link #contentRange()} describes it)
+     */
+    public record RangeAnswer(long skip, long deliver, long expectedLength, long first, long last, long total,
+            boolean ranged) {
+
+        /** How many bytes will be handed on; -1 when unknown. */
+        public long length() {
+            if (deliver >= 0) {
+                return deliver;
+            }
+            return expectedLength < 0 ? -1 : expectedLength - skip;
+        }
+
+        /**
+         * The part of the recording handed on; null for the whole recording, or when a server
+         * that ignored the range gave no length to place its end by.
+         */
+        public ContentRange contentRange() {
+            return ranged && last >= 0 ? ContentRange.of(first, last, total) : null;
+        }
+    }
+
+    /**
+     * Decides how the first audio answer to a (possibly {@link #ranged}) request is read.
+     *
+     * <p>A 206 must carry a {@code Content-Range} that answers {@code asked}
+     * ({@link ByteRange#isAnsweredBy}) and, when both are given, a {@code Content-Length} equal to
+     * its length. Any other success means the server ignored the range and sends the whole
+     * recording: the asked bytes are cut out of it (a suffix needs its {@code Content-Length} to be
+     * placed), and a range that starts at or past its end is not satisfiable. Without a range,
+     * the whole body is delivered, whatever the status.
+     *
+     * @param asked the range asked for, or null for the whole recording
+     * @throws UnexpectedResponseException  if the answer does not hold the asked bytes
+     * @throws RangeNotSatisfiableException if the recording ends before the range starts
+     */
+    public RangeAnswer rangeAnswer(ApiRequest request, ByteRange asked, int status, HeaderLookup headers) {
+        long length = contentLength(headers);
+        if (asked == null) {
+            return new RangeAnswer(0, -1, length, 0, length > 0 ? length - 1 : -1, length, false);
+        }
+        if (status == 206) {
+            String value = headers.get("Content-Range");
+            long[] r = contentRange(value);
+            if (r == null || !asked.isAnsweredBy(r[0], r[1], r[2])) {
+                throw new UnexpectedResponseException(request.describe() + ": asked for " + asked.headerValue()
+                        + ", the server answered 206 with Content-Range "
+                        + (value == null ? "missing" : Validation.quote(value)), status, null, null, null);
+            }
+            long n = r[1] - r[0] + 1;
+            if (length >= 0 && length != n) {
+                throw new UnexpectedResponseException(request.describe() + ": the server answered 206 with "
+                        + Validation.quote(value) + " (" + n + " bytes) and Content-Length " + length, status, null,
+                        null, null);
+            }
+            return new RangeAnswer(0, -1, n, r[0], r[1], r[2], true);
+        }
+        // The server ignored the Range header (RFC 9110 lets it): the body is the whole recording.
+        long first;
+        long last;
+        if (asked.isSuffix()) {
+            if (length < 0) {
+                throw new UnexpectedResponseException(request.describe() + ": asked for " + asked.headerValue()
+                        + ", the server ignored the range and sent the whole recording without a Content-Length, "
+                        + "so its last bytes cannot be found without reading all of it", status, null, null, null);
+            }
+            if (length == 0) {
+                throw rangeNotSatisfiable(request, asked, status, 0);
+            }
+            first = Math.max(0, length - asked.suffixLength());
+            last = length - 1;
+        } else {
+            first = asked.first();
+            if (length >= 0 && first >= length) {
+                throw rangeNotSatisfiable(request, asked, status, length);
+            }
+            if (asked.last() < 0) {
+                last = length < 0 ? -1 : length - 1;
+            } else {
+                last = length < 0 ? asked.last() : Math.min(asked.last(), length - 1);
+            }
+        }
+        return new RangeAnswer(first, last < 0 ? -1 : last - first + 1, length, first, last, length, true);
+    }
+
+    /**
+     * The error for a range that starts at or past the end of a recording of {@code total} bytes
+     * (-1: unknown), found by the client: the server ignored the range.
+     */
+    public RangeNotSatisfiableException rangeNotSatisfiable(ApiRequest request, ByteRange asked, int status,
+            long total) {
+        return new RangeNotSatisfiableException(request.describe() + ": " + asked.headerValue()
+                + " is not satisfiable: the recording has " + (total < 0 ? "fewer" : String.valueOf(total))
+                + " bytes (HTTP " + status + ", the server ignored the range)", status, null, null, null, total);
+    }
+
+    /**
+     * The {@code Last-Modified} header as an instant; null when absent or not an HTTP date.
+     */
+    public Instant lastModified(HeaderLookup headers) {
+        String v = headers.get("Last-Modified");
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return HttpDates.parse(v.trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** The length in a 416's {@code Content-Range: bytes *&#47;N}; -1 when absent or malformed. */
+    static long contentRange416(String value) {
+        if (value == null) {
+            return -1;
+        }
+        String v = value.trim();
+        if (!v.regionMatches(true, 0, "bytes */", 0, 8)) {
+            return -1;
+        }
+        try {
+            return digits(v.substring(8));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     // ---------------------------------------------------------------- response side
@@ -609,6 +794,10 @@ public final class RecordingsProtocol {
                 return new AuthenticationException(message, status, info.code(), info.message(), info.moreInfo());
             case 404:
                 return new NotFoundException(message, status, info.code(), info.message(), info.moreInfo());
+            case 416:
+                long unsatisfied = contentRange416(headers.get("Content-Range"));
+                return new RangeNotSatisfiableException(message, status, info.code(), info.message(), info.moreInfo(),
+                        unsatisfied);
             case 429:
                 return new RateLimitedException(message, status, info.code(), info.message(), info.moreInfo(),
                         retryAfter(headers.get("Retry-After")));

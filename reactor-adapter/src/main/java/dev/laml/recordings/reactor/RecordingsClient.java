@@ -2,6 +2,7 @@ package dev.laml.recordings.reactor;
 
 import dev.laml.recordings.ApiException;
 import dev.laml.recordings.AudioFormat;
+import dev.laml.recordings.ByteRange;
 import dev.laml.recordings.Credentials;
 import dev.laml.recordings.DownloadProgress;
 import dev.laml.recordings.Recording;
@@ -156,7 +157,88 @@ public final class RecordingsClient implements AutoCloseable {
      * @throws IllegalArgumentException at call time if an id is not a UUID or the format is null
      */
     public Flux<ByteBuffer> download(String accountSid, String recordingSid, AudioFormat format) {
-        return download(accountSid, recordingSid, format, null);
+        return download(accountSid, recordingSid, format, (DownloadProgress) null);
+    }
+
+    /**
+     * Streams the bytes {@code range} names of a recording's audio; otherwise as
+     * {@link #download(String, String, AudioFormat)}. The shorthand for
+     * {@code open(accountSid, recordingSid, format, range).flatMapMany(AudioResponse::body)}.
+     *
+     * @throws IllegalArgumentException at call time if an id is not a UUID, or the format or range is null
+     * @see #open(String, String, AudioFormat, ByteRange)
+     */
+    public Flux<ByteBuffer> download(String accountSid, String recordingSid, AudioFormat format, ByteRange range) {
+        ApiRequest media = protocol.media(accountSid, recordingSid, format);
+        return calls.download(media, requireRange(range), null, notFoundWindow, Bodies.COPY, null);
+    }
+
+    /**
+     * Opens a recording's audio, headers first: emits an {@link AudioResponse} once the answer's
+     * status and headers are in and checked (an audio type, a 2xx), before any byte of the body is
+     * read, so that a service can pass on the length, type and validators, and then stream
+     * {@link AudioResponse#body()}. Error answers fail the Mono ({@link ApiException} subtypes,
+     * after the same retries as a download), as do transfer failures before the headers
+     * ({@link TransferException}); no {@code AudioResponse} is emitted then.
+     *
+     * <p>The response holds a connection until its body is read or it is
+     * {@linkplain AudioResponse#close() closed}; cancelling the Mono before it emits releases it.
+     *
+     * @throws IllegalArgumentException at call time if an id is not a UUID or the format is null
+     */
+    public Mono<AudioResponse> open(String accountSid, String recordingSid, AudioFormat format) {
+        return calls.open(protocol.media(accountSid, recordingSid, format), null, notFoundWindow);
+    }
+
+    /**
+     * As {@link #open(String, String, AudioFormat)}, for the bytes {@code range} names: the
+     * request carries {@code Range}, and the body holds exactly those bytes, whether the server
+     * answers 206 (whose {@code Content-Range} must match what was asked, else
+     * {@link dev.laml.recordings.UnexpectedResponseException}) or ignores the range and sends the
+     * whole recording (then the asked bytes are cut out of it and the rest is not read: that
+     * connection is closed). A range that starts past the end fails with
+     * {@link dev.laml.recordings.RangeNotSatisfiableException}. A broken transfer resumes within
+     * the range.
+     *
+     * <pre>{@code
+     * client.open(accountSid, recordingSid, AudioFormat.MP3, ByteRange.of(1_000_000, 1_999_999))
+     *       .flatMapMany(audio -> {
+     *           ContentRange part = audio.contentRange();   // bytes 1000000-1999999/4800000
+     *           return audio.body();
+     *       });
+     * }</pre>
+     *
+     * @throws IllegalArgumentException at call time if an id is not a UUID, or the format or range is null
+     */
+    public Mono<AudioResponse> open(String accountSid, String recordingSid, AudioFormat format, ByteRange range) {
+        ApiRequest media = protocol.media(accountSid, recordingSid, format);
+        return calls.open(media, requireRange(range), notFoundWindow);
+    }
+
+    /**
+     * As {@link #open(String, String, AudioFormat)}, from a media URL (no credentials to another origin).
+     *
+     * @throws IllegalArgumentException at call time for a URL {@link #download(URI)} refuses
+     */
+    public Mono<AudioResponse> open(URI mediaUrl) {
+        return calls.open(protocol.media(mediaUrl), null, notFoundWindow);
+    }
+
+    /**
+     * As {@link #open(String, String, AudioFormat, ByteRange)}, from a media URL.
+     *
+     * @throws IllegalArgumentException at call time for a URL {@link #download(URI)} refuses, or a null range
+     */
+    public Mono<AudioResponse> open(URI mediaUrl, ByteRange range) {
+        ApiRequest media = protocol.media(mediaUrl);
+        return calls.open(media, requireRange(range), notFoundWindow);
+    }
+
+    private static ByteRange requireRange(ByteRange range) {
+        if (range == null) {
+            throw new IllegalArgumentException("range must not be null (use the overload without one for the whole recording)");
+        }
+        return range;
     }
 
     /**
@@ -253,6 +335,22 @@ public final class RecordingsClient implements AutoCloseable {
      */
     public Mono<Long> downloadTo(String accountSid, String recordingSid, AudioFormat format, Path target) {
         return downloadTo(accountSid, recordingSid, format, target, null);
+    }
+
+    /**
+     * As {@link #downloadTo(String, String, AudioFormat, Path)}, writing only the bytes
+     * {@code range} names (see {@link #open(String, String, AudioFormat, ByteRange)}).
+     *
+     * @throws IllegalArgumentException at call time if an id is not a UUID, the format or range
+     *                                  is null, or the target is null or has no file name
+     */
+    public Mono<Long> downloadTo(String accountSid, String recordingSid, AudioFormat format, ByteRange range,
+            Path target) {
+        ApiRequest media = protocol.media(accountSid, recordingSid, format);
+        requireRange(range);
+        checkTarget(target);
+        return FileSink.writeRetained(calls.download(media, range, null, notFoundWindow, Bodies.RETAIN, null), target,
+                durableFiles);
     }
 
     /** As {@link #downloadTo(String, String, AudioFormat, Path)}, reporting to {@code progress} (may be null). */

@@ -2,6 +2,7 @@ package dev.laml.recordings.reactor.internal;
 
 import dev.laml.recordings.protocol.ApiRequest;
 import dev.laml.recordings.protocol.RecordingsProtocol;
+import dev.laml.recordings.protocol.RecordingsProtocol.Continuation;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import reactor.core.publisher.Flux;
@@ -14,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -137,7 +139,24 @@ public final class Bodies {
      */
     public static <T> Flux<T> stream(Flux<ByteBuf> body, long expectedLength, long skip, ApiRequest request,
             RecordingsProtocol protocol, LongConsumer emitted, Chunks<T> chunks) {
-        LengthCounter<T> counter = new LengthCounter<>(expectedLength, skip, request, protocol, emitted, chunks);
+        return stream(body, new Continuation(skip, expectedLength), received -> protocol.incompleteBody(request,
+                received, expectedLength < 0 ? skip : expectedLength, null), request, protocol, emitted, chunks);
+    }
+
+    /**
+     * As {@link #stream(Flux, long, long, ApiRequest, RecordingsProtocol, LongConsumer, Chunks)},
+     * after the window's {@code skip}, handing on at most its {@code deliver} bytes: once they are
+     * out the stream completes and the rest of the body is not read (the connection is closed,
+     * not reused: it still carries unread bytes).
+     *
+     * @param endedBeforeStart the error for a body that ended (after that many bytes) before the
+     *                         skipped bytes were through
+     */
+    public static <T> Flux<T> stream(Flux<ByteBuf> body, Continuation window, LongFunction<Throwable> endedBeforeStart,
+            ApiRequest request, RecordingsProtocol protocol, LongConsumer emitted, Chunks<T> chunks) {
+        long expectedLength = window.expectedLength();
+        LengthCounter<T> counter = new LengthCounter<>(expectedLength, window.skip(), window.deliver(), request,
+                protocol, emitted, chunks, endedBeforeStart);
         return body.<T>handle(counter::take)
                 .onErrorMap(Transport::isTransportFailure,
                         e -> protocol.incompleteBody(request, counter.received, expectedLength, e))
@@ -199,13 +218,18 @@ public final class Bodies {
         private final RecordingsProtocol protocol;
         private final LongConsumer emitted;
         private final Chunks<T> chunks;
+        private final LongFunction<Throwable> endedBeforeStart;
         private long toSkip;
+        /** Bytes still to hand on; -1: all of the body. */
+        private long remaining;
         long received;
 
-        LengthCounter(long expected, long skip, ApiRequest request, RecordingsProtocol protocol, LongConsumer emitted,
-                Chunks<T> chunks) {
+        LengthCounter(long expected, long skip, long deliver, ApiRequest request, RecordingsProtocol protocol,
+                LongConsumer emitted, Chunks<T> chunks, LongFunction<Throwable> endedBeforeStart) {
             this.expected = expected;
             this.toSkip = skip;
+            this.remaining = deliver;
+            this.endedBeforeStart = endedBeforeStart;
             this.request = request;
             this.protocol = protocol;
             this.emitted = emitted;
@@ -230,12 +254,29 @@ public final class Bodies {
                     return; // handle() requests a replacement
                 }
             }
+            boolean last = false;
+            if (remaining >= 0 && len >= remaining) {
+                len = (int) remaining;
+                last = true;
+            }
+            if (remaining >= 0) {
+                remaining -= len;
+            }
             emitted.accept(len);
             // Made last, so that nothing can throw between taking a reference and handing it on.
             sink.next(chunks.take(buf, from, len));
+            if (last) {
+                sink.complete(); // cancels the body: the bytes after the range are never read
+            }
         }
 
         Mono<T> verifyAtEnd() {
+            if (remaining == 0) {
+                return Mono.empty();
+            }
+            if (toSkip > 0) {
+                return Mono.error(endedBeforeStart.apply(received));
+            }
             if (expected >= 0 && received != expected) {
                 return Mono.error(protocol.incompleteBody(request, received, expected, null));
             }

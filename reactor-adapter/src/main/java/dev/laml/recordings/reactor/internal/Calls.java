@@ -1,5 +1,7 @@
 package dev.laml.recordings.reactor.internal;
 
+import dev.laml.recordings.ApiException;
+import dev.laml.recordings.ByteRange;
 import dev.laml.recordings.ContentChangedException;
 import dev.laml.recordings.DownloadProgress;
 import dev.laml.recordings.NotFoundException;
@@ -8,9 +10,11 @@ import dev.laml.recordings.RecordingStatus;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingPage;
 import dev.laml.recordings.protocol.ApiRequest;
+import dev.laml.recordings.reactor.AudioResponse;
 import dev.laml.recordings.protocol.HeaderLookup;
 import dev.laml.recordings.protocol.RecordingsProtocol;
 import dev.laml.recordings.protocol.RecordingsProtocol.Continuation;
+import dev.laml.recordings.protocol.RecordingsProtocol.RangeAnswer;
 import io.netty.buffer.ByteBuf;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -23,6 +27,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -120,16 +126,27 @@ public final class Calls {
     /** Where a download stands across its attempts; signals are serial, so plain fields suffice. */
     private static final class Download {
         ApiRequest current;
+        /** The range asked for; null: the whole recording. */
+        final ByteRange range;
         long emitted;
-        long totalLength = -1;
+        /** Absolute offsets of the first byte delivered and of the last (-1: to the end), once answered. */
+        long first;
+        long last = -1;
+        /** The recording's length, -1 if unknown. */
+        long total = -1;
         String validator;
         boolean started;
+        /** Whether {@link #onHead} was told: from then on the answer is fixed, and every retry resumes it. */
+        boolean headSent;
 
         final DownloadProgress progress;
+        final Consumer<OpenedAudio.Head> onHead;
 
-        Download(ApiRequest request, DownloadProgress progress) {
+        Download(ApiRequest request, ByteRange range, DownloadProgress progress, Consumer<OpenedAudio.Head> onHead) {
             this.current = request;
+            this.range = range;
             this.progress = progress;
+            this.onHead = onHead;
         }
 
         void emitted(long n) {
@@ -158,8 +175,22 @@ public final class Calls {
      */
     public <T> Flux<T> download(ApiRequest request, DownloadProgress progress, Duration notFoundWindow,
             Bodies.Chunks<T> chunks) {
+        return download(request, null, progress, notFoundWindow, chunks, null);
+    }
+
+    /**
+     * A download of {@code range} (null: the whole recording): the exact bytes asked for, whether
+     * the server answers 206 or ignores the range, and resumed within it.
+     *
+     * @param onHead told once, on the transport's thread, when the first answer is accepted and
+     *               before any of its bytes; from then on a failed attempt is resumed (with
+     *               {@code If-Range}) even before the first byte, so the body matches the head
+     *               already reported. Null for none.
+     */
+    public <T> Flux<T> download(ApiRequest request, ByteRange range, DownloadProgress progress,
+            Duration notFoundWindow, Bodies.Chunks<T> chunks, Consumer<OpenedAudio.Head> onHead) {
         return chunks.guard(Flux.defer(() -> {
-            Download d = new Download(request, progress);
+            Download d = new Download(request, range, progress, onHead);
             if (progress != null) {
                 progress.started();
             }
@@ -167,7 +198,7 @@ public final class Calls {
             Flux<T> attempts = retries.run(attempt -> {
                 // Nothing delivered yet: start afresh (a plain GET, no validator to honour);
                 // otherwise ask for the rest only.
-                d.started = d.emitted > 0;
+                d.started = d.emitted > 0 || d.headSent;
                 if (attempt.made() > 1) {
                     if (d.started) {
                         metrics.resumed();
@@ -175,7 +206,12 @@ public final class Calls {
                         metrics.retried();
                     }
                 }
-                ApiRequest next = d.started ? protocol.resumeFrom(d.current, d.emitted, d.validator) : d.current;
+                ApiRequest next;
+                if (d.started) {
+                    next = protocol.resumeFrom(d.current, d.first + d.emitted, d.last, d.validator);
+                } else {
+                    next = d.range == null ? d.current : protocol.ranged(d.current, d.range);
+                }
                 return mediaHop(d, next, newChain(next), chunks);
             });
             Flux<T> all = notFoundWindow.isZero() ? attempts : attempts.retryWhen(notFoundWindow(d, notFoundWindow));
@@ -187,6 +223,19 @@ public final class Calls {
                     .doOnError(e -> metrics.downloadFailed(d.emitted))
                     .doOnCancel(() -> metrics.downloadFailed(d.emitted));
         }));
+    }
+
+    /**
+     * Headers first: emits an {@link OpenedAudio} once the first answer of a
+     * {@link #download(ApiRequest, ByteRange, DownloadProgress, Duration, Bodies.Chunks, Consumer)
+     * download} is accepted, before any of its bytes is read; the download's errors before that
+     * fail the Mono. Cancelling the Mono before it emits cancels the download.
+     */
+    public Mono<AudioResponse> open(ApiRequest request, ByteRange range, Duration notFoundWindow) {
+        return Mono.create(sink -> {
+            OpenedAudio audio = new OpenedAudio(sink);
+            download(request, range, null, notFoundWindow, Bodies.COPY, audio::head).subscribe(audio);
+        });
     }
 
     /** Retries a 404 that arrives before any byte, with the policy's backoff, until the window closes. */
@@ -258,27 +307,44 @@ public final class Calls {
                 return Bodies.collect(body, RecordingsProtocol.MAX_ERROR_BODY_BYTES, true, () -> null,
                         bytes -> Mono.<T>error(protocol.error(request, status, reason, headers, bytes)));
             }
-            long expected;
-            long skip;
+            Continuation window;
+            LongFunction<Throwable> endedBeforeStart;
             if (!d.started) {
+                RangeAnswer answer;
+                try {
+                    answer = protocol.rangeAnswer(request, d.range, status, headers);
+                } catch (ApiException e) {
+                    return Mono.error(e);
+                }
                 d.started = true;
                 d.validator = protocol.resumeValidator(headers);
-                d.totalLength = protocol.contentLength(headers);
+                d.first = answer.first();
+                // A whole download resumes "from here to the end", whatever length was announced.
+                d.last = d.range == null ? -1 : answer.last();
+                d.total = answer.total();
+                long length = answer.length();
                 if (d.progress != null) {
-                    d.progress.total(d.totalLength);
+                    d.progress.total(length);
                 }
-                expected = d.totalLength;
-                skip = 0;
+                if (d.onHead != null) {
+                    d.headSent = true;
+                    d.onHead.accept(new OpenedAudio.Head(headers.get("Content-Type"), length, headers.get("ETag"),
+                            protocol.lastModified(headers), answer.contentRange()));
+                }
+                window = new Continuation(answer.skip(), answer.expectedLength(), answer.deliver());
+                endedBeforeStart = received -> protocol.rangeNotSatisfiable(request, d.range, status, received);
             } else {
+                long offset = d.first + d.emitted;
                 try {
-                    Continuation c = protocol.continuation(request, status, headers, d.emitted, d.totalLength, d.validator);
-                    expected = c.expectedLength();
-                    skip = c.skip();
+                    window = protocol.continuation(request, status, headers, offset, d.last, d.total, d.validator);
                 } catch (ContentChangedException e) {
                     return Mono.error(e);
                 }
+                endedBeforeStart = received -> new ContentChangedException(request.describe()
+                        + ": the recording changed: the server sent it whole again with " + received
+                        + " bytes, fewer than the " + offset + " already delivered");
             }
-            return Bodies.stream(body, expected, skip, request, protocol, d::emitted, chunks);
+            return Bodies.stream(body, window, endedBeforeStart, request, protocol, d::emitted, chunks);
         });
     }
 
