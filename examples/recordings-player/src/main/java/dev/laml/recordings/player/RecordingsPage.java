@@ -51,7 +51,8 @@ public final class RecordingsPage {
                   th { background: #f4f4f4; }
                   td.duration { text-align: right; font-variant-numeric: tabular-nums; }
                   code { font-size: .85em; }
-                  audio { width: 20rem; }
+                  td.listen { white-space: nowrap; }
+                  audio { width: 20rem; vertical-align: middle; }
                 </style>
                 </head>
                 <body>
@@ -78,7 +79,7 @@ public final class RecordingsPage {
             out.append("<td>").append(html(r.rawStatus() != null ? r.rawStatus() : r.status().toString()))
                     .append("</td>");
             out.append("<td><code>").append(html(r.sid())).append("</code></td>");
-            out.append("<td>");
+            out.append("<td class=\"listen\">");
             if (r.isCompleted()) {
                 // preload="metadata": the browser fetches only enough to learn the duration, with a Range request.
                 out.append("<audio controls preload=\"metadata\" src=\"").append(html(path)).append(".mp3\"></audio> ")
