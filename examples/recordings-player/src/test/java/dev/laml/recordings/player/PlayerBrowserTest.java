@@ -46,6 +46,7 @@ class PlayerBrowserTest {
 
     @BeforeAll
     static void start() {
+        browser = HeadlessChromium.start(); // first: where Chromium is missing, fail before starting anything else
         api = RecordingsServer.start();
         OffsetDateTime day = OffsetDateTime.of(2026, 3, 1, 9, 0, 0, 0, ZoneOffset.UTC);
         oldest = api.addRecording(RecordingSpec.create().seed(1).durationSeconds(30).dateCreated(day));
@@ -53,7 +54,6 @@ class PlayerBrowserTest {
         longest = api.addRecording(RecordingSpec.create().seed(3).durationSeconds(LONG_SECONDS)
                 .dateCreated(day.plusHours(2)));
         player = RunningPlayer.start(api);
-        browser = HeadlessChromium.start();
     }
 
     @AfterAll
