@@ -2,15 +2,13 @@ package dev.laml.recordings.player;
 
 import dev.laml.recordings.RecordingQuery;
 import dev.laml.recordings.reactor.RecordingsClient;
-import org.springframework.beans.factory.annotation.Value;
+import dev.laml.recordings.spring.RecordingsProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
-
-import java.net.URI;
 
 /**
- * The player's beans: the account it serves and, until the Spring Boot starter provides it, the client.
+ * The player's one bean of its own: the account it serves. The {@link RecordingsClient} comes from the starter's
+ * auto-configuration ({@code laml.recordings.*}).
  *
  * <p>Spring creates it once at start; thread-safe (stateless).
  */
@@ -18,40 +16,25 @@ import java.net.URI;
 public class PlayerConfiguration {
 
     /**
-     * The account from {@code laml.recordings.account-sid}, checked now.
+     * The account from {@code laml.recordings.account-sid}, or, when that is not set, {@code laml.recordings.project-id}:
+     * on SignalWire the account sid is the project id, so one setting is enough.
      *
-     * @throws IllegalStateException if the property is missing or not an id the client accepts
+     * @throws IllegalStateException if neither is set, or the id is not one the client accepts (a UUID)
      */
     @Bean
-    public PlayerAccount playerAccount(RecordingsClient client,
-                                       @Value("${laml.recordings.account-sid:}") String accountSid) {
-        if (accountSid.isBlank()) {
-            throw new IllegalStateException("laml.recordings.account-sid is not set: give the account (on SignalWire, "
-                    + "the project id) whose recordings to serve");
+    public PlayerAccount playerAccount(RecordingsClient client, RecordingsProperties properties) {
+        String accountSid = properties.getAccountSid() != null ? properties.getAccountSid() : properties.getProjectId();
+        if (accountSid == null) {
+            throw new IllegalStateException("set laml.recordings.account-sid (or laml.recordings.project-id, which is "
+                    + "the account sid on SignalWire): the player serves that account's recordings");
         }
         try {
-            // The client validates ids when a call is made, before anything is sent; nothing is subscribed here.
+            // The client checks ids when a call is made, before anything is sent; nothing is subscribed here.
             client.list(accountSid, RecordingQuery.all());
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("laml.recordings.account-sid is invalid: " + e.getMessage(), e);
+            throw new IllegalStateException("the account sid (laml.recordings.account-sid, else project-id) is not "
+                    + "valid: " + e.getMessage(), e);
         }
         return new PlayerAccount(accountSid);
-    }
-
-    /** Temporary: the client from {@code laml.recordings.*}, until the starter's auto-configuration is merged. */
-    @Bean(destroyMethod = "close")
-    public RecordingsClient recordingsClient(Environment env) {
-        RecordingsClient.Builder builder = RecordingsClient.builder();
-        String baseUrl = env.getProperty("laml.recordings.base-url");
-        if (baseUrl != null) {
-            builder.baseUrl(URI.create(baseUrl));
-        } else {
-            builder.space(env.getRequiredProperty("laml.recordings.space"));
-        }
-        String projectId = env.getProperty("laml.recordings.project-id");
-        if (projectId != null) {
-            builder.credentials(projectId, env.getRequiredProperty("laml.recordings.api-token"));
-        }
-        return builder.build();
     }
 }
