@@ -38,7 +38,9 @@ class AudioStreamingTest {
         api = RecordingsServer.start();
         call = api.addRecording(RecordingSpec.create().durationSeconds(20).seed(7));
         large = api.addRecording(RecordingSpec.create().seed(8).size(Format.WAV, 32L << 20));
-        player = RunningPlayer.start(api);
+        // A short response timeout, and fewer attempts, so that the 504 test takes seconds, not minutes.
+        player = RunningPlayer.start(api, "--laml.recordings.response-timeout=1s",
+                "--laml.recordings.retry.max-attempts=2");
     }
 
     @AfterAll
@@ -240,6 +242,17 @@ class AudioStreamingTest {
         assertThat(header(response, "Content-Type")).startsWith("text/plain");
         assertThat(new String(response.body())).isEqualTo("Bad gateway: the recordings API answered 500.\n");
         assertThat(header(response, "ETag")).isNull();
+    }
+
+    @Test
+    void anApiThatDoesNotAnswerIs504() {
+        call.injectFault(Fault.latency(Duration.ofSeconds(3)));
+
+        HttpResponse<byte[]> response = Http.get(mp3(call));
+
+        assertThat(response.statusCode()).isEqualTo(504);
+        assertThat(new String(response.body())).isEqualTo("Gateway timeout: the recordings API did not answer in "
+                + "time.\n");
     }
 
     @Test
