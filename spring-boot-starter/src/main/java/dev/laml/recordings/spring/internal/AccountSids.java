@@ -28,7 +28,8 @@ public final class AccountSids {
         try {
             PROBE.list(accountSid, RecordingQuery.all());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("laml.recordings.account-sid: " + e.getMessage(), e);
+            // No cause on purpose: Boot's failure report prints the root cause's message, and this one names the property.
+            throw new IllegalArgumentException("laml.recordings.account-sid: " + e.getMessage());
         }
         return accountSid;
     }
