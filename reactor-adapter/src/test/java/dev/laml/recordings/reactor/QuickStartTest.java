@@ -1,6 +1,8 @@
 package dev.laml.recordings.reactor;
 
 import dev.laml.recordings.AudioFormat;
+import dev.laml.recordings.ByteRange;
+import dev.laml.recordings.ContentRange;
 import dev.laml.recordings.DownloadProgress;
 import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.Recording;
@@ -84,6 +86,24 @@ class QuickStartTest {
         // README:end
     }
 
+    @SuppressWarnings("unused") // compiled, not run
+    static void headersFirstWithARange(RecordingsClient client, String accountSid, String recordingSid) {
+        // README:start
+        // Headers first: length, type, validators and range before the first byte; then the body
+        Mono<Long> served = client.open(accountSid, recordingSid, AudioFormat.MP3, ByteRange.of(0, 65_535))
+                .flatMap(audio -> {
+                    long length = audio.contentLength();      // 65536 (fewer if the recording is shorter)
+                    ContentRange part = audio.contentRange(); // bytes 0-65535/4800000
+                    String etag = audio.etag();               // for If-Range / If-None-Match downstream
+                    return audio.body().map(ByteBuffer::remaining).reduce(0L, Long::sum);
+                });
+
+        ByteRange.from(1_000_000);   // from an offset to the end
+        ByteRange.last(4096);        // the final 4 KiB
+        Flux<ByteBuffer> tail = client.download(accountSid, recordingSid, AudioFormat.WAV, ByteRange.last(4096));
+        // README:end
+    }
+
     @Test
     void theReadmeShowsExactlyTheCompiledSnippets() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
@@ -97,6 +117,6 @@ class QuickStartTest {
             assertThat(readme).contains(String.join("\n", lines));
             snippets++;
         }
-        assertThat(snippets).isEqualTo(3);
+        assertThat(snippets).isEqualTo(4);
     }
 }
