@@ -50,6 +50,7 @@ import java.nio.charset.StandardCharsets;
  * {@code Content-Length}, which is how HTTP says that a body broke.
  *
  * <p>Spring creates it once; thread-safe (immutable; per-request state lives in each request's publisher chain).
+ * Arguments must not be null; the handlers never return null.
  */
 @RestController
 public class AudioController {

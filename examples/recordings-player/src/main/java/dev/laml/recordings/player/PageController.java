@@ -19,7 +19,8 @@ import java.nio.charset.StandardCharsets;
  * takes that many, so the client's lazy paging never requests a second page. An API failure is answered as
  * {@link UpstreamErrors} says (502, 504, ...).
  *
- * <p>Spring creates it once; thread-safe (immutable).
+ * <p>Spring creates it once; thread-safe (immutable). Constructor arguments must not be null; {@link #page()} never
+ * returns null and its Mono always emits a response (errors become one).
  */
 @RestController
 public class PageController {

@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
  * The player's one bean of its own: the account it serves. The {@link RecordingsClient} comes from the starter's
  * auto-configuration ({@code laml.recordings.*}).
  *
- * <p>Spring creates it once at start; thread-safe (stateless).
+ * <p>Spring creates it once at start; thread-safe (stateless). Its bean method takes and returns non-null values.
  */
 @Configuration(proxyBeanMethods = false)
 public class PlayerConfiguration {

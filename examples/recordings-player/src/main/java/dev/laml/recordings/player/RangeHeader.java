@@ -17,7 +17,7 @@ import dev.laml.recordings.ByteRange;
  * </ul>
  * A range that starts past the end is syntactically fine: it goes upstream, and the API's 416 is passed on.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable and thread-safe. {@link #parse(String)} accepts null (no header); only {@link #range()} returns null.
  */
 public final class RangeHeader {
 

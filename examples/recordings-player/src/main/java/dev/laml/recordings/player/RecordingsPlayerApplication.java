@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
  * {@code base-url}, {@code project-id}, {@code api-token}, {@code account-sid}); the page from
  * {@code player.*} ({@link PlayerProperties}).
  *
- * <p>Not instantiated by application code; Spring creates it once. Thread-safe (stateless).
+ * <p>Not instantiated by application code; Spring creates it once. Thread-safe (stateless). {@code main} takes a
+ * non-null array.
  */
 @SpringBootApplication
 @EnableConfigurationProperties(PlayerProperties.class)

@@ -11,7 +11,9 @@ import java.time.temporal.ChronoUnit;
  * (weak comparison; a match means 304) and {@code If-Range} (strong comparison; a mismatch means the range is ignored
  * and the whole recording sent, since the client's partial copy is of another version).
  *
- * <p>Stateless and thread-safe; not instantiable. A null validator from the API never matches.
+ * <p>Stateless and thread-safe; not instantiable. A null validator from the API (no {@code ETag}, no
+ * {@code Last-Modified}) never matches; a null {@code If-None-Match} value means the header is absent; the
+ * {@code If-Range} value must not be null.
  */
 public final class Validators {
 

@@ -79,13 +79,16 @@ class PageTest {
                 .contains("<td class=\"duration\">1:02:05</td>");
         // The page came from one page of the configured size, the first one.
         List<RecordedRequest> lists = awaitListRequests();
-        assertThat(lists.get(0).target()).contains("PageSize=3").doesNotContain("PageToken");
+        List<RecordedRequest> firstPages = lists.stream().filter(r -> !r.target().contains("PageToken")).toList();
+        assertThat(firstPages).singleElement().satisfies(r -> assertThat(r.target()).contains("PageSize=3"));
         // KNOWN ISSUE in the client's Pager (reactor-adapter), not in the player: when take(n) consumes exactly a
         // page of n, the cancelled listing still sends the request for page two (FluxCreate's sink keeps its
         // requested count when cancelled mid-drain, and the Pager's fetch does not check `cancelled`). Its answer is
-        // discarded. Tighten this to singleElement() once the Pager checks for cancellation before fetching.
-        assertThat(lists).hasSizeLessThanOrEqualTo(2);
-        assertThat(lists.subList(1, lists.size())).allSatisfy(r -> assertThat(r.target()).contains("PageToken"));
+        // discarded, and it may arrive after the next test's reset, hence the sequence numbers. Tighten this to
+        // "no later request" once the Pager checks for cancellation before fetching.
+        long first = firstPages.get(0).sequenceNumber();
+        assertThat(lists.stream().filter(r -> r.sequenceNumber() > first).toList()).hasSizeLessThanOrEqualTo(1)
+                .allSatisfy(r -> assertThat(r.target()).contains("PageToken"));
     }
 
     @Test
