@@ -45,12 +45,7 @@ class AudioStreamingTest {
 
     @AfterAll
     static void stop() {
-        if (player != null) {
-            player.close();
-        }
-        if (api != null) {
-            api.close();
-        }
+        RunningPlayer.stop(player, api);
     }
 
     @BeforeEach

@@ -42,12 +42,7 @@ class BackpressureTest {
 
     @AfterAll
     static void stop() {
-        if (player != null) {
-            player.close();
-        }
-        if (api != null) {
-            api.close();
-        }
+        RunningPlayer.stop(player, api);
     }
 
     @Test

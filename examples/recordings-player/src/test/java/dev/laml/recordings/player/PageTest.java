@@ -47,12 +47,7 @@ class PageTest {
 
     @AfterAll
     static void stop() {
-        if (player != null) {
-            player.close();
-        }
-        if (api != null) {
-            api.close();
-        }
+        RunningPlayer.stop(player, api);
     }
 
     @BeforeEach

@@ -61,12 +61,7 @@ class PlayerBrowserTest {
         if (browser != null) {
             browser.quit();
         }
-        if (player != null) {
-            player.close();
-        }
-        if (api != null) {
-            api.close();
-        }
+        RunningPlayer.stop(player, api);
     }
 
     @Test

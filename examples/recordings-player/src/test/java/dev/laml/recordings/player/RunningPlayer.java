@@ -52,4 +52,14 @@ final class RunningPlayer implements AutoCloseable {
     public void close() {
         context.close();
     }
+
+    /** Stops a test class's player, then its API server; either may be null (a failed start). */
+    static void stop(RunningPlayer player, RecordingsServer api) {
+        if (player != null) {
+            player.close();
+        }
+        if (api != null) {
+            api.close();
+        }
+    }
 }
