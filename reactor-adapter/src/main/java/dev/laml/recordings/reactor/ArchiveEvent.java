@@ -2,16 +2,19 @@ package dev.laml.recordings.reactor;
 
 import dev.laml.recordings.Recording;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * What an archive run did, one event at a time, as emitted by
- * {@link RecordingsClient#archive(String, dev.laml.recordings.RecordingQuery, Path, ArchiveOptions)}.
+ * {@link RecordingsClient#archive(String, dev.laml.recordings.RecordingQuery, ArchiveTarget, ArchiveOptions)}.
+ * Locations are URIs: {@code file:} for a {@link ArchiveTarget#directory directory} target (also as a {@link Path}
+ * through {@code file()}), {@code s3://bucket/key} for S3, and so on.
  *
  * <p>For each listed recording the run emits {@link Listed} first, then exactly one outcome: {@link Skipped} (the
- * local copy was already verified), {@link Downloaded}, {@link WouldDownload} (dry run) or {@link Failed}; then, with
+ * archived copy was already verified), {@link Downloaded}, {@link WouldDownload} (dry run) or {@link Failed}; then, with
  * {@link ArchiveOptions#deleteAfterVerify(boolean)} and only after {@code Skipped} or {@code Downloaded},
  * {@link Deleted} or a {@code Failed} for the delete (or {@link WouldDelete} in a dry run, after {@code Skipped} or
  * {@code WouldDownload}). Events of different recordings interleave. A listing that breaks off adds one {@code Failed}
@@ -25,17 +28,22 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
         ArchiveEvent.WouldDownload, ArchiveEvent.Deleted, ArchiveEvent.WouldDelete, ArchiveEvent.Failed,
         ArchiveEvent.Summary {
 
+    /** {@code location} as a local path when it is a {@code file:} URI, else null. */
+    private static Path fileOf(URI location) {
+        return location != null && "file".equalsIgnoreCase(location.getScheme()) ? Path.of(location) : null;
+    }
+
     /** The event types, one per record. */
     enum Kind {
         /** {@link Listed}: a recording came from the listing. */
         LISTED,
-        /** {@link Skipped}: already archived, and the local copy matched its sidecar's size and SHA-256. */
+        /** {@link Skipped}: already archived, and the archived copy matched its sidecar's size and SHA-256. */
         SKIPPED,
         /** {@link Downloaded}: downloaded, moved into place, sidecar written. */
         DOWNLOADED,
         /** {@link WouldDownload}: a dry run would have downloaded it. */
         WOULD_DOWNLOAD,
-        /** {@link Deleted}: deleted from the server after its local copy was verified. */
+        /** {@link Deleted}: deleted from the server after its archived copy was verified. */
         DELETED,
         /** {@link WouldDelete}: a dry run with delete-after-verify would have deleted it (once archived). */
         WOULD_DELETE,
@@ -52,12 +60,17 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
      * A recording came from the listing.
      *
      * @param recording its metadata as listed
-     * @param file      where its audio is archived; null when the listing gave an id that is not a UUID (it then
+     * @param location      where its audio is archived; null when the listing gave an id that is not a UUID (it then
      *                  fails)
      */
-    record Listed(Recording recording, Path file) implements ArchiveEvent {
+    record Listed(Recording recording, URI location) implements ArchiveEvent {
         public Listed {
             Objects.requireNonNull(recording, "recording");
+        }
+
+        /** The archived file, for a {@link ArchiveTarget#directory directory} target; null for another store. */
+        public Path file() {
+            return ArchiveEvent.fileOf(location);
         }
 
         @Override
@@ -71,15 +84,20 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
      * sidecar records (the file was read to check). Nothing was downloaded.
      *
      * @param recording its metadata as listed
-     * @param file      the archived audio file
+     * @param location      the archived audio file
      * @param bytes     the file's size
      * @param sha256    the file's SHA-256, lower-case hex
      */
-    record Skipped(Recording recording, Path file, long bytes, String sha256) implements ArchiveEvent {
+    record Skipped(Recording recording, URI location, long bytes, String sha256) implements ArchiveEvent {
         public Skipped {
             Objects.requireNonNull(recording, "recording");
-            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(location, "location");
             Objects.requireNonNull(sha256, "sha256");
+        }
+
+        /** The archived file, for a {@link ArchiveTarget#directory directory} target; null for another store. */
+        public Path file() {
+            return ArchiveEvent.fileOf(location);
         }
 
         @Override
@@ -92,18 +110,23 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
      * The recording was downloaded: the file is in place and complete, and its sidecar written after it.
      *
      * @param recording its metadata as listed
-     * @param file      the audio file
+     * @param location      the audio file
      * @param bytes     its size, as received (the client checks it against {@code Content-Length})
      * @param sha256    the SHA-256 of the bytes received, lower-case hex
      * @param elapsed   from the request to the sidecar being written
      */
-    record Downloaded(Recording recording, Path file, long bytes, String sha256, Duration elapsed)
+    record Downloaded(Recording recording, URI location, long bytes, String sha256, Duration elapsed)
             implements ArchiveEvent {
         public Downloaded {
             Objects.requireNonNull(recording, "recording");
-            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(location, "location");
             Objects.requireNonNull(sha256, "sha256");
             Objects.requireNonNull(elapsed, "elapsed");
+        }
+
+        /** The archived file, for a {@link ArchiveTarget#directory directory} target; null for another store. */
+        public Path file() {
+            return ArchiveEvent.fileOf(location);
         }
 
         @Override
@@ -113,16 +136,21 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
     }
 
     /**
-     * Dry run: the recording has no verified local copy (none, or one that is short, damaged or without a sidecar),
+     * Dry run: the recording has no verified archived copy (none, or one that is short, damaged or without a sidecar),
      * so a real run would download it.
      *
      * @param recording its metadata as listed
-     * @param file      where it would be written
+     * @param location      where it would be written
      */
-    record WouldDownload(Recording recording, Path file) implements ArchiveEvent {
+    record WouldDownload(Recording recording, URI location) implements ArchiveEvent {
         public WouldDownload {
             Objects.requireNonNull(recording, "recording");
-            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(location, "location");
+        }
+
+        /** The archived file, for a {@link ArchiveTarget#directory directory} target; null for another store. */
+        public Path file() {
+            return ArchiveEvent.fileOf(location);
         }
 
         @Override
@@ -132,16 +160,21 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
     }
 
     /**
-     * The recording was deleted from the server, after its local copy and sidecar were written and the file's
-     * SHA-256 verified on disk.
+     * The recording was deleted from the server, after its copy and sidecar were stored and the copy was
+     * verified (read back and hashed, or for object storage its size and checksum checked).
      *
      * @param recording its metadata as listed
-     * @param file      the verified local copy
+     * @param location      the verified archived copy
      */
-    record Deleted(Recording recording, Path file) implements ArchiveEvent {
+    record Deleted(Recording recording, URI location) implements ArchiveEvent {
         public Deleted {
             Objects.requireNonNull(recording, "recording");
-            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(location, "location");
+        }
+
+        /** The archived file, for a {@link ArchiveTarget#directory directory} target; null for another store. */
+        public Path file() {
+            return ArchiveEvent.fileOf(location);
         }
 
         @Override
@@ -151,15 +184,20 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
     }
 
     /**
-     * Dry run with delete-after-verify: a real run would delete the recording once its local copy is verified.
+     * Dry run with delete-after-verify: a real run would delete the recording once its archived copy is verified.
      *
      * @param recording its metadata as listed
-     * @param file      where its local copy is or would be
+     * @param location      where its archived copy is or would be
      */
-    record WouldDelete(Recording recording, Path file) implements ArchiveEvent {
+    record WouldDelete(Recording recording, URI location) implements ArchiveEvent {
         public WouldDelete {
             Objects.requireNonNull(recording, "recording");
-            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(location, "location");
+        }
+
+        /** The archived file, for a {@link ArchiveTarget#directory directory} target; null for another store. */
+        public Path file() {
+            return ArchiveEvent.fileOf(location);
         }
 
         @Override

@@ -5,9 +5,10 @@ import dev.laml.recordings.AudioFormat;
 import java.util.Objects;
 
 /**
- * How {@link RecordingsClient#archive(String, dev.laml.recordings.RecordingQuery, java.nio.file.Path, ArchiveOptions)}
+ * How {@link RecordingsClient#archive(String, dev.laml.recordings.RecordingQuery, ArchiveTarget, ArchiveOptions)}
  * archives: the audio format, how many recordings are in flight at once, whether the remote copies are deleted once
- * the local ones are verified, and whether to only report what would be done. Start from {@link #defaults()} and
+ * the archived ones are verified, whether to only report what would be done, how stored copies are checked, and
+ * which shard of the listing this worker takes. Start from {@link #defaults()} and
  * change what you need with the fluent copies:
  *
  * <pre>{@code
@@ -22,21 +23,28 @@ public final class ArchiveOptions {
     /** The most recordings {@link #concurrency(int)} allows in flight at once. */
     public static final int MAX_CONCURRENCY = 1024;
 
-    private static final ArchiveOptions DEFAULTS = new ArchiveOptions(AudioFormat.WAV, 4, false, false);
+    private static final ArchiveOptions DEFAULTS = new ArchiveOptions(AudioFormat.WAV, 4, false, false, false, 0, 1);
 
     private final AudioFormat format;
     private final int concurrency;
     private final boolean deleteAfterVerify;
     private final boolean dryRun;
+    private final boolean verifyRemote;
+    private final int shardIndex;
+    private final int shardCount;
 
-    private ArchiveOptions(AudioFormat format, int concurrency, boolean deleteAfterVerify, boolean dryRun) {
+    private ArchiveOptions(AudioFormat format, int concurrency, boolean deleteAfterVerify, boolean dryRun,
+            boolean verifyRemote, int shardIndex, int shardCount) {
         this.format = format;
         this.concurrency = concurrency;
         this.deleteAfterVerify = deleteAfterVerify;
         this.dryRun = dryRun;
+        this.verifyRemote = verifyRemote;
+        this.shardIndex = shardIndex;
+        this.shardCount = shardCount;
     }
 
-    /** WAV, 4 at a time, nothing deleted, not a dry run. */
+    /** WAV, 4 at a time, nothing deleted, not a dry run, no read-back of remote copies, one shard (all). */
     public static ArchiveOptions defaults() {
         return DEFAULTS;
     }
@@ -51,7 +59,7 @@ public final class ArchiveOptions {
         if (format == null) {
             throw new IllegalArgumentException("format must not be null");
         }
-        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun);
+        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount);
     }
 
     /**
@@ -65,7 +73,7 @@ public final class ArchiveOptions {
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
             throw new IllegalArgumentException("concurrency must be 1 to " + MAX_CONCURRENCY + ", got " + concurrency);
         }
-        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun);
+        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount);
     }
 
     /**
@@ -73,7 +81,7 @@ public final class ArchiveOptions {
      * its SHA-256 matched; default false. A recording whose archiving failed in any way is never deleted.
      */
     public ArchiveOptions deleteAfterVerify(boolean deleteAfterVerify) {
-        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun);
+        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount);
     }
 
     /**
@@ -82,7 +90,73 @@ public final class ArchiveOptions {
      * writes nothing: not even a directory.
      */
     public ArchiveOptions dryRun(boolean dryRun) {
-        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun);
+        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount);
+    }
+
+    /**
+     * Check a stored copy by reading it back and hashing it, rather than by what the store records about it; default
+     * false. It matters for object storage, where a copy is otherwise checked with one HEAD request (its size and
+     * checksum against the sidecar's), both to skip what is already archived and before a delete. A directory is
+     * always read back.
+     */
+    public ArchiveOptions verifyRemote(boolean verifyRemote) {
+        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount);
+    }
+
+    /**
+     * Archive only shard {@code index} of {@code count}: the listed recordings whose sid hashes to {@code index}, so
+     * that {@code count} workers given the same query and target archive disjoint sets that together cover the
+     * listing; each stays resumable on its own. Default {@code shard(0, 1)}: everything.
+     *
+     * <p>The hash is stable and easy to reproduce elsewhere: the first 8 bytes of the SHA-256 of the sid's
+     * lowercase UTF-8 bytes, read as an unsigned big-endian number, modulo {@code count}
+     * ({@link #shardOf(String, int)}).
+     *
+     * @throws IllegalArgumentException unless {@code 1 <= count <= 65536} and {@code 0 <= index < count}
+     */
+    public ArchiveOptions shard(int index, int count) {
+        if (count < 1 || count > 65_536) {
+            throw new IllegalArgumentException("shard count must be 1 to 65536, got " + count);
+        }
+        if (index < 0 || index >= count) {
+            throw new IllegalArgumentException("shard index must be 0 to " + (count - 1) + ", got " + index);
+        }
+        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, index, count);
+    }
+
+    /**
+     * The shard of {@code count} that {@code sid} belongs to; see {@link #shard(int, int)}.
+     *
+     * @throws IllegalArgumentException if sid is null or count is not positive
+     */
+    public static int shardOf(String sid, int count) {
+        if (sid == null || count < 1) {
+            throw new IllegalArgumentException("sid must not be null and count must be positive");
+        }
+        byte[] digest = dev.laml.recordings.reactor.internal.Sha256.create()
+                .digest(sid.toLowerCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long first8 = java.nio.ByteBuffer.wrap(digest, 0, 8).getLong();
+        return (int) Long.remainderUnsigned(first8, count);
+    }
+
+    /** Whether {@code sid} belongs to this options' shard. */
+    public boolean inShard(String sid) {
+        return shardCount == 1 || shardOf(sid, shardCount) == shardIndex;
+    }
+
+    /** Whether stored copies are read back to be checked. */
+    public boolean verifyRemote() {
+        return verifyRemote;
+    }
+
+    /** This worker's shard index, 0 to {@link #shardCount()} - 1. */
+    public int shardIndex() {
+        return shardIndex;
+    }
+
+    /** How many shards the listing is split into; 1: no sharding. */
+    public int shardCount() {
+        return shardCount;
     }
 
     /** The audio format; never null. */
@@ -108,17 +182,20 @@ public final class ArchiveOptions {
     @Override
     public boolean equals(Object o) {
         return o instanceof ArchiveOptions a && a.format == format && a.concurrency == concurrency
-                && a.deleteAfterVerify == deleteAfterVerify && a.dryRun == dryRun;
+                && a.deleteAfterVerify == deleteAfterVerify && a.dryRun == dryRun && a.verifyRemote == verifyRemote
+                && a.shardIndex == shardIndex && a.shardCount == shardCount;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(format, concurrency, deleteAfterVerify, dryRun);
+        return Objects.hash(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount);
     }
 
     @Override
     public String toString() {
         return "ArchiveOptions[format=" + format + ", concurrency=" + concurrency
-                + (deleteAfterVerify ? ", deleteAfterVerify" : "") + (dryRun ? ", dryRun" : "") + "]";
+                + (deleteAfterVerify ? ", deleteAfterVerify" : "") + (dryRun ? ", dryRun" : "")
+                + (verifyRemote ? ", verifyRemote" : "") + (shardCount > 1 ? ", shard " + shardIndex + "/" + shardCount : "")
+                + "]";
     }
 }

@@ -13,6 +13,7 @@ import dev.laml.recordings.TransferException;
 import dev.laml.recordings.protocol.ApiEndpoint;
 import dev.laml.recordings.protocol.ApiRequest;
 import dev.laml.recordings.protocol.RecordingsProtocol;
+import dev.laml.recordings.reactor.internal.Archiver;
 import dev.laml.recordings.reactor.internal.Bodies;
 import dev.laml.recordings.reactor.internal.Calls;
 import dev.laml.recordings.reactor.internal.ClientMetrics;
@@ -86,6 +87,23 @@ public final class RecordingsClient implements AutoCloseable {
     private final boolean durableFiles;
     private final TlsSetup tls;
     private final ProxySettings proxy;
+    /** What the archive job needs of this client, and no more. */
+    private final Archiver.Source archiveSource = new Archiver.Source() {
+        @Override
+        public Flux<Recording> list(String accountSid, RecordingQuery query) {
+            return RecordingsClient.this.list(accountSid, query);
+        }
+
+        @Override
+        public Flux<ByteBuffer> download(String accountSid, String recordingSid, AudioFormat format) {
+            return RecordingsClient.this.download(accountSid, recordingSid, format);
+        }
+
+        @Override
+        public Mono<Void> delete(String accountSid, String recordingSid) {
+            return RecordingsClient.this.delete(accountSid, recordingSid);
+        }
+    };
 
     private RecordingsClient(Builder b, RecordingsProtocol protocol, TlsSetup tls, ProxySettings proxy) {
         this.tls = tls;
@@ -433,7 +451,30 @@ public final class RecordingsClient implements AutoCloseable {
      *                                  null
      */
     public Flux<ArchiveEvent> archive(String accountSid, RecordingQuery query, Path dir, ArchiveOptions options) {
-        return dev.laml.recordings.reactor.internal.Archiver.archive(this, accountSid, query, dir, options);
+        if (dir == null) {
+            throw new IllegalArgumentException("dir must not be null");
+        }
+        return archive(accountSid, query, ArchiveTarget.directory(dir), options);
+    }
+
+    /**
+     * Archives an account's recordings into {@code target}: the same job as
+     * {@link #archive(String, RecordingQuery, Path, ArchiveOptions)} (listing, skipping what is verified, streaming
+     * while hashing, the sidecar after the audio, deleting only what is proven stored), into any
+     * {@link ArchiveTarget}: {@link ArchiveTarget#directory(Path)}, or object storage with the
+     * {@code laml-recordings-s3} module's {@code S3Target}. Keys are {@code yyyy/MM/dd/{sid}.{ext}} and
+     * {@code yyyy/MM/dd/{sid}.json} below the target's root; events carry each copy's location as a URI.
+     *
+     * <pre>{@code
+     * client.archive(accountSid, query, S3Target.of(s3, "bucket", "recordings"), options.shard(0, 4))
+     * }</pre>
+     *
+     * @throws IllegalArgumentException at call time if the account id is not a UUID, or the query, target or options
+     *                                  is null
+     */
+    public Flux<ArchiveEvent> archive(String accountSid, RecordingQuery query, ArchiveTarget target,
+            ArchiveOptions options) {
+        return Archiver.archive(archiveSource, accountSid, query, target, options);
     }
 
     /** As {@link #downloadTo(String, String, AudioFormat, Path)}, from a media URL. */

@@ -486,7 +486,7 @@ class ArchiveTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> client.archive(server.accountSid(), null, dir, o))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> client.archive(server.accountSid(), RecordingQuery.all(), null, o))
+        assertThatThrownBy(() -> client.archive(server.accountSid(), RecordingQuery.all(), (Path) null, o))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> client.archive(server.accountSid(), RecordingQuery.all(), dir, null))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -19,64 +19,58 @@ import dev.laml.recordings.reactor.ArchiveEvent.Summary;
 import dev.laml.recordings.reactor.ArchiveEvent.WouldDelete;
 import dev.laml.recordings.reactor.ArchiveEvent.WouldDownload;
 import dev.laml.recordings.reactor.ArchiveOptions;
-import dev.laml.recordings.reactor.RecordingsClient;
+import dev.laml.recordings.reactor.ArchiveTarget;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 /**
- * The archive job behind {@code RecordingsClient.archive}: lists lazily, and for each recording checks the local copy,
- * downloads it (hashing while it streams) into {@code dir/yyyy/MM/dd/{sid}.{ext}}, writes the sidecar
- * {@code {sid}.json} after the audio is in place, and with delete-after-verify reads the file back and deletes the
- * remote recording only when the hashes agree.
+ * The archive job behind {@code RecordingsClient.archive}, written once for every {@link ArchiveTarget}: lists lazily
+ * (only this worker's {@link ArchiveOptions#shard shard}), and for each recording checks the stored copy against its
+ * sidecar, streams the audio into the target while hashing it, records the sidecar {@code {sid}.json} after the
+ * audio is stored, and with delete-after-verify deletes the remote recording only when the stored copy is proven to
+ * be what was received.
  *
- * <p>Crash safety: audio goes through {@link FileSink} (hidden temp file, forced to disk, atomic move; always forced,
- * whatever {@code RecordingsClient.Builder#durableFiles} says, because delete-after-verify removes the server's copy
- * once this one is verified, so it must survive a power loss) and the sidecar through the same
- * temp-and-move, audio first, so a sidecar always describes a complete file. Whatever a killed run leaves behind is a
- * hidden {@code .*.part} file, removed the next time a run prepares that day's directory, or a complete file without
- * sidecar, which is downloaded again.
+ * <p>It depends on the operations it needs ({@link Source}), not on the client, and on the target's
+ * {@link ArchiveTarget.Session}; the layout (keys) and the sidecar's format are its own, so every target has the same.
  *
- * <p>Every blocking file-system call (directories, sidecars, hashing a file) runs on
- * {@link Schedulers#boundedElastic()}; the streamed hash is updated on the thread that delivers each buffer.
- *
- * <p>Stateless; each subscription to {@link #archive} gets its own run and counters. Two runs writing the same
- * directory at once are not supported (one may remove the other's temporary files, failing that recording).
+ * <p>Stateless; each subscription to {@link #archive} gets its own run, session and counters.
  */
 public final class Archiver {
 
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    /** Temporary files of FileSink and of {@link #writeSidecar}: {@code .{name}.{random digits}.part}. */
-    private static final Pattern TEMP = Pattern.compile("\\..+\\.(wav|mp3|json)\\.[0-9]+\\.part");
-    private static final long MAX_SIDECAR_BYTES = 64 * 1024;
+    private static final int MAX_SIDECAR_BYTES = 64 * 1024;
     private static final JsonFactory JSON = new JsonFactory();
+
+    /** What the archive job needs from the API. */
+    public interface Source {
+        Flux<Recording> list(String accountSid, RecordingQuery query);
+
+        Flux<ByteBuffer> download(String accountSid, String recordingSid, AudioFormat format);
+
+        Mono<Void> delete(String accountSid, String recordingSid);
+    }
 
     private Archiver() {
     }
@@ -84,31 +78,29 @@ public final class Archiver {
     /**
      * The events of one archive run per subscription; see {@code RecordingsClient.archive}.
      *
-     * @throws IllegalArgumentException at call time for an invalid account id, or a null query, dir or options
+     * @throws IllegalArgumentException at call time for an invalid account id, or a null query, target or options
      */
-    public static Flux<ArchiveEvent> archive(RecordingsClient client, String accountSid, RecordingQuery query, Path dir,
-            ArchiveOptions options) {
-        Flux<Recording> listing = client.list(accountSid, query); // validates the id and the query, sends nothing
-        if (dir == null) {
-            throw new IllegalArgumentException("dir must not be null");
+    public static Flux<ArchiveEvent> archive(Source source, String accountSid, RecordingQuery query,
+            ArchiveTarget target, ArchiveOptions options) {
+        Flux<Recording> listing = source.list(accountSid, query); // validates the id and the query, sends nothing
+        if (target == null) {
+            throw new IllegalArgumentException("target must not be null");
         }
         if (options == null) {
             throw new IllegalArgumentException("options must not be null");
         }
-        Path root = dir.toAbsolutePath().normalize();
-        return Flux.defer(() -> new Run(client, accountSid, listing, root, options).events());
+        return target.open().flatMapMany(session -> new Run(source, accountSid, listing, session, options).events());
     }
 
-    /** One subscription's state: counters and the day directories already prepared. Thread-safe. */
+    /** One subscription's state: counters. Thread-safe. */
     private static final class Run {
-        private final RecordingsClient client;
+        private final Source source;
         private final String accountSid;
         private final Flux<Recording> listing;
-        private final Path root;
+        private final ArchiveTarget.Session target;
         private final ArchiveOptions options;
         private final AudioFormat format;
         private final long startNanos = System.nanoTime();
-        private final ConcurrentHashMap<Path, Mono<Void>> preparedDirs = new ConcurrentHashMap<>();
         private final AtomicReference<Throwable> listError = new AtomicReference<>();
         private final AtomicLong listed = new AtomicLong();
         private final AtomicLong downloaded = new AtomicLong();
@@ -119,11 +111,12 @@ public final class Archiver {
         private final AtomicLong wouldDelete = new AtomicLong();
         private final AtomicLong bytes = new AtomicLong();
 
-        Run(RecordingsClient client, String accountSid, Flux<Recording> listing, Path root, ArchiveOptions options) {
-            this.client = client;
+        Run(Source source, String accountSid, Flux<Recording> listing, ArchiveTarget.Session target,
+                ArchiveOptions options) {
+            this.source = source;
             this.accountSid = accountSid;
             this.listing = listing;
-            this.root = root;
+            this.target = target;
             this.options = options;
             this.format = options.format();
         }
@@ -136,6 +129,8 @@ public final class Archiver {
                         listError.set(e);
                         return Flux.empty();
                     })
+                    // Other workers' shards are not this run's business: not even listed.
+                    .filter(r -> r.sid() == null || options.inShard(r.sid()))
                     .flatMap(this::one, options.concurrency());
             Mono<ArchiveEvent> listFailure = Mono.defer(() -> {
                 Throwable e = listError.get();
@@ -169,156 +164,137 @@ public final class Archiver {
 
         /** Every event of one recording: listed, outcome, then the delete (or what a dry run would do). */
         private Flux<ArchiveEvent> one(Recording r) {
-            if (!UUID.matcher(r.sid()).matches()) {
-                // Never let a server-supplied id near a path.
+            if (r.sid() == null || !UUID.matcher(r.sid()).matches()) {
+                // Never let a server-supplied id near a key.
                 IllegalArgumentException e = new IllegalArgumentException("the listing gave a recording id that is "
                         + "not a UUID");
                 return Flux.just(new Listed(r, null), new Failed(r, "invalid sid: " + e.getMessage(), e));
             }
-            Layout files = layout(r);
-            Listed listedEvent = new Listed(r, files.audio);
+            Layout keys = layout(r);
+            URI location = target.location(keys.audio);
+            Listed listedEvent = new Listed(r, location);
             if (!r.isCompleted()) {
                 String status = printable(r.rawStatus() != null ? r.rawStatus() : String.valueOf(r.status().wireValue()));
                 String reason = "not completed (status " + status + ")";
                 return Flux.just(listedEvent, new Failed(r, reason,
                         new RecordingNotReadyException("recording " + r.sid() + " is " + reason, r.status(), r.errorCode())));
             }
-            Mono<ArchiveEvent> outcome = prepare(files.dir)
-                    .then(Mono.fromCallable(() -> verified(r, files)).subscribeOn(Schedulers.boundedElastic()))
-                    .<ArchiveEvent>map(v -> new Skipped(r, files.audio, v.size, v.sha256))
+            Mono<Outcome> outcome = verified(r, keys)
+                    .map(v -> new Outcome(new Skipped(r, location, v.size, v.sha256), null))
                     .switchIfEmpty(Mono.defer(() -> options.dryRun()
-                            ? Mono.just(new WouldDownload(r, files.audio)) : download(r, files)))
-                    .onErrorResume(e -> Mono.just(failed(r, e)));
-            return Flux.concat(Mono.just(listedEvent), outcome.flatMapMany(event -> afterOutcome(r, files, event)));
+                            ? Mono.just(new Outcome(new WouldDownload(r, location), null)) : download(r, keys, location)))
+                    .onErrorResume(e -> Mono.just(new Outcome(failed(r, e), null)));
+            return Flux.concat(Mono.just(listedEvent), outcome.flatMapMany(o -> afterOutcome(r, keys, location, o)));
         }
 
-        private Flux<ArchiveEvent> afterOutcome(Recording r, Layout files, ArchiveEvent outcome) {
+        private Flux<ArchiveEvent> afterOutcome(Recording r, Layout keys, URI location, Outcome o) {
+            ArchiveEvent outcome = o.event;
             if (!options.deleteAfterVerify() || outcome instanceof Failed) {
                 return Flux.just(outcome);
             }
             if (options.dryRun()) {
-                return Flux.just(outcome, new WouldDelete(r, files.audio));
+                return Flux.just(outcome, new WouldDelete(r, location));
             }
-            Mono<Void> verifiedOnDisk = outcome instanceof Downloaded d ? readBack(files.audio, d.bytes(), d.sha256())
-                    : Mono.empty(); // Skipped: the file was just hashed and matched its sidecar
-            Mono<ArchiveEvent> delete = verifiedOnDisk
-                    .then(Mono.defer(() -> client.delete(accountSid, r.sid())
+            // Skipped: the copy was just checked against its sidecar. Downloaded: prove the stored copy now.
+            Mono<Void> verifiedCopy = outcome instanceof Downloaded d ? confirm(keys, location, d, o.fingerprint)
+                    : Mono.empty();
+            Mono<ArchiveEvent> delete = verifiedCopy
+                    .then(Mono.defer(() -> source.delete(accountSid, r.sid())
                             .onErrorMap(e -> new StageFailure("delete", e))))
-                    .then(Mono.<ArchiveEvent>fromCallable(() -> new Deleted(r, files.audio)))
+                    .then(Mono.<ArchiveEvent>fromCallable(() -> new Deleted(r, location)))
                     .onErrorResume(e -> Mono.just(failed(r, e)));
             return Flux.concat(Mono.just(outcome), delete);
         }
 
-        /** Creates the day's directory and removes stale temporary files from it, once per run and directory. */
-        private Mono<Void> prepare(Path dir) {
-            if (options.dryRun()) {
-                return Mono.empty();
-            }
-            return preparedDirs.computeIfAbsent(dir, d -> Mono.fromCallable(() -> {
-                        Files.createDirectories(d);
-                        removeStaleTemps(d);
-                        return Boolean.TRUE;
-                    })
-                    .subscribeOn(Schedulers.boundedElastic())
-                    .onErrorMap(e -> new StageFailure("write", e))
-                    .then()
-                    // Every recording of the directory waits for this, so no temp file of this run is in it yet.
-                    .cache());
+        /**
+         * The stored copy, when its sidecar can be read, is this recording's in this format, and the target holds
+         * exactly the size and SHA-256 it records; else empty. Any failure to check means "not verified": storing
+         * again replaces whatever is there (or fails with the reason).
+         */
+        private Mono<Verified> verified(Recording r, Layout keys) {
+            return target.read(keys.sidecar, MAX_SIDECAR_BYTES)
+                    .map(Archiver::parseSidecar)
+                    .filter(sc -> r.sid().equalsIgnoreCase(sc.sid) && extension().equals(sc.format)
+                            && sc.sha256 != null && sc.size >= 0)
+                    .flatMap(sc -> target.holds(keys.audio, sc.size, sc.sha256, sc.fingerprint, options.verifyRemote())
+                            .filter(Boolean::booleanValue)
+                            .map(ok -> new Verified(sc.size, sc.sha256)))
+                    .onErrorResume(unreadable -> Mono.empty());
         }
 
-        /** The local copy, when its sidecar exists and it has the recorded format, size and SHA-256; else null. */
-        private Verified verified(Recording r, Layout files) {
-            try {
-                if (!Files.isRegularFile(files.sidecar) || !Files.isRegularFile(files.audio)) {
-                    return null;
-                }
-                Sidecar sidecar = readSidecar(files.sidecar);
-                if (sidecar == null || !r.sid().equalsIgnoreCase(sidecar.sid) || !extension().equals(sidecar.format)
-                        || sidecar.sha256 == null || sidecar.size < 0) {
-                    return null;
-                }
-                long size = Files.size(files.audio);
-                if (size != sidecar.size) {
-                    return null; // short or grown: fetched again, without reading it
-                }
-                String sha256 = sha256(files.audio);
-                return sha256.equalsIgnoreCase(sidecar.sha256) ? new Verified(size, sha256) : null;
-            } catch (IOException | RuntimeException unreadable) {
-                // Whatever is there is not a verified copy; downloading replaces it (or fails with the reason).
-                return null;
-            }
-        }
-
-        /** Streams the audio into place, hashing it as it passes, then writes the sidecar. */
-        private Mono<ArchiveEvent> download(Recording r, Layout files) {
+        /** Streams the audio into the target, hashing it as it passes, then stores the sidecar. */
+        private Mono<Outcome> download(Recording r, Layout keys, URI location) {
             return Mono.defer(() -> {
                 long started = System.nanoTime();
-                MessageDigest digest = newSha256();
+                MessageDigest digest = Sha256.create();
                 AtomicLong hashed = new AtomicLong();
-                Flux<ByteBuffer> body = client.download(accountSid, r.sid(), format)
+                Flux<ByteBuffer> body = source.download(accountSid, r.sid(), format)
                         .doOnNext(buffer -> {
                             hashed.addAndGet(buffer.remaining());
-                            digest.update(buffer.duplicate()); // the sink still writes the buffer from its position
+                            digest.update(buffer.duplicate()); // the target still writes the buffer from its position
                         });
-                return FileSink.write(body, files.audio)
-                        .onErrorMap(e -> new StageFailure(isLocalIoError(e) ? "write" : "download", e))
-                        .flatMap(written -> {
-                            if (written != hashed.get()) {
-                                return Mono.error(new StageFailure("write", new IOException("wrote " + written
+                return target.write(keys.audio, body, -1, format.mediaType(), metadata(r))
+                        .onErrorMap(e -> new StageFailure(isSourceError(e) ? "download" : "write", e))
+                        .flatMap(stored -> {
+                            if (stored.size() != hashed.get()) {
+                                return Mono.error(new StageFailure("write", new IOException("stored " + stored.size()
                                         + " bytes but received " + hashed.get())));
                             }
                             String sha256 = HexFormat.of().formatHex(digest.digest());
-                            return Mono.fromCallable(() -> {
-                                        writeSidecar(r, files, written, sha256);
-                                        return (ArchiveEvent) new Downloaded(r, files.audio, written, sha256,
-                                                Duration.ofNanos(System.nanoTime() - started));
-                                    })
-                                    .subscribeOn(Schedulers.boundedElastic())
-                                    .onErrorMap(e -> new StageFailure("write", e));
+                            // The sidecar goes after the audio, so a sidecar always describes a complete copy.
+                            return Mono.fromCallable(() -> sidecar(r, keys, stored, sha256))
+                                    .flatMap(json -> target.put(keys.sidecar, json, "application/json"))
+                                    .onErrorMap(e -> new StageFailure("write", e))
+                                    .then(Mono.fromCallable(() -> new Outcome(new Downloaded(r, location, stored.size(),
+                                            sha256, Duration.ofNanos(System.nanoTime() - started)), stored.fingerprint())));
                         });
             });
         }
 
-        /** Reads the file back and fails unless it has the size and SHA-256 that were received. */
-        private Mono<Void> readBack(Path file, long size, String sha256) {
-            return Mono.fromCallable(() -> {
-                        long actualSize = Files.size(file);
-                        String actual = actualSize == size ? sha256(file) : null;
-                        if (actual == null || !actual.equals(sha256)) {
-                            throw new IOException("the file on disk does not match what was received ("
-                                    + (actual == null ? actualSize + " bytes, expected " + size
-                                    : "SHA-256 " + actual + ", expected " + sha256) + ")");
-                        }
-                        return Boolean.TRUE;
-                    })
-                    .subscribeOn(Schedulers.boundedElastic())
+        /** Fails unless the target holds what was received: before a delete, nothing is taken on trust. */
+        private Mono<Void> confirm(Layout keys, URI location, Downloaded d, String fingerprint) {
+            return target.holds(keys.audio, d.bytes(), d.sha256(), fingerprint, options.verifyRemote())
+                    .flatMap(ok -> ok ? Mono.<Void>empty() : Mono.error(new IOException("the copy at " + location
+                            + " does not match what was received (" + d.bytes() + " bytes, SHA-256 " + d.sha256() + ")")))
                     .onErrorMap(e -> new StageFailure("verify", e))
                     .then();
         }
 
+        /** Metadata a store may keep beside the audio: printable, small, and never anything secret. */
+        private Map<String, String> metadata(Recording r) {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("sid", r.sid());
+            if (r.callSid() != null) {
+                m.put("call-sid", printable(r.callSid()));
+            }
+            if (r.dateCreated() != null) {
+                m.put("date-created", iso(r.dateCreated()));
+            }
+            if (r.duration() != null) {
+                m.put("duration", String.valueOf(r.duration().toSeconds()));
+            }
+            return m;
+        }
+
         private Layout layout(Recording r) {
             OffsetDateTime created = r.dateCreated();
-            Path dir;
+            String dir;
             if (created == null) {
-                dir = root.resolve("undated");
+                dir = "undated";
             } else {
                 OffsetDateTime utc = created.withOffsetSameInstant(ZoneOffset.UTC);
-                dir = root.resolve(String.format(Locale.ROOT, "%04d", utc.getYear()))
-                        .resolve(String.format(Locale.ROOT, "%02d", utc.getMonthValue()))
-                        .resolve(String.format(Locale.ROOT, "%02d", utc.getDayOfMonth()));
+                dir = String.format(Locale.ROOT, "%04d/%02d/%02d", utc.getYear(), utc.getMonthValue(),
+                        utc.getDayOfMonth());
             }
-            return new Layout(dir, dir.resolve(r.sid() + format.extension()), dir.resolve(r.sid() + ".json"));
+            return new Layout(dir + "/" + r.sid() + format.extension(), dir + "/" + r.sid() + ".json");
         }
 
         private String extension() {
             return format.extension().substring(1);
         }
 
-        /**
-         * The sidecar, written to a temporary file, forced to disk and moved over {@code {sid}.json} atomically: a
-         * reader sees the previous sidecar or this one, never a part.
-         */
-        private void writeSidecar(Recording r, Layout files, long size, String sha256) throws IOException {
+        /** The sidecar's JSON: what the archive knows of the recording and of its stored copy. */
+        private byte[] sidecar(Recording r, Layout keys, ArchiveTarget.Stored stored, String sha256) throws IOException {
             ByteArrayOutputStream json = new ByteArrayOutputStream(1024);
             try (JsonGenerator g = JSON.createGenerator(json)) {
                 g.useDefaultPrettyPrinter();
@@ -342,52 +318,34 @@ public final class Archiver {
                 g.writeStringField("source", r.rawSource() != null ? r.rawSource() : r.source().wireValue());
                 g.writeStringField("format", extension());
                 g.writeStringField("media_type", format.mediaType());
-                g.writeStringField("file", files.audio.getFileName().toString());
-                g.writeNumberField("size", size);
+                g.writeStringField("file", keys.audio.substring(keys.audio.lastIndexOf('/') + 1));
+                g.writeNumberField("size", stored.size());
                 g.writeStringField("sha256", sha256);
+                if (stored.fingerprint() != null) {
+                    g.writeStringField("stored_fingerprint", stored.fingerprint());
+                }
                 g.writeStringField("archived_at", DateTimeFormatter.ISO_INSTANT.format(Instant.now()));
                 g.writeEndObject();
             }
             json.write('\n');
-            Path temp = Files.createTempFile(files.dir, "." + files.sidecar.getFileName() + ".", ".part");
-            try {
-                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                    ByteBuffer buffer = ByteBuffer.wrap(json.toByteArray());
-                    while (buffer.hasRemaining()) {
-                        channel.write(buffer);
-                    }
-                    channel.force(true);
-                }
-                Files.move(temp, files.sidecar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(temp); // gone after the move; removes the part otherwise
-            }
+            return json.toByteArray();
         }
     }
 
-    /** Deletes the hidden temporary files a killed run left in {@code dir}. */
-    private static void removeStaleTemps(Path dir) throws IOException {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".*.part")) {
-            for (Path entry : entries) {
-                if (TEMP.matcher(entry.getFileName().toString()).matches() && Files.isRegularFile(entry)) {
-                    Files.deleteIfExists(entry);
-                }
-            }
-        }
+    /** One recording's outcome, and for a store just made, the fingerprint the target gave it (else null). */
+    private record Outcome(ArchiveEvent event, String fingerprint) {
     }
 
-    /** The fields of a sidecar that verification needs; null when it is not a sidecar this class could have written. */
-    private static Sidecar readSidecar(Path file) throws IOException {
-        if (Files.size(file) > MAX_SIDECAR_BYTES) {
-            return null;
-        }
+    /** The fields of a sidecar that verification needs; empty fields when it is not a sidecar this class wrote. */
+    private static Sidecar parseSidecar(byte[] bytes) {
         String sid = null;
         String format = null;
         String sha256 = null;
+        String fingerprint = null;
         long size = -1;
-        try (JsonParser p = JSON.createParser(Files.readAllBytes(file))) {
+        try (JsonParser p = JSON.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
+                return Sidecar.NONE;
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
@@ -396,43 +354,25 @@ public final class Archiver {
                     case "sid" -> sid = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "format" -> format = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "sha256" -> sha256 = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "stored_fingerprint" -> fingerprint = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "size" -> size = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
                     default -> p.skipChildren();
                 }
             }
-        } catch (com.fasterxml.jackson.core.JacksonException malformed) {
-            return null;
+        } catch (IOException malformed) {
+            return Sidecar.NONE;
         }
-        return new Sidecar(sid, format, size, sha256);
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest digest = newSha256();
-        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            while (channel.read(buffer.clear()) >= 0) {
-                digest.update(buffer.flip());
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return new Sidecar(sid, format, size, sha256, fingerprint);
     }
 
     private static String iso(OffsetDateTime t) {
         return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }
 
-    /** A file-system failure, as opposed to a transfer ({@link TransferException}) or API error. */
-    private static boolean isLocalIoError(Throwable e) {
+    /** A failure of the download (a broken transfer or an API error), as opposed to the target's. */
+    private static boolean isSourceError(Throwable e) {
         Throwable t = unwrap(e);
-        return (t instanceof IOException || t instanceof UncheckedIOException) && !(t instanceof TransferException);
+        return t instanceof TransferException || t instanceof dev.laml.recordings.ApiException;
     }
 
     private static Failed failed(Recording r, Throwable e) {
@@ -480,13 +420,14 @@ public final class Archiver {
         }
     }
 
-    /** Where a recording goes: its day's directory, audio file and sidecar. */
-    private record Layout(Path dir, Path audio, Path sidecar) {
+    /** Where a recording goes: the keys of its audio and of its sidecar. */
+    private record Layout(String audio, String sidecar) {
     }
 
     private record Verified(long size, String sha256) {
     }
 
-    private record Sidecar(String sid, String format, long size, String sha256) {
+    private record Sidecar(String sid, String format, long size, String sha256, String fingerprint) {
+        static final Sidecar NONE = new Sidecar(null, null, -1, null, null);
     }
 }
