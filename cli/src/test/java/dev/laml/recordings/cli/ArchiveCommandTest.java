@@ -269,4 +269,30 @@ class ArchiveCommandTest {
         assertThat(r.stdout().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(80));
         assertThat(CliRun.run("--help").stdout()).contains("archive");
     }
+
+    @Test
+    void shardsSplitTheWorkAndTogetherArchiveEachRecordingOnce() throws IOException {
+        long total = 0;
+        for (int k = 0; k < 3; k++) {
+            CliRun r = archive("--shard", k + "/3");
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            total += Long.parseLong(row(r, "listed").get(1));
+        }
+        assertThat(total).as("downloaded over the three shards").isEqualTo(8);
+        assertThat(files()).hasSize(16); // 8 audio files + 8 sidecars, each once
+        assertThat(mediaRequests()).isEqualTo(8);
+        for (int i = 0; i < recordings.size(); i++) {
+            assertThat(file(i)).hasBinaryContent(recordings.get(i).bytes(Format.WAV));
+        }
+    }
+
+    @Test
+    void aMalformedShardIsExit2WithNothingSent() {
+        for (String bad : new String[] {"3/3", "-1/2", "1", "a/b", "0/0", "1/", "/2", "0/70000"}) {
+            CliRun r = archive("--shard", bad);
+            assertThat(r.exitCode()).as(bad + ": " + r).isEqualTo(2);
+            assertThat(r.stderr()).contains("--shard must be K/N");
+        }
+        assertThat(server.requestCount()).isZero();
+    }
 }

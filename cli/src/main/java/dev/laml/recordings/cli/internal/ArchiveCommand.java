@@ -98,6 +98,18 @@ final class ArchiveCommand implements Callable<Integer> {
                     + "downloads, writes and deletes nothing.")
     boolean dryRun;
 
+    @Option(names = "--shard", paramLabel = "K/N",
+            description = {"Archive only shard K of N (0 <= K < N): the listed recordings whose sid hashes to K. N "
+                    + "workers given the same query and target, K = 0..N-1, archive disjoint sets that together cover "
+                    + "the listing; each stays resumable on its own. Hash: first 8 bytes of SHA-256(lowercase sid), "
+                    + "unsigned, mod N."})
+    String shard;
+
+    @Option(names = "--verify-remote",
+            description = "Check stored copies by reading them back and hashing them, instead of by their recorded "
+                    + "size and checksum (matters for object storage; a directory is always read back).")
+    boolean verifyRemote;
+
     @Option(names = "--media-auth",
             description = "Send the project id and token with the media requests too, for spaces that require it.")
     boolean mediaAuth;
@@ -121,7 +133,11 @@ final class ArchiveCommand implements Callable<Integer> {
         }
         RecordingQuery query = range.applyTo(RecordingQuery.all().pageSize(PAGE_SIZE));
         ArchiveOptions options = ArchiveOptions.defaults().format(format.audio).concurrency(concurrency)
-                .deleteAfterVerify(deleteAfterVerify).dryRun(dryRun);
+                .deleteAfterVerify(deleteAfterVerify).dryRun(dryRun).verifyRemote(verifyRemote);
+        if (shard != null) {
+            int[] kn = parseShard(shard);
+            options = options.shard(kn[0], kn[1]);
+        }
 
         List<ArchiveEvent.Failed> failures = new ArrayList<>();
         AtomicReference<ArchiveEvent.Summary> summary = new AtomicReference<>();
@@ -156,6 +172,31 @@ final class ArchiveCommand implements Callable<Integer> {
         }
         printSummary(s, failed);
         return exitCode(failed);
+    }
+
+    /** {@code K/N} with {@code 0 <= K < N <= 65536}; anything else is the caller's mistake (exit 2). */
+    static int[] parseShard(String value) {
+        String v = value.trim();
+        int slash = v.indexOf('/');
+        String why = "--shard must be K/N with 0 <= K < N <= 65536 (e.g. 0/4), got '" + printable(value) + "'";
+        if (slash <= 0 || slash == v.length() - 1) {
+            throw new InvalidInputException(why);
+        }
+        try {
+            int k = Integer.parseInt(v.substring(0, slash).trim());
+            int n = Integer.parseInt(v.substring(slash + 1).trim());
+            if (n < 1 || n > 65_536 || k < 0 || k >= n) {
+                throw new InvalidInputException(why);
+            }
+            return new int[] {k, n};
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(why);
+        }
+    }
+
+    private static String printable(String s) {
+        String clean = s.replaceAll("[^\\x20-\\x7e]", "?");
+        return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
     }
 
     /** 0 without failures; the failures' common exit code; 1 when they differ. */
