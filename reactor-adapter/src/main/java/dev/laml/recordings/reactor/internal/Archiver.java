@@ -8,7 +8,6 @@ import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingNotReadyException;
 import dev.laml.recordings.RecordingQuery;
-import dev.laml.recordings.TransferException;
 import dev.laml.recordings.reactor.ArchiveEvent;
 import dev.laml.recordings.reactor.ArchiveEvent.Deleted;
 import dev.laml.recordings.reactor.ArchiveEvent.Downloaded;
@@ -228,13 +227,15 @@ public final class Archiver {
                 long started = System.nanoTime();
                 MessageDigest digest = Sha256.create();
                 AtomicLong hashed = new AtomicLong();
+                // Tagged here, where it is known to be the download's: a target may wrap what its input signals.
                 Flux<ByteBuffer> body = source.download(accountSid, r.sid(), format)
                         .doOnNext(buffer -> {
                             hashed.addAndGet(buffer.remaining());
                             digest.update(buffer.duplicate()); // the target still writes the buffer from its position
-                        });
+                        })
+                        .onErrorMap(e -> new StageFailure("download", e));
                 return target.write(keys.audio, body, -1, format.mediaType(), metadata(r))
-                        .onErrorMap(e -> new StageFailure(isSourceError(e) ? "download" : "write", e))
+                        .onErrorMap(e -> stageOf(e) != null ? e : new StageFailure("write", e))
                         .flatMap(stored -> {
                             if (stored.size() != hashed.get()) {
                                 return Mono.error(new StageFailure("write", new IOException("stored " + stored.size()
@@ -369,15 +370,23 @@ public final class Archiver {
         return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
     }
 
-    /** A failure of the download (a broken transfer or an API error), as opposed to the target's. */
-    private static boolean isSourceError(Throwable e) {
-        Throwable t = unwrap(e);
-        return t instanceof TransferException || t instanceof dev.laml.recordings.ApiException;
+    /** The step a failure was tagged with, anywhere in its cause chain; null when untagged. */
+    private static StageFailure stageOf(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StageFailure s) {
+                return s;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
     }
 
     private static Failed failed(Recording r, Throwable e) {
         Throwable t = unwrap(e);
-        if (t instanceof StageFailure s) {
+        StageFailure s = stageOf(t);
+        if (s != null) {
             Throwable cause = unwrap(s.getCause());
             return new Failed(r, s.stage + ": " + describe(cause), cause);
         }
