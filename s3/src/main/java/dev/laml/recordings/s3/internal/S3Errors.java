@@ -1,0 +1,57 @@
+package dev.laml.recordings.s3.internal;
+
+import dev.laml.recordings.s3.S3StorageException;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Turns whatever the SDK's futures fail with into an {@link S3StorageException} that names the
+ * operation, bucket and key: the SDK's own exceptions arrive wrapped in
+ * {@link CompletionException}s and carry no key.
+ */
+final class S3Errors {
+
+    private S3Errors() {
+    }
+
+    static S3StorageException of(String operation, String bucket, String key, Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof S3StorageException already) {
+            return already;
+        }
+        String where = operation + " s3://" + bucket + (key == null ? "" : "/" + key);
+        if (cause instanceof AwsServiceException service) {
+            AwsErrorDetails details = service.awsErrorDetails();
+            String code = details == null ? null : details.errorCode();
+            String serverMessage = details == null ? null : details.errorMessage();
+            String message = where + " failed: " + service.statusCode()
+                    + (code == null ? "" : " " + code)
+                    + (serverMessage == null ? "" : " (" + serverMessage + ")");
+            return new S3StorageException(message, operation, bucket, key, service.statusCode(), code, cause);
+        }
+        String detail = cause instanceof SdkException || cause.getMessage() != null
+                ? cause.getMessage() : cause.getClass().getSimpleName();
+        return new S3StorageException(where + " failed: " + detail, operation, bucket, key, 0, null, cause);
+    }
+
+    /** True when S3 answered with this status (a 404 on HEAD, NoSuchUpload on abort, ...). */
+    static boolean hasStatus(Throwable failure, int status) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof S3StorageException s3) {
+            return s3.statusCode() == status;
+        }
+        return cause instanceof AwsServiceException service && service.statusCode() == status;
+    }
+
+    static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

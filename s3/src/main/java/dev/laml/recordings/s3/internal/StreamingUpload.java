@@ -1,0 +1,644 @@
+package dev.laml.recordings.s3.internal;
+
+import dev.laml.recordings.IncompleteBodyException;
+import dev.laml.recordings.s3.S3StorageException;
+import dev.laml.recordings.s3.internal.S3Upload.Destination;
+import dev.laml.recordings.s3.internal.S3Upload.MemoryProbe;
+import dev.laml.recordings.s3.internal.S3Upload.Uploaded;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.MonoSink;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One upload of a body into one object: the subscriber that cuts the body into parts and the
+ * state machine that drives the S3 requests.
+ *
+ * <p>Memory: the body's buffers are copied into part buffers ({@code byte[]}); at most
+ * {@code partsInFlight} of them are alive at once (the one being filled and those being
+ * uploaded), and a buffer is requested only when there is room for it, so the body never runs
+ * ahead by more than one buffer (kept as {@link #leftover} until a part buffer frees up).
+ *
+ * <p>Single request or multipart: a part is dispatched (and the multipart upload created) only
+ * when it is full and more bytes follow or certainly will. Part 1 of a body of unknown length,
+ * or of a known length of exactly one part, waits when full for the body's next signal: if that
+ * is the end, the object goes as one {@code PutObject}. So an object of at most one part never
+ * becomes a multipart upload, whether or not its length was known.
+ *
+ * <p>Threads: body signals arrive on the body's thread, SDK completions on the SDK's completion
+ * executor, cancellation on the subscriber's. All state is guarded by {@code this}; decisions are
+ * made under the lock and returned as {@link Actions}, which run after the lock is released, so
+ * that no SDK call, {@code request} or sink signal ever runs while holding it (a synchronous body
+ * re-enters {@link #hookOnNext} from {@code request}).
+ */
+final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
+
+    /** The first allocation for a part of unknown length; it doubles up to the part size. */
+    private static final int INITIAL_CAPACITY = 256 * 1024;
+
+    private final S3Upload owner;
+    private final S3AsyncClient s3;
+    private final Destination destination;
+    private final long declaredLength;
+    private final int partSize;
+    private final int partsInFlight;
+    private final MemoryProbe probe;
+    private final MonoSink<Uploaded> sink;
+
+    // ---- guarded by this
+    private final MessageDigest objectDigest = S3Upload.newSha256();
+    private long received;
+    /** The part being filled; or a full part 1 waiting to learn whether the body ends. */
+    private Part current;
+    /** Body bytes that arrived when no part buffer was free; at most one buffer's worth. */
+    private ByteBuffer leftover;
+    /** Part buffers alive: {@link #current} plus those dispatched and not finished. */
+    private int partsHeld;
+    /** Parts dispatched and not finished (waiting for the upload id, or uploading). */
+    private int partsOutstanding;
+    private int nextPartNumber = 1;
+    private boolean demandOutstanding;
+    private boolean sourceDone;
+    /** A part was dispatched: this is a multipart upload. */
+    private boolean multipart;
+    private boolean createSent;
+    private boolean createDone;
+    private String uploadId;
+    private final List<Part> waitingForUploadId = new ArrayList<>();
+    private final List<CompletedPart> completedParts = new ArrayList<>();
+    /** Requests that a termination cancels: part uploads, the single PUT, the completion. */
+    private final Set<CompletableFuture<?>> calls = new HashSet<>();
+    /** The final request (PUT or Complete) has been decided on. */
+    private boolean finishing;
+    private byte[] objectSha256;
+    private boolean terminated;
+    /** The error to signal once the termination's abort is done; null when cancelled. */
+    private Throwable failure;
+
+    StreamingUpload(S3Upload owner, Destination destination, long declaredLength, MonoSink<Uploaded> sink) {
+        this.owner = owner;
+        this.s3 = owner.client();
+        this.destination = destination;
+        this.declaredLength = declaredLength;
+        this.partSize = owner.settings().partSize();
+        this.partsInFlight = owner.settings().partsInFlight();
+        this.probe = owner.settings().memoryProbe();
+        this.sink = sink;
+    }
+
+    // ---- body signals
+
+    @Override
+    protected void hookOnSubscribe(Subscription subscription) {
+        Actions actions;
+        synchronized (this) {
+            actions = terminated ? null : advance();
+        }
+        run(actions);
+    }
+
+    @Override
+    protected void hookOnNext(ByteBuffer buffer) {
+        Actions actions;
+        synchronized (this) {
+            if (terminated) {
+                return;
+            }
+            demandOutstanding = false;
+            int n = buffer.remaining();
+            received += n;
+            if (declaredLength >= 0 && received > declaredLength) {
+                actions = terminate(new IncompleteBodyException("the body of s3://" + destination.bucket() + "/"
+                        + destination.key() + " ran past its declared " + declaredLength + " bytes",
+                        received, declaredLength, null));
+            } else {
+                if (n > 0) {
+                    // A view, so the caller's buffer keeps its position.
+                    leftover = buffer.slice();
+                }
+                actions = advance();
+            }
+        }
+        run(actions);
+    }
+
+    @Override
+    protected void hookOnComplete() {
+        Actions actions;
+        synchronized (this) {
+            if (terminated) {
+                return;
+            }
+            sourceDone = true;
+            if (declaredLength >= 0 && received != declaredLength) {
+                actions = terminate(new IncompleteBodyException("the body of s3://" + destination.bucket() + "/"
+                        + destination.key() + " ended after " + received + " of its declared " + declaredLength
+                        + " bytes", received, declaredLength, null));
+            } else {
+                actions = advance();
+            }
+        }
+        run(actions);
+    }
+
+    @Override
+    protected void hookOnError(Throwable error) {
+        Actions actions;
+        synchronized (this) {
+            if (terminated) {
+                return;
+            }
+            sourceDone = true;
+            actions = terminate(error);
+        }
+        run(actions);
+    }
+
+    /** The {@code Mono}'s subscriber cancelled: stop everything, abort in the background. */
+    void cancelledByDownstream() {
+        Actions actions;
+        synchronized (this) {
+            if (terminated) {
+                return;
+            }
+            actions = terminate(null);
+        }
+        run(actions);
+    }
+
+    // ---- decisions (called holding the lock)
+
+    /** Moves body bytes into part buffers as far as memory allows, then decides what comes next. */
+    private Actions advance() {
+        Actions actions = new Actions();
+        while (leftover != null) {
+            if (current == null) {
+                if (partsHeld >= partsInFlight) {
+                    break; // every part buffer is taken: the leftover waits, no more demand
+                }
+                current = newPart();
+            }
+            if (current.isFull()) {
+                // A held part 1, and more bytes came: this is a multipart upload after all.
+                dispatch(current, actions);
+                current = null;
+                continue;
+            }
+            current.fill(leftover, objectDigest, probe);
+            if (!leftover.hasRemaining()) {
+                leftover = null;
+            }
+            if (current.isFull() && !mayBeWholeObject(current)) {
+                dispatch(current, actions);
+                current = null;
+            }
+        }
+
+        if (sourceDone && leftover == null) {
+            if (!multipart) {
+                if (!finishing) {
+                    finishing = true;
+                    objectSha256 = objectDigest.digest();
+                    actions.singlePut = current != null ? current : new Part(0, 0, 0, null);
+                    current = null; // still counted in partsHeld until the PUT ends
+                }
+            } else {
+                if (current != null) {
+                    dispatch(current, actions); // the last, shorter part
+                    current = null;
+                }
+                if (partsOutstanding == 0 && uploadId != null && !finishing) {
+                    finishing = true;
+                    objectSha256 = objectDigest.digest();
+                    actions.complete = true;
+                }
+            }
+        } else if (!sourceDone && leftover == null && !demandOutstanding
+                && (current != null || partsHeld < partsInFlight)) {
+            // Room for another buffer: in the current part, or in a new one. (A full part 1
+            // waiting on the body also asks: only the next signal tells whether the body ends.)
+            demandOutstanding = true;
+            actions.request = true;
+        }
+        return actions;
+    }
+
+    /** A full part 1 that may be the whole object, if the body ends now. */
+    private boolean mayBeWholeObject(Part part) {
+        return part.number == 1 && (declaredLength < 0 || declaredLength == part.limit);
+    }
+
+    private Part newPart() {
+        int number = nextPartNumber++;
+        int limit = partSize;
+        int capacity = Math.min(partSize, INITIAL_CAPACITY);
+        if (declaredLength >= 0) {
+            // A known length: every part's size is known, so allocate it exactly, once.
+            long start = (long) (number - 1) * partSize;
+            limit = (int) Math.min(partSize, declaredLength - start);
+            capacity = limit;
+        }
+        // Part 1's SHA-256 is the object's digest at its end (no byte of part 2 is copied before
+        // part 1 is dispatched), so only later parts need a digest of their own.
+        Part part = new Part(number, limit, capacity, number == 1 ? null : S3Upload.newSha256());
+        probe.allocated(capacity);
+        partsHeld++;
+        return part;
+    }
+
+    private void dispatch(Part part, Actions actions) {
+        part.seal(objectDigest);
+        multipart = true;
+        partsOutstanding++;
+        if (uploadId == null) {
+            waitingForUploadId.add(part);
+            if (!createSent) {
+                createSent = true;
+                actions.create = true;
+            }
+        } else {
+            actions.send.add(part);
+        }
+    }
+
+    /**
+     * Ends the upload with {@code error} (null: cancelled): the body and the requests in flight
+     * are cancelled, the part buffers not in flight dropped, and the multipart upload aborted
+     * before the error is signalled; when it is still being created, {@link #created} does that.
+     */
+    private Actions terminate(Throwable error) {
+        terminated = true;
+        failure = error;
+        Actions actions = new Actions();
+        actions.terminal = true;
+        actions.cancelBody = !sourceDone;
+        actions.cancel.addAll(calls);
+        calls.clear();
+        if (current != null) {
+            release(current);
+            current = null;
+        }
+        for (Part part : waitingForUploadId) {
+            release(part);
+        }
+        partsOutstanding -= waitingForUploadId.size();
+        waitingForUploadId.clear();
+        leftover = null;
+        if (createSent && !createDone) {
+            actions.awaitCreate = true;
+        } else {
+            actions.abortUploadId = uploadId;
+        }
+        return actions;
+    }
+
+    private void release(Part part) {
+        if (part.bytes != null) {
+            probe.freed(part.bytes.length);
+            part.bytes = null;
+        }
+        partsHeld--;
+    }
+
+    // ---- actions (called without the lock)
+
+    private void run(Actions actions) {
+        if (actions == null) {
+            return;
+        }
+        if (actions.terminal) {
+            if (actions.cancelBody) {
+                cancel();
+            }
+            actions.cancel.forEach(call -> call.cancel(true));
+            if (!actions.awaitCreate) {
+                abortThenSignal(actions.abortUploadId);
+            }
+            return;
+        }
+        if (actions.create) {
+            sendCreate();
+        }
+        for (Part part : actions.send) {
+            sendPart(part);
+        }
+        if (actions.singlePut != null) {
+            sendSinglePut(actions.singlePut);
+        }
+        if (actions.complete) {
+            sendComplete();
+        }
+        if (actions.request) {
+            request(1);
+        }
+    }
+
+    private void sendCreate() {
+        CreateMultipartUploadRequest request = CreateMultipartUploadRequest.builder()
+                .bucket(destination.bucket())
+                .key(destination.key())
+                .contentType(destination.contentType())
+                .metadata(destination.metadata())
+                // Every part then must carry its SHA-256, and S3 keeps a composite checksum.
+                .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                .build();
+        // Deliberately not in `calls`: cancelling it could lose an upload the server created
+        // anyway. It is short, and created() aborts the upload when this one ended meanwhile.
+        call(() -> s3.createMultipartUpload(request)).whenComplete(this::created);
+    }
+
+    private void created(CreateMultipartUploadResponse response, Throwable error) {
+        List<Part> ready = List.of();
+        Throwable cleanupFailure = null;
+        boolean abortAndSignal = false;
+        Actions actions = null;
+        synchronized (this) {
+            createDone = true;
+            if (error == null) {
+                uploadId = response.uploadId();
+            }
+            if (terminated) {
+                abortAndSignal = true;
+            } else if (error != null) {
+                cleanupFailure = S3Errors.of("CreateMultipartUpload", destination.bucket(), destination.key(), error);
+            } else {
+                ready = new ArrayList<>(waitingForUploadId);
+                waitingForUploadId.clear();
+            }
+            if (cleanupFailure != null) {
+                actions = terminate(cleanupFailure);
+            }
+        }
+        if (abortAndSignal) {
+            abortThenSignal(uploadId());
+            return;
+        }
+        if (actions != null) {
+            run(actions);
+            return;
+        }
+        ready.forEach(this::sendPart);
+    }
+
+    private synchronized String uploadId() {
+        return uploadId;
+    }
+
+    private void sendPart(Part part) {
+        UploadPartRequest request = UploadPartRequest.builder()
+                .bucket(destination.bucket())
+                .key(destination.key())
+                .uploadId(uploadId())
+                .partNumber(part.number)
+                .contentLength((long) part.length)
+                // Sent as x-amz-checksum-sha256: S3 recomputes it and rejects the part on a
+                // mismatch (400 BadDigest), so no corrupted byte is ever stored.
+                .checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                .checksumSHA256(part.checksum)
+                .build();
+        AsyncRequestBody body = AsyncRequestBody.fromRemainingByteBufferUnsafe(ByteBuffer.wrap(part.bytes, 0, part.length));
+        CompletableFuture<UploadPartResponse> future = call(() -> s3.uploadPart(request, body));
+        track(future);
+        future.whenComplete((response, error) -> partDone(part, future, response, error));
+    }
+
+    private void partDone(Part part, CompletableFuture<?> future, UploadPartResponse response, Throwable error) {
+        Actions actions;
+        synchronized (this) {
+            calls.remove(future);
+            partsOutstanding--;
+            release(part);
+            if (terminated) {
+                return;
+            }
+            if (error != null) {
+                actions = terminate(S3Errors.of("UploadPart", destination.bucket(), destination.key(), error));
+            } else {
+                completedParts.add(CompletedPart.builder()
+                        .partNumber(part.number)
+                        .eTag(response.eTag())
+                        .checksumSHA256(part.checksum)
+                        .build());
+                actions = advance();
+            }
+        }
+        run(actions);
+    }
+
+    private void sendSinglePut(Part part) {
+        byte[] bytes = part.bytes == null ? new byte[0] : part.bytes;
+        byte[] sha256;
+        synchronized (this) {
+            sha256 = objectSha256;
+        }
+        CompletableFuture<Uploaded> future = call(() -> owner.putObject(destination, bytes, part.length, sha256));
+        track(future);
+        future.whenComplete((uploaded, error) -> {
+            Actions actions = null;
+            synchronized (this) {
+                calls.remove(future);
+                if (part.bytes != null) {
+                    release(part);
+                }
+                if (terminated) {
+                    return;
+                }
+                if (error != null) {
+                    actions = terminate(S3Errors.of("PutObject", destination.bucket(), destination.key(), error));
+                } else {
+                    terminated = true;
+                }
+            }
+            if (actions != null) {
+                run(actions);
+            } else {
+                sink.success(uploaded);
+            }
+        });
+    }
+
+    private void sendComplete() {
+        List<CompletedPart> parts;
+        String id;
+        synchronized (this) {
+            parts = new ArrayList<>(completedParts);
+            id = uploadId;
+        }
+        parts.sort(Comparator.comparing(CompletedPart::partNumber));
+        CompleteMultipartUploadRequest request = CompleteMultipartUploadRequest.builder()
+                .bucket(destination.bucket())
+                .key(destination.key())
+                .uploadId(id)
+                .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())
+                .build();
+        CompletableFuture<CompleteMultipartUploadResponse> future = call(() -> s3.completeMultipartUpload(request));
+        track(future);
+        future.whenComplete((response, error) -> {
+            Actions actions = null;
+            Uploaded uploaded = null;
+            synchronized (this) {
+                calls.remove(future);
+                if (terminated) {
+                    return;
+                }
+                if (error != null) {
+                    actions = terminate(S3Errors.of("CompleteMultipartUpload", destination.bucket(),
+                            destination.key(), error));
+                } else {
+                    terminated = true;
+                    uploaded = new Uploaded(destination.bucket(), destination.key(), received,
+                            HexFormat.of().formatHex(objectSha256), response.eTag(), response.checksumSHA256(),
+                            parts.size());
+                }
+            }
+            if (actions != null) {
+                run(actions);
+            } else {
+                sink.success(uploaded);
+            }
+        });
+    }
+
+    /** Registers a request for cancellation, or cancels it at once when the upload already ended. */
+    private void track(CompletableFuture<?> future) {
+        boolean ended;
+        synchronized (this) {
+            ended = terminated;
+            if (!ended) {
+                calls.add(future);
+            }
+        }
+        if (ended) {
+            future.cancel(true);
+        }
+    }
+
+    /** Aborts the multipart upload if there is one, then signals the failure (if not cancelled). */
+    private void abortThenSignal(String id) {
+        Throwable error;
+        synchronized (this) {
+            error = failure;
+        }
+        if (id == null) {
+            signal(error, null);
+            return;
+        }
+        owner.abort(destination.bucket(), destination.key(), id)
+                .subscribe(null, abortFailure -> signal(error, abortFailure), () -> signal(error, null));
+    }
+
+    private void signal(Throwable error, Throwable abortFailure) {
+        if (error == null) {
+            return; // cancelled: nobody is listening
+        }
+        if (abortFailure != null) {
+            if (error instanceof S3StorageException s3Error && abortFailure instanceof S3StorageException abort) {
+                s3Error.recordOrphanedUpload(abort.orphanedUploadId());
+            }
+            error.addSuppressed(abortFailure);
+        }
+        sink.error(error);
+    }
+
+    /** The SDK's methods may also throw instead of returning a failed future. */
+    private static <T> CompletableFuture<T> call(java.util.function.Supplier<CompletableFuture<T>> request) {
+        try {
+            return request.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** What to do once the lock is released. */
+    private static final class Actions {
+        boolean request;
+        boolean create;
+        final List<Part> send = new ArrayList<>(2);
+        Part singlePut;
+        boolean complete;
+
+        boolean terminal;
+        boolean cancelBody;
+        final List<CompletableFuture<?>> cancel = new ArrayList<>();
+        boolean awaitCreate;
+        String abortUploadId;
+    }
+
+    /** A part's bytes, filled in order; guarded by the upload's lock until dispatched. */
+    private static final class Part {
+        final int number;
+        /** The bytes this part takes: the part size, or less for the last part of a known length. */
+        final int limit;
+        byte[] bytes;
+        int length;
+        /** Null for part 1, whose digest is the object's (see newPart). */
+        private final MessageDigest digest;
+        /** Base64 SHA-256, set when dispatched. */
+        String checksum;
+
+        Part(int number, int limit, int capacity, MessageDigest digest) {
+            this.number = number;
+            this.limit = limit;
+            this.bytes = capacity == 0 ? null : new byte[capacity];
+            this.digest = digest;
+        }
+
+        boolean isFull() {
+            return length == limit;
+        }
+
+        /** Copies as much of {@code source} as this part takes, hashing it on the way. */
+        void fill(ByteBuffer source, MessageDigest objectDigest, MemoryProbe probe) {
+            int n = Math.min(source.remaining(), limit - length);
+            if (length + n > bytes.length) {
+                int capacity = (int) Math.min(limit, Math.max(2L * bytes.length, length + n));
+                probe.allocated(capacity - bytes.length);
+                bytes = Arrays.copyOf(bytes, capacity);
+            }
+            source.get(bytes, length, n);
+            objectDigest.update(bytes, length, n);
+            if (digest != null) {
+                digest.update(bytes, length, n);
+            }
+            length += n;
+        }
+
+        void seal(MessageDigest objectDigest) {
+            byte[] sha256;
+            if (digest != null) {
+                sha256 = digest.digest();
+            } else {
+                try {
+                    sha256 = ((MessageDigest) objectDigest.clone()).digest();
+                } catch (CloneNotSupportedException e) {
+                    MessageDigest own = S3Upload.newSha256();
+                    own.update(bytes, 0, length);
+                    sha256 = own.digest();
+                }
+            }
+            checksum = Base64.getEncoder().encodeToString(sha256);
+        }
+    }
+}
