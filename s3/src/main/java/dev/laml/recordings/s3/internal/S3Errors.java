@@ -13,12 +13,12 @@ import java.util.concurrent.ExecutionException;
  * operation, bucket and key: the SDK's own exceptions arrive wrapped in
  * {@link CompletionException}s and carry no key.
  */
-final class S3Errors {
+public final class S3Errors {
 
     private S3Errors() {
     }
 
-    static S3StorageException of(String operation, String bucket, String key, Throwable failure) {
+    public static S3StorageException of(String operation, String bucket, String key, Throwable failure) {
         Throwable cause = unwrap(failure);
         if (cause instanceof S3StorageException already) {
             return already;
@@ -39,7 +39,7 @@ final class S3Errors {
     }
 
     /** True when S3 answered with this status (a 404 on HEAD, NoSuchUpload on abort, ...). */
-    static boolean hasStatus(Throwable failure, int status) {
+    public static boolean hasStatus(Throwable failure, int status) {
         Throwable cause = unwrap(failure);
         if (cause instanceof S3StorageException s3) {
             return s3.statusCode() == status;
