@@ -3,12 +3,16 @@ package dev.laml.recordings.cli.internal;
 import dev.laml.recordings.RecordingQuery;
 import dev.laml.recordings.reactor.ArchiveEvent;
 import dev.laml.recordings.reactor.ArchiveOptions;
+import dev.laml.recordings.reactor.ArchiveTarget;
 import dev.laml.recordings.reactor.RecordingsClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -63,10 +67,29 @@ final class ArchiveCommand implements Callable<Integer> {
     private static final int PAGE_SIZE = 100;
 
     private final Session session;
+    /** Where the archive goes, for messages: the directory as given, or s3://bucket/prefix. */
+    private String where;
 
-    @Option(names = "--dir", required = true, paramLabel = "DIR",
-            description = "The archive's directory; created if needed. Run again with the same DIR to resume.")
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = "The archive's directory; created if needed. Run again with the same DIR to resume. "
+                    + "Exactly one of --dir and --to.")
     Path dir;
+
+    @Option(names = "--to", paramLabel = "s3://BUCKET[/PREFIX]",
+            description = {"Archive into S3 (or an S3-compatible store) instead: the same layout below PREFIX, "
+                    + "streamed straight into the upload (one PUT up to 8 MiB, else multipart, each part "
+                    + "checksummed). Credentials and region: the AWS SDK's default chain (AWS_ACCESS_KEY_ID, "
+                    + "AWS_SECRET_ACCESS_KEY, AWS_REGION, profiles, roles)."})
+    String to;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = "With --to: an S3-compatible endpoint (MinIO, Ceph, ...) instead of AWS.")
+    URI s3Endpoint;
+
+    @Option(names = "--s3-path-style",
+            description = "With --to: address the bucket in the path (https://endpoint/BUCKET/KEY), as most "
+                    + "S3-compatible stores need.")
+    boolean s3PathStyle;
 
     @Option(names = "--since", paramLabel = "WHEN",
             description = {"Only recordings created at or after WHEN: a date (2026-03-01, from 00:00:00 UTC), an "
@@ -128,8 +151,24 @@ final class ArchiveCommand implements Callable<Integer> {
                     + ", got " + concurrency);
         }
         When.Range range = When.range(since, until, Clock.systemUTC());
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new InvalidInputException("--dir " + dir + " exists and is not a directory");
+        if ((dir == null) == (to == null)) {
+            throw new InvalidInputException("give exactly one of --dir DIR and --to s3://BUCKET[/PREFIX]");
+        }
+        S3Destination s3 = null;
+        if (to != null) {
+            s3 = S3Destination.parse(to);
+            if (s3Endpoint != null && (s3Endpoint.getScheme() == null || s3Endpoint.getHost() == null
+                    || !s3Endpoint.getScheme().matches("(?i)https?") || s3Endpoint.getRawUserInfo() != null)) {
+                throw new InvalidInputException("--s3-endpoint must be an http(s) URL without user info, e.g. "
+                        + "https://minio.example:9000");
+            }
+        } else {
+            if (s3Endpoint != null || s3PathStyle) {
+                throw new InvalidInputException("--s3-endpoint and --s3-path-style go with --to");
+            }
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new InvalidInputException("--dir " + dir + " exists and is not a directory");
+            }
         }
         RecordingQuery query = range.applyTo(RecordingQuery.all().pageSize(PAGE_SIZE));
         ArchiveOptions options = ArchiveOptions.defaults().format(format.audio).concurrency(concurrency)
@@ -141,13 +180,15 @@ final class ArchiveCommand implements Callable<Integer> {
 
         List<ArchiveEvent.Failed> failures = new ArrayList<>();
         AtomicReference<ArchiveEvent.Summary> summary = new AtomicReference<>();
-        try (RecordingsClient client = api.client(session, true, mediaAuth)) {
+        try (RecordingsClient client = api.client(session, true, mediaAuth);
+             S3AsyncClient s3Client = s3 == null ? null : S3Destination.client(session, s3Endpoint, s3PathStyle)) {
+            ArchiveTarget target = s3 == null ? ArchiveTarget.directory(dir) : s3.target(s3Client);
+            where = target.toString();
             String account = api.account(session);
-            session.debug("archiving " + query + " of account " + account + " into " + dir.toAbsolutePath()
-                    + " with " + options);
+            session.debug("archiving " + query + " of account " + account + " into " + where + " with " + options);
             try (ArchiveProgress progress = new ArchiveProgress(session.err, session.errIsTerminal, session.verbose,
-                    dir)) {
-                client.archive(account, query, dir, options)
+                    where)) {
+                client.archive(account, query, target, options)
                         .doOnNext(event -> {
                             progress.on(event);
                             if (event instanceof ArchiveEvent.Failed f) {
@@ -244,7 +285,6 @@ final class ArchiveCommand implements Callable<Integer> {
         if (!failed.isEmpty()) {
             out.println();
         }
-        String where = dir.toString();
         if (dryRun) {
             out.printf(Locale.ROOT, "Dry run: %d of %d recordings would be downloaded%s; nothing was downloaded, "
                             + "written or deleted.%n", s.wouldDownload(), s.listed(),

@@ -3,6 +3,7 @@ package dev.laml.recordings.cli.internal;
 import dev.laml.recordings.reactor.ArchiveEvent;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ArchiveProgress extends LiveLine {
 
     private final boolean verbose;
-    private final Path root;
+    /** The target's root as its locations start: a directory's absolute path, or s3://bucket/prefix. */
+    private final String root;
     private final AtomicLong listed = new AtomicLong();
     private final AtomicLong downloaded = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
@@ -28,10 +30,10 @@ final class ArchiveProgress extends LiveLine {
     private final AtomicLong deleted = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
 
-    ArchiveProgress(PrintStream err, boolean terminal, boolean verbose, Path root) {
+    ArchiveProgress(PrintStream err, boolean terminal, boolean verbose, String root) {
         super(err, terminal, "recordings-archive-progress");
         this.verbose = verbose;
-        this.root = root.toAbsolutePath().normalize();
+        this.root = root;
     }
 
     /** Counts an event and, off a terminal, prints its line. */
@@ -42,15 +44,15 @@ final class ArchiveProgress extends LiveLine {
         } else if (event instanceof ArchiveEvent.Downloaded d) {
             downloaded.incrementAndGet();
             bytes.addAndGet(d.bytes());
-            line = "downloaded   " + relative(d.file()) + "  (" + Units.size(d.bytes()) + ")";
+            line = "downloaded   " + relative(d.location()) + "  (" + Units.size(d.bytes()) + ")";
         } else if (event instanceof ArchiveEvent.Skipped s) {
             skipped.incrementAndGet();
-            line = verbose ? "skipped      " + relative(s.file()) + "  (already archived and verified)" : null;
+            line = verbose ? "skipped      " + relative(s.location()) + "  (already archived and verified)" : null;
         } else if (event instanceof ArchiveEvent.Deleted d) {
             deleted.incrementAndGet();
-            line = "deleted      " + d.recording().sid() + "  (archived as " + relative(d.file()) + ")";
+            line = "deleted      " + d.recording().sid() + "  (archived as " + relative(d.location()) + ")";
         } else if (event instanceof ArchiveEvent.WouldDownload w) {
-            line = "would download  " + relative(w.file());
+            line = "would download  " + relative(w.location());
         } else if (event instanceof ArchiveEvent.WouldDelete w) {
             line = "would delete    " + w.recording().sid();
         } else if (event instanceof ArchiveEvent.Failed f) {
@@ -63,9 +65,15 @@ final class ArchiveProgress extends LiveLine {
         }
     }
 
-    private String relative(Path file) {
-        Path p = file.toAbsolutePath().normalize();
-        return p.startsWith(root) ? root.relativize(p).toString() : p.toString();
+    /** A copy's location below the target's root: {@code 2026/03/01/SID.wav}, as in the layout. */
+    private String relative(URI location) {
+        if ("file".equalsIgnoreCase(location.getScheme())) {
+            Path base = Path.of(root).toAbsolutePath().normalize();
+            Path p = Path.of(location);
+            return p.startsWith(base) ? base.relativize(p).toString() : p.toString();
+        }
+        String s = location.toString();
+        return s.startsWith(root + "/") ? s.substring(root.length() + 1) : s;
     }
 
     @Override
