@@ -25,8 +25,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * {@code recordings archive}: every recording of an account (or of a date range) into a directory, resumably, with a
- * sidecar per file; optionally deleting the remote copies once the local ones are verified.
+ * {@code recordings archive}: every recording of an account (or of a date range, or of one shard) into a directory or
+ * S3, resumably, with a sidecar per file; optionally deleting the remote copies once the archived ones are verified.
  *
  * <p>Exit code: 0 when nothing failed; otherwise the code of the failures' kind ({@link Failures#exitCode}) when they
  * all share one, or 1 when they differ. A recording that is not completed counts as a failure (5, an API answer the
@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 @Command(name = "archive", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
-        headerHeading = "%n", header = "Archive recordings into a directory, resumably; can delete them.",
+        headerHeading = "%n", header = "Archive recordings into a directory or S3, resumably; can delete them.",
         descriptionHeading = "%n",
         description = {"Lists the account's recordings (newest first, optionally only --since/--until) and downloads "
                 + "each completed one to DIR/yyyy/MM/dd/SID.wav (by creation date, UTC), with SID.json beside it: its "
@@ -55,8 +55,13 @@ import java.util.concurrent.atomic.AtomicReference;
                 "Progress goes to stderr, the summary to stdout. Exit code: 0 if nothing failed; else the code of "
                         + "the failures below when they all share one, 1 when they differ.",
                 "",
+                "With --to s3://BUCKET/PREFIX the same layout goes into S3 (or, with --s3-endpoint, an "
+                        + "S3-compatible store): each copy is checked with one HEAD against its sidecar (--verify-remote "
+                        + "reads it back), and an upload that fails is aborted, leaving no parts.",
+                "",
                 "Examples (with the variables below set):",
                 "  recordings archive --dir archive --since 2026-01-01",
+                "  recordings archive --to s3://my-bucket/recordings --shard 0/4",
                 "  recordings archive --dir archive --until 2026-03-31 --dry-run",
                 "  recordings archive --dir archive --until 2026-03-31 --delete-after-verify"},
         optionListHeading = "%nOptions:%n",
