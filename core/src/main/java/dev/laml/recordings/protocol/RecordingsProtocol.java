@@ -9,6 +9,7 @@ import dev.laml.recordings.ContentRange;
 import dev.laml.recordings.ContentChangedException;
 import dev.laml.recordings.Credentials;
 import dev.laml.recordings.IncompleteBodyException;
+import dev.laml.recordings.MalformedResponseException;
 import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.RangeNotSatisfiableException;
 import dev.laml.recordings.RateLimitedException;
@@ -837,6 +838,21 @@ public final class RecordingsProtocol {
                 + (cause.getMessage() == null ? "" : ": " + safe(cause.getMessage()));
         return new TransferException(request.describe() + " failed in transfer" + (detail == null ? "" : " (" + detail + ")"),
                 cause);
+    }
+
+    /**
+     * The error for a response that is not valid HTTP, which the transport could not parse: its
+     * status line, a header, its framing ({@code Content-Length}, chunk sizes). Never retried (see
+     * {@link MalformedResponseException}).
+     *
+     * @param what  what was wrong, in a few words; null to take the cause's message
+     * @param cause the transport's parsing error; may be null
+     */
+    public MalformedResponseException malformedResponse(ApiRequest request, String what, Throwable cause) {
+        String detail = what != null ? what : cause == null ? "unreadable" : cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + safe(cause.getMessage()));
+        return new MalformedResponseException(request.describe() + ": the response is not valid HTTP (" + safe(detail)
+                + ")", cause);
     }
 
     Duration retryAfter(String value) {
