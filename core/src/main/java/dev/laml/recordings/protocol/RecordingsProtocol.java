@@ -405,12 +405,29 @@ public final class RecordingsProtocol {
      * {@code ETag}, else {@code Last-Modified}; null when the response had neither.
      */
     public String resumeValidator(HeaderLookup headers) {
-        String etag = headers.get("ETag");
-        if (etag != null && !etag.isBlank() && !etag.trim().startsWith("W/")) {
-            return etag.trim();
+        String etag = sendable(headers.get("ETag"));
+        if (etag != null && !etag.startsWith("W/")) {
+            return etag;
         }
-        String lastModified = headers.get("Last-Modified");
-        return lastModified == null || lastModified.isBlank() ? null : lastModified.trim();
+        return sendable(headers.get("Last-Modified"));
+    }
+
+    /**
+     * {@code value} trimmed, if it can go back out in a header ({@code If-Range}): not empty and
+     * free of control characters; else null, as if the server had not sent it.
+     */
+    private static String sendable(String value) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.trim();
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                return null;
+            }
+        }
+        return v.isEmpty() ? null : v;
     }
 
     /**
@@ -494,7 +511,7 @@ public final class RecordingsProtocol {
                 throw new ContentChangedException(request.describe() + ": the server resumed with a different "
                         + "version of the recording after " + offset + " bytes had been delivered");
             }
-            return new Continuation(0, range[1] - range[0] + 1);
+            return new Continuation(0, span(range[0], range[1]));
         }
         String now = resumeValidator(headers);
         long length = coding == ContentCoding.IDENTITY ? contentLength(headers) : -1;
@@ -503,7 +520,7 @@ public final class RecordingsProtocol {
                     + " bytes had been delivered (the server sent it whole again"
                     + (validator == null ? " and gave no validator to compare)" : " with a different validator)"));
         }
-        return new Continuation(offset, length, last < 0 ? -1 : last - offset + 1);
+        return new Continuation(offset, length, last < 0 ? -1 : span(offset, last));
     }
 
     private UnexpectedResponseException partOfACodedBody(ApiRequest request, int status, HeaderLookup headers) {
@@ -535,6 +552,15 @@ public final class RecordingsProtocol {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /**
+     * How many bytes {@code first..last} (inclusive) hold; -1 (unknown: read to the end) when
+     * that is more than a long counts, as for {@code bytes=0-9223372036854775807}.
+     */
+    static long span(long first, long last) {
+        long n = last - first + 1;
+        return n <= 0 ? -1 : n;
     }
 
     /** A non-negative decimal of digits only: {@link Long#parseLong} would also take a sign. */
@@ -632,7 +658,7 @@ public final class RecordingsProtocol {
                         + ", the server answered 206 with Content-Range "
                         + (value == null ? "missing" : Validation.quote(value)), status, null, null, null);
             }
-            long n = r[1] - r[0] + 1;
+            long n = span(r[0], r[1]);
             if (length >= 0 && length != n) {
                 throw new UnexpectedResponseException(request.describe() + ": the server answered 206 with "
                         + Validation.quote(value) + " (" + n + " bytes) and Content-Length " + length, status, null,
@@ -665,7 +691,7 @@ public final class RecordingsProtocol {
                 last = length < 0 ? asked.last() : Math.min(asked.last(), length - 1);
             }
         }
-        return new RangeAnswer(first, last < 0 ? -1 : last - first + 1, length, first, last, length, true);
+        return new RangeAnswer(first, last < 0 ? -1 : span(first, last), length, first, last, length, true);
     }
 
     /**
@@ -688,7 +714,9 @@ public final class RecordingsProtocol {
             return null;
         }
         try {
-            return HttpDates.parse(v.trim()).toInstant();
+            // Null for what trims to nothing (say a lone control character) though it is not blank.
+            OffsetDateTime at = HttpDates.parse(v.trim());
+            return at == null ? null : at.toInstant();
         } catch (DateTimeParseException e) {
             return null;
         }
@@ -986,6 +1014,9 @@ public final class RecordingsProtocol {
         } catch (NumberFormatException notSeconds) {
             try {
                 OffsetDateTime at = HttpDates.parse(v);
+                if (at == null) {
+                    return null; // trimmed to nothing: a lone control character is no date either
+                }
                 Duration d = Duration.between(clock.instant(), at.toInstant());
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (DateTimeParseException notDate) {
