@@ -198,6 +198,25 @@ class MalformedResponsesTest {
                 + "Content-Length: 0\r\n\r\n"), IllegalArgumentException.class);
     }
 
+    @Test
+    void overHttpsAMalformedAnswerInsideTlsIsAMalformedResponseNotATlsError() {
+        try (RecordingsServer tls = RecordingsServer.builder().tls().start()) {
+            TestRecording r = tls.addRecording(RecordingSpec.create().seed(14).durationSeconds(1));
+            tls.enqueueFault(Fault.raw("HTTP/1.1 200 OK\r\nContent-Type: audio/x-wav\r\nContent-Length: -5\r\n\r\n"));
+            try (RecordingsClient https = RecordingsClient.builder().baseUrl(tls.baseUrl())
+                    .trustedCertificates(tls.writeCertificatePem(dir.resolve("ca.pem"))).build()) {
+                Throwable e = failure(() -> https.download(r.accountSid(), r.sid(), AudioFormat.WAV).then().block(T));
+
+                assertThat(e).isInstanceOf(MalformedResponseException.class)
+                        .isNotInstanceOf(dev.laml.recordings.TlsException.class)
+                        .hasCauseInstanceOf(IllegalArgumentException.class);
+                assertThat(tls.requestCount()).as("never retried").isEqualTo(1);
+                List<ByteBuffer> again = https.download(r.accountSid(), r.sid(), AudioFormat.WAV).collectList().block(T);
+                assertThat(TestData.sha256(again)).isEqualTo(r.sha256(Format.WAV));
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ never a hang, never a reused connection
 
     @ParameterizedTest
