@@ -11,9 +11,10 @@ import java.util.function.DoubleSupplier;
  * <p>Retried: 429 (after its {@code Retry-After}, capped by {@link #maxRetryAfter()}), 500, 502,
  * 503 and 504, and transfer failures (refused, reset, closed early, timed out; a broken body is
  * resumed from where it stopped rather than restarted). Never retried: any other status (400,
- * 401, 403, 404, ...), a response this client cannot interpret, content that changed between
- * attempts, an exhausted connection pool, a failed TLS handshake ({@link TlsException}) and a
- * proxy that refused ({@link ProxyException}): those fail the same way on every attempt.
+ * 401, 403, 404, ...), a response this client cannot interpret, a response that is not valid
+ * HTTP ({@link MalformedResponseException}), content that changed between attempts, an exhausted
+ * connection pool, a failed TLS handshake ({@link TlsException}) and a proxy that refused
+ * ({@link ProxyException}): those fail the same way on every attempt.
  *
  * <p>Backoff is exponential with full jitter: before retry {@code k} (1-based) the client waits a
  * uniformly random time in {@code [0, min(maxDelay, baseDelay × 2^(k-1))]}, so that many clients
@@ -97,8 +98,11 @@ public final class RetryPolicy {
             int s = se.httpStatus();
             return s == 500 || s == 502 || s == 503 || s == 504;
         }
+        // A malformed response is the server's own bytes (nothing corrupts them on the way: TCP
+        // checksums, TLS integrity), so the next attempt would read the same violation.
         if (error instanceof ContentChangedException || error instanceof PoolExhaustedException
-                || error instanceof TlsException || error instanceof ProxyException) {
+                || error instanceof TlsException || error instanceof ProxyException
+                || error instanceof MalformedResponseException) {
             return false;
         }
         return error instanceof TransferException;

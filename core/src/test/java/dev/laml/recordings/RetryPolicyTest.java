@@ -86,6 +86,8 @@ class RetryPolicyTest {
                     arguments("TlsException", new TlsException("untrusted", new javax.net.ssl.SSLHandshakeException("x")), false),
                     arguments("ProxyException", new ProxyException("407", cause), false),
                     arguments("bodyTooLarge(...)", PROTOCOL.bodyTooLarge(FETCH, 200, 1024), false),
+                    arguments("MalformedResponseException", PROTOCOL.malformedResponse(FETCH, null,
+                            new NumberFormatException("For input string: \"2OO\"")), false),
                     arguments("a bare IOException", new IOException("io"), false),
                     arguments("a bare ConnectException", cause, false),
                     arguments("IllegalArgumentException", new IllegalArgumentException("bug"), false),

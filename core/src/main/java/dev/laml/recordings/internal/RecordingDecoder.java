@@ -18,7 +18,9 @@ import java.util.List;
 
 /**
  * Decodes one recording object, field by field, tolerating what real servers send: numbers as
- * strings and strings as numbers, nulls, unknown fields, enum values outside the spec.
+ * strings and strings as numbers, nulls, unknown fields, enum values outside the spec, a negative
+ * duration (not known yet), dates out of order. Refused, as no use can be made of them: a sid
+ * that is not a UUID and a channel count below one (see {@link Recording}).
  */
 public final class RecordingDecoder {
 
@@ -125,7 +127,16 @@ public final class RecordingDecoder {
         if (sid == null || sid.isBlank()) {
             throw new IOException("recording has no sid");
         }
+        // A sid is handed back to this client (download, delete) and so goes into a URL path: one
+        // that is not a UUID would only fail later, as the caller's IllegalArgumentException.
+        if (!Validation.isUuid(sid)) {
+            throw new IOException("sid is not a UUID: " + Validation.quote(sid));
+        }
         int ch = channels != null ? channels : channel != null ? channel : 1;
+        // No meaning to give a channel count below one, and code that sizes buffers by it would break.
+        if (ch < 1) {
+            throw new IOException((channels != null ? "channels" : "channel") + " is " + ch + ", not 1 or more");
+        }
         return new Recording(sid, accountSid, callSid, conferenceSid, ch, dateCreated, dateUpdated, startTime,
                 endTime, duration, price, priceUnit, RecordingSource.fromWire(source), RecordingStatus.fromWire(status),
                 errorCode, uri, trim, apiVersion, status, source);

@@ -31,8 +31,12 @@ public final class Validation {
         return value;
     }
 
+    /** Whether {@code v} is a UUID in the 8-4-4-4-12 form, either case; false for null. */
     // By hand rather than with the pattern: it runs twice per request on the hot path.
-    private static boolean isUuid(String v) {
+    public static boolean isUuid(String v) {
+        if (v == null) {
+            return false;
+        }
         if (v.length() != 36) {
             return false;
         }

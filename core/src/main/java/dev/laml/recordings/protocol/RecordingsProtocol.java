@@ -9,6 +9,7 @@ import dev.laml.recordings.ContentRange;
 import dev.laml.recordings.ContentChangedException;
 import dev.laml.recordings.Credentials;
 import dev.laml.recordings.IncompleteBodyException;
+import dev.laml.recordings.MalformedResponseException;
 import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.RangeNotSatisfiableException;
 import dev.laml.recordings.RateLimitedException;
@@ -288,8 +289,11 @@ public final class RecordingsProtocol {
     }
 
     private static Map<String, String> baseHeaders(String accept) {
-        Map<String, String> headers = new LinkedHashMap<>(4);
+        Map<String, String> headers = new LinkedHashMap<>(8);
         headers.put("Accept", accept);
+        // Said, not left out: without it any coding is acceptable (RFC 9110 12.5.3), and a coded
+        // body can neither be resumed at an audio offset nor have its length known up front.
+        headers.put("Accept-Encoding", "identity");
         headers.put("User-Agent", USER_AGENT);
         return headers;
     }
@@ -401,12 +405,29 @@ public final class RecordingsProtocol {
      * {@code ETag}, else {@code Last-Modified}; null when the response had neither.
      */
     public String resumeValidator(HeaderLookup headers) {
-        String etag = headers.get("ETag");
-        if (etag != null && !etag.isBlank() && !etag.trim().startsWith("W/")) {
-            return etag.trim();
+        String etag = sendable(headers.get("ETag"));
+        if (etag != null && !etag.startsWith("W/")) {
+            return etag;
         }
-        String lastModified = headers.get("Last-Modified");
-        return lastModified == null || lastModified.isBlank() ? null : lastModified.trim();
+        return sendable(headers.get("Last-Modified"));
+    }
+
+    /**
+     * {@code value} trimmed, if it can go back out in a header ({@code If-Range}): not empty and
+     * free of control characters; else null, as if the server had not sent it.
+     */
+    private static String sendable(String value) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.trim();
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f) {
+                return null;
+            }
+        }
+        return v.isEmpty() ? null : v;
     }
 
     /**
@@ -456,11 +477,25 @@ public final class RecordingsProtocol {
      * {@link #resumeFrom(ApiRequest, long, long, String)}: a 206 must end there too, and a whole
      * body sent again is cut there.
      *
+     * <p>Offsets count decoded bytes. A coded answer ({@link #contentCoding}) continues the body
+     * only as a whole body sent again (a 200 with the same validator, decoded, then the first
+     * {@code offset} bytes skipped); a coded 206 is an {@link UnexpectedResponseException}, as its
+     * coded bytes can neither be decoded alone nor spliced to decoded ones. An uncoded 206 from
+     * {@code offset} does continue a body that began coded: decoding gives back the representation.
+     *
      * @param offset      the absolute offset of the first byte not yet delivered
      * @param totalLength the recording's length, -1 if unknown
      */
     public Continuation continuation(ApiRequest request, int status, HeaderLookup headers, long offset,
             long last, long totalLength, String validator) throws ContentChangedException {
+        ContentCoding coding = contentCoding(headers);
+        if (coding == null) {
+            throw unsupportedCoding(request, status, headers);
+        }
+        if (coding != ContentCoding.IDENTITY && status == 206) {
+            // Its Content-Range counts coded bytes, which cannot be decoded, nor spliced to decoded ones.
+            throw partOfACodedBody(request, status, headers);
+        }
         if (status == 206) {
             long[] range = contentRange(headers.get("Content-Range"));
             long end = last >= 0 ? last : totalLength - 1;
@@ -476,16 +511,22 @@ public final class RecordingsProtocol {
                 throw new ContentChangedException(request.describe() + ": the server resumed with a different "
                         + "version of the recording after " + offset + " bytes had been delivered");
             }
-            return new Continuation(0, range[1] - range[0] + 1);
+            return new Continuation(0, span(range[0], range[1]));
         }
         String now = resumeValidator(headers);
-        long length = contentLength(headers);
+        long length = coding == ContentCoding.IDENTITY ? contentLength(headers) : -1;
         if (validator == null || !validator.equals(now) || (totalLength >= 0 && length >= 0 && length != totalLength)) {
             throw new ContentChangedException(request.describe() + ": the recording changed after " + offset
                     + " bytes had been delivered (the server sent it whole again"
                     + (validator == null ? " and gave no validator to compare)" : " with a different validator)"));
         }
-        return new Continuation(offset, length, last < 0 ? -1 : last - offset + 1);
+        return new Continuation(offset, length, last < 0 ? -1 : span(offset, last));
+    }
+
+    private UnexpectedResponseException partOfACodedBody(ApiRequest request, int status, HeaderLookup headers) {
+        return new UnexpectedResponseException(request.describe() + ": the server answered 206 with Content-Encoding "
+                + Validation.quote(headers.get("Content-Encoding")) + ": a part of a coded body cannot be decoded on "
+                + "its own", status, null, null, null);
     }
 
     /** Parses {@code bytes first-last/total} into {first, last, total (-1 for *)}; null if malformed. */
@@ -511,6 +552,15 @@ public final class RecordingsProtocol {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /**
+     * How many bytes {@code first..last} (inclusive) hold; -1 (unknown: read to the end) when
+     * that is more than a long counts, as for {@code bytes=0-9223372036854775807}.
+     */
+    static long span(long first, long last) {
+        long n = last - first + 1;
+        return n <= 0 ? -1 : n;
     }
 
     /** A non-negative decimal of digits only: {@link Long#parseLong} would also take a sign. */
@@ -578,12 +628,25 @@ public final class RecordingsProtocol {
      * placed), and a range that starts at or past its end is not satisfiable. Without a range,
      * the whole body is delivered, whatever the status.
      *
+     * <p>A body in gzip or deflate ({@link #contentCoding}) is decoded by the caller, and the
+     * answer describes the decoded bytes: their length is unknown (the {@code Content-Length}
+     * counts coded bytes), and a 206 is refused, as a part of a coded body cannot be decoded.
+     *
      * @param asked the range asked for, or null for the whole recording
-     * @throws UnexpectedResponseException  if the answer does not hold the asked bytes
+     * @throws UnexpectedResponseException  if the answer does not hold the asked bytes, or is coded
+     *                                      in a way that cannot be decoded
      * @throws RangeNotSatisfiableException if the recording ends before the range starts
      */
     public RangeAnswer rangeAnswer(ApiRequest request, ByteRange asked, int status, HeaderLookup headers) {
-        long length = contentLength(headers);
+        ContentCoding coding = contentCoding(headers);
+        if (coding == null) {
+            throw unsupportedCoding(request, status, headers);
+        }
+        if (coding != ContentCoding.IDENTITY && status == 206) {
+            throw partOfACodedBody(request, status, headers);
+        }
+        // A coded body's Content-Length counts coded bytes: how many the decoding yields is unknown.
+        long length = coding == ContentCoding.IDENTITY ? contentLength(headers) : -1;
         if (asked == null) {
             return new RangeAnswer(0, -1, length, 0, length > 0 ? length - 1 : -1, length, false);
         }
@@ -595,7 +658,7 @@ public final class RecordingsProtocol {
                         + ", the server answered 206 with Content-Range "
                         + (value == null ? "missing" : Validation.quote(value)), status, null, null, null);
             }
-            long n = r[1] - r[0] + 1;
+            long n = span(r[0], r[1]);
             if (length >= 0 && length != n) {
                 throw new UnexpectedResponseException(request.describe() + ": the server answered 206 with "
                         + Validation.quote(value) + " (" + n + " bytes) and Content-Length " + length, status, null,
@@ -628,7 +691,7 @@ public final class RecordingsProtocol {
                 last = length < 0 ? asked.last() : Math.min(asked.last(), length - 1);
             }
         }
-        return new RangeAnswer(first, last < 0 ? -1 : last - first + 1, length, first, last, length, true);
+        return new RangeAnswer(first, last < 0 ? -1 : span(first, last), length, first, last, length, true);
     }
 
     /**
@@ -651,7 +714,9 @@ public final class RecordingsProtocol {
             return null;
         }
         try {
-            return HttpDates.parse(v.trim()).toInstant();
+            // Null for what trims to nothing (say a lone control character) though it is not blank.
+            OffsetDateTime at = HttpDates.parse(v.trim());
+            return at == null ? null : at.toInstant();
         } catch (DateTimeParseException e) {
             return null;
         }
@@ -697,6 +762,90 @@ public final class RecordingsProtocol {
         String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
         return type.startsWith("audio/") || type.equals("application/octet-stream")
                 || type.equals("binary/octet-stream");
+    }
+
+    /**
+     * A coding of a response body that this client can undo. The client asks for none
+     * ({@code Accept-Encoding: identity}), but a server or proxy may apply one regardless.
+     */
+    public enum ContentCoding {
+        /** No coding: the body is the representation itself. */
+        IDENTITY,
+        /** {@code gzip} (or {@code x-gzip}), RFC 1952. */
+        GZIP,
+        /** {@code deflate}: zlib (RFC 1950), or raw deflate as some servers send it. */
+        DEFLATE
+    }
+
+    /**
+     * The coding applied to a response's body: {@code Content-Encoding} ({@code identity} entries
+     * ignored), with any {@code Transfer-Encoding} other than {@code chunked} counted as a coding
+     * this client does not undo. Null when the body carries a coding other than one gzip or one
+     * deflate (say {@code br}, or two codings in a row), so that it cannot be read: see
+     * {@link #unsupportedCoding}.
+     */
+    public ContentCoding contentCoding(HeaderLookup headers) {
+        String transfer = headers.get("Transfer-Encoding");
+        if (transfer != null) {
+            for (String t : transfer.split(",")) {
+                String v = t.trim();
+                if (!v.isEmpty() && !v.equalsIgnoreCase("chunked") && !v.equalsIgnoreCase("identity")) {
+                    return null;
+                }
+            }
+        }
+        String encoding = headers.get("Content-Encoding");
+        if (encoding == null) {
+            return ContentCoding.IDENTITY;
+        }
+        ContentCoding found = ContentCoding.IDENTITY;
+        for (String c : encoding.split(",")) {
+            String v = c.trim().toLowerCase(Locale.ROOT);
+            ContentCoding coding = switch (v) {
+                case "", "identity" -> ContentCoding.IDENTITY;
+                case "gzip", "x-gzip" -> ContentCoding.GZIP;
+                case "deflate" -> ContentCoding.DEFLATE;
+                default -> null;
+            };
+            if (coding == null || (coding != ContentCoding.IDENTITY && found != ContentCoding.IDENTITY)) {
+                return null;
+            }
+            if (coding != ContentCoding.IDENTITY) {
+                found = coding;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The error for a body whose coding {@link #contentCoding} cannot undo: it is never handed
+     * on, and never retried (the server would code it the same way again).
+     */
+    public UnexpectedResponseException unsupportedCoding(ApiRequest request, int status, HeaderLookup headers) {
+        String encoding = headers.get("Content-Encoding");
+        String transfer = headers.get("Transfer-Encoding");
+        return new UnexpectedResponseException(request.describe() + " returned HTTP " + status + " with a body in "
+                + (encoding != null ? "Content-Encoding " + Validation.quote(encoding) : "")
+                + (encoding != null && transfer != null ? " and " : "")
+                + (transfer != null ? "Transfer-Encoding " + Validation.quote(transfer) : "")
+                + ", which this client does not decode (it asked for identity; gzip and deflate are decoded)",
+                status, null, null, null);
+    }
+
+    /**
+     * The error for a coded body that does not decode ({@link ContentDecoder}'s complaint is the
+     * cause): a broken or truncated gzip or deflate stream, which the server would send again.
+     */
+    public UnexpectedResponseException undecodableBody(ApiRequest request, int status, ContentCoding coding,
+            Throwable cause) {
+        UnexpectedResponseException e = new UnexpectedResponseException(request.describe() + " returned HTTP "
+                + status + " with a " + coding.name().toLowerCase(Locale.ROOT) + " body that does not decode"
+                + (cause == null || cause.getMessage() == null ? "" : ": " + safe(cause.getMessage())), status, null,
+                null, null);
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
     }
 
     /** The announced body length, or -1 when absent or malformed. */
@@ -839,6 +988,21 @@ public final class RecordingsProtocol {
                 cause);
     }
 
+    /**
+     * The error for a response that is not valid HTTP, which the transport could not parse: its
+     * status line, a header, its framing ({@code Content-Length}, chunk sizes). Never retried (see
+     * {@link MalformedResponseException}).
+     *
+     * @param what  what was wrong, in a few words; null to take the cause's message
+     * @param cause the transport's parsing error; may be null
+     */
+    public MalformedResponseException malformedResponse(ApiRequest request, String what, Throwable cause) {
+        String detail = what != null ? what : cause == null ? "unreadable" : cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + safe(cause.getMessage()));
+        return new MalformedResponseException(request.describe() + ": the response is not valid HTTP (" + safe(detail)
+                + ")", cause);
+    }
+
     Duration retryAfter(String value) {
         if (value == null || value.isBlank()) {
             return null;
@@ -850,6 +1014,9 @@ public final class RecordingsProtocol {
         } catch (NumberFormatException notSeconds) {
             try {
                 OffsetDateTime at = HttpDates.parse(v);
+                if (at == null) {
+                    return null; // trimmed to nothing: a lone control character is no date either
+                }
                 Duration d = Duration.between(clock.instant(), at.toInstant());
                 return d.isNegative() ? Duration.ZERO : d;
             } catch (DateTimeParseException notDate) {

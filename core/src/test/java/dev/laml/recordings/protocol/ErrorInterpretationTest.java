@@ -330,6 +330,19 @@ class ErrorInterpretationTest {
             assertThat(e.getCause()).hasMessage("reset\r\nFORGED");
             assertThat(protocol.transferFailed(fetch, null).getMessage()).endsWith("failed in transfer");
         }
+
+        @Test
+        void a_malformed_response_names_the_request_and_what_was_wrong_and_keeps_the_parsers_exception() {
+            var parser = new IllegalArgumentException("Content-Length value is not a number: -5\r\nFORGED");
+            var e = protocol.malformedResponse(media, null, parser);
+            assertThat(e).isInstanceOf(dev.laml.recordings.TransferException.class);
+            assertThat(e.getMessage()).contains("/Recordings/" + RECORDING_SID + ".mp3", "not valid HTTP",
+                    "IllegalArgumentException", "Content-Length value is not a number: -5").doesNotContain("\r", "\n");
+            assertThat(e.getCause()).isSameAs(parser);
+            assertThat(protocol.malformedResponse(media, "status line or headers: x", parser).getMessage())
+                    .endsWith("the response is not valid HTTP (status line or headers: x)");
+            assertThat(protocol.malformedResponse(media, null, null).getMessage()).endsWith("(unreadable)");
+        }
     }
 
     @Nested

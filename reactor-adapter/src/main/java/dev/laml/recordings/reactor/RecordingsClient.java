@@ -63,11 +63,14 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p><b>Errors.</b> When the server answers with an error, the publisher fails with an
  * {@link ApiException} subtype; when the transfer breaks (refused, reset, truncated, timed out),
- * with a {@link TransferException}, which is an {@link java.io.IOException}. Two of its subtypes
+ * with a {@link TransferException}, which is an {@link java.io.IOException}. Three of its subtypes
  * are never retried: {@link dev.laml.recordings.TlsException} (the TLS handshake failed: an
  * untrusted, expired or wrong-host certificate, no common protocol or cipher, a stalled handshake)
- * and {@link dev.laml.recordings.ProxyException} (the configured proxy could not be reached or
- * refused the tunnel).
+ * {@link dev.laml.recordings.ProxyException} (the configured proxy could not be reached or
+ * refused the tunnel) and {@link dev.laml.recordings.MalformedResponseException} (the answer is not
+ * valid HTTP: a broken status line, header or framing; the parser's exception is the cause). A
+ * body in gzip or deflate, which the client never asks for, is decoded as it streams; another
+ * coding is an {@link dev.laml.recordings.UnexpectedResponseException}.
  *
  * <p><b>TLS.</b> HTTPS runs on OpenSSL where the bundled native library loads and on the JDK's
  * engine elsewhere ({@link Builder#tlsEngine(TlsEngine)}), with hostname verification always on

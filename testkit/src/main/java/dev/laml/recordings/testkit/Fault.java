@@ -1,7 +1,9 @@
 package dev.laml.recordings.testkit;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.StringJoiner;
 
@@ -19,7 +21,9 @@ import java.util.StringJoiner;
  *       {@link #closeNotifyAfterBytes(long)}, {@link #resetAfterBytes(long)}, {@link #stallAfterBytes(long)};</li>
  *   <li>a different response instead of the real one: {@link #status(int)} (and {@link #rateLimited(Duration)},
  *       {@link #serverError(int)}), {@link #wrongContentType(String)}, {@link #redirect(URI)},
- *       {@link #redirectToSelf()}.</li>
+ *       {@link #redirectToSelf()};</li>
+ *   <li>bytes that need not be valid HTTP at all instead of a response: {@link #raw(byte[], After)}, for the
+ *       malformed answers of broken servers and proxies.</li>
  * </ul>
  * Timing and truncation apply to whatever body is sent, replaced or not; truncation counts body bytes after any
  * {@code Range} has been applied. A replacement stands in for the API entirely, so the request has no effect: a
@@ -37,7 +41,22 @@ public final class Fault {
 
     enum Cut { NONE, CLOSE, CLOSE_NOTIFY, RESET, STALL }
 
-    enum Replacement { NONE, ERROR, CONTENT_TYPE, REDIRECT }
+    enum Replacement { NONE, ERROR, CONTENT_TYPE, REDIRECT, RAW }
+
+    /** How a {@linkplain #raw(byte[], After) raw} answer ends once its bytes are written. */
+    public enum After {
+        /**
+         * The server closes the connection (FIN; over HTTPS after a close_notify, as a server that means to close
+         * does). Use it for answers that are complete in themselves, or whose end is the close.
+         */
+        CLOSE,
+        /**
+         * The server sends nothing more and keeps the connection open until the client (or
+         * {@link RecordingsServer#close()}) closes it: an answer that never completes, such as a head without its
+         * blank line, for response- and idle-timeout tests.
+         */
+        STALL
+    }
 
     private static final Fault NONE = new Fault(Duration.ZERO, 0, Cut.NONE, 0, Replacement.NONE, 0, null, null, null);
 
@@ -51,9 +70,19 @@ public final class Fault {
     final String contentType;
     /** Null for a redirect to the request's own URL. */
     final URI location;
+    /** The bytes of a raw answer (never handed out, so never modified); null for the other faults. */
+    final byte[] raw;
+    /** How a raw answer ends; null for the other faults. */
+    final After after;
 
     private Fault(Duration latency, long bytesPerSecond, Cut cut, long cutAfter, Replacement replacement, int status,
                   Duration retryAfter, String contentType, URI location) {
+        this(latency, bytesPerSecond, cut, cutAfter, replacement, status, retryAfter, contentType, location, null,
+                null);
+    }
+
+    private Fault(Duration latency, long bytesPerSecond, Cut cut, long cutAfter, Replacement replacement, int status,
+                  Duration retryAfter, String contentType, URI location, byte[] raw, After after) {
         this.latency = latency;
         this.bytesPerSecond = bytesPerSecond;
         this.cut = cut;
@@ -63,6 +92,8 @@ public final class Fault {
         this.retryAfter = retryAfter;
         this.contentType = contentType;
         this.location = location;
+        this.raw = raw;
+        this.after = after;
     }
 
     /** Waits {@code delay} before sending the status line and headers (time to first byte). */
@@ -180,6 +211,64 @@ public final class Fault {
     }
 
     /**
+     * Answers with exactly {@code response}, written to the connection as given, instead of an HTTP response, and
+     * then ends as {@code after} says. Nothing is added, checked or fixed: no status line, headers, length or chunk
+     * framing of the server's own, so the bytes may be anything a broken server, proxy or middlebox could send,
+     * valid HTTP or not. Over {@linkplain RecordingsServer.Builder#tls() HTTPS} the bytes travel inside TLS, as a
+     * broken server behind a correct TLS terminator would send them.
+     *
+     * <pre>{@code
+     * server.enqueueFault(Fault.raw("HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n"));          // then close
+     * server.enqueueFault(Fault.raw("HTTP/1.1 200 OK\r\nContent-Type: au", After.STALL));   // a head that never ends
+     * }</pre>
+     *
+     * <p>Advice: write the whole answer, head and body, as your test means it, with {@code \r\n} line ends (a bare
+     * {@code \n} is itself a malformation); end a head that should be read with an empty line; use
+     * {@link After#CLOSE} for an answer without {@code Content-Length} whose body runs to the close, and
+     * {@link After#STALL} with a response or idle timeout when the answer is meant never to complete. The request is
+     * logged and counted as any other; {@link RecordingsServer#bytesWritten()} does not count raw bytes. Combines with
+     * {@link #latency(Duration)} only (before the first byte); the bytes are copied, so the array may be reused.
+     *
+     * @throws IllegalArgumentException if {@code response} is empty
+     */
+    public static Fault raw(byte[] response, After after) {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(after, "after");
+        if (response.length == 0) {
+            throw new IllegalArgumentException("response must hold at least one byte; for an answer of nothing use "
+                    + "closeAfterBytes(0) or a stall");
+        }
+        return new Fault(Duration.ZERO, 0, Cut.NONE, 0, Replacement.RAW, 0, null, null, null, response.clone(), after);
+    }
+
+    /** {@code raw(response, After.CLOSE)}: the bytes, then the server closes the connection. */
+    public static Fault raw(byte[] response) {
+        return raw(response, After.CLOSE);
+    }
+
+    /** {@code raw(response, After.CLOSE)}, the bytes spelt as a string: see {@link #raw(String, After)}. */
+    public static Fault raw(String response) {
+        return raw(response, After.CLOSE);
+    }
+
+    /**
+     * {@link #raw(byte[], After)} with {@code response} written one byte per character (ISO-8859-1), so that a test
+     * can spell a head, {@code \r\n} and all, as a string.
+     *
+     * @throws IllegalArgumentException if a character is above U+00FF, or the string is empty
+     */
+    public static Fault raw(String response, After after) {
+        Objects.requireNonNull(response, "response");
+        for (int i = 0; i < response.length(); i++) {
+            if (response.charAt(i) > 0xFF) {
+                throw new IllegalArgumentException("character " + i + " is not one byte (ISO-8859-1); pass bytes "
+                        + "instead");
+            }
+        }
+        return raw(response.getBytes(StandardCharsets.ISO_8859_1), after);
+    }
+
+    /**
      * This status fault with a {@code Retry-After} header in whole seconds (rounded up).
      *
      * @throws IllegalStateException if this fault does not answer an error status
@@ -206,13 +295,19 @@ public final class Fault {
                 || replacement != Replacement.NONE && other.replacement != Replacement.NONE) {
             throw new IllegalArgumentException("faults overlap: " + this + " and " + other);
         }
+        // A raw answer's bytes are the test's, end included: there is no body to throttle or cut.
+        if ((replacement == Replacement.RAW || other.replacement == Replacement.RAW)
+                && (bytesPerSecond != 0 || other.bytesPerSecond != 0 || cut != Cut.NONE || other.cut != Cut.NONE)) {
+            throw new IllegalArgumentException("a raw answer combines with latency only (its end is its After): "
+                    + this + " and " + other);
+        }
         Fault r = other.replacement != Replacement.NONE ? other : this;
         return new Fault(
                 latency.isZero() ? other.latency : latency,
                 bytesPerSecond != 0 ? bytesPerSecond : other.bytesPerSecond,
                 cut != Cut.NONE ? cut : other.cut,
                 cut != Cut.NONE ? cutAfter : other.cutAfter,
-                r.replacement, r.status, r.retryAfter, r.contentType, r.location);
+                r.replacement, r.status, r.retryAfter, r.contentType, r.location, r.raw, r.after);
     }
 
     private static Fault cut(Cut cut, long bytes) {
@@ -234,13 +329,13 @@ public final class Fault {
         return o instanceof Fault f && latency.equals(f.latency) && bytesPerSecond == f.bytesPerSecond && cut == f.cut
                 && cutAfter == f.cutAfter && replacement == f.replacement && status == f.status
                 && Objects.equals(retryAfter, f.retryAfter) && Objects.equals(contentType, f.contentType)
-                && Objects.equals(location, f.location);
+                && Objects.equals(location, f.location) && Arrays.equals(raw, f.raw) && after == f.after;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(latency, bytesPerSecond, cut, cutAfter, replacement, status, retryAfter, contentType,
-                location);
+        return 31 * Objects.hash(latency, bytesPerSecond, cut, cutAfter, replacement, status, retryAfter, contentType,
+                location, after) + Arrays.hashCode(raw);
     }
 
     @Override
@@ -263,9 +358,32 @@ public final class Fault {
             case ERROR -> parts.add("status=" + status + (retryAfter == null ? "" : ", retryAfter=" + retryAfter));
             case CONTENT_TYPE -> parts.add("wrongContentType=" + contentType);
             case REDIRECT -> parts.add("redirect=" + status + " " + (location == null ? "<self>" : location));
+            case RAW -> parts.add("raw=" + raw.length + " bytes " + preview(raw) + ", then " + after);
             default -> { }
         }
         return parts.toString();
+    }
+
+    /** The first bytes, quoted, with everything but printable ASCII escaped: what a failing test needs to see. */
+    private static String preview(byte[] bytes) {
+        StringBuilder b = new StringBuilder("\"");
+        int n = Math.min(bytes.length, 40);
+        for (int i = 0; i < n; i++) {
+            int c = bytes[i] & 0xFF;
+            switch (c) {
+                case '\r' -> b.append("\\r");
+                case '\n' -> b.append("\\n");
+                case '"', '\\' -> b.append('\\').append((char) c);
+                default -> {
+                    if (c >= 0x20 && c < 0x7F) {
+                        b.append((char) c);
+                    } else {
+                        b.append(String.format("\\x%02x", c));
+                    }
+                }
+            }
+        }
+        return b.append(bytes.length > n ? "\"…" : "\"").toString();
     }
 
     static Fault none() {

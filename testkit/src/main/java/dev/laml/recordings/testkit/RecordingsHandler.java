@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -18,6 +19,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.SynchronousSink;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
@@ -67,6 +69,9 @@ final class RecordingsHandler {
         server.requests().record(request.method().name(), target, path, request.requestHeaders());
         Route route = Route.parse(path);
         Fault fault = server.nextFault(route == null ? null : route.sid);
+        if (fault.replacement == Fault.Replacement.RAW) {
+            return fault.latency.isZero() ? raw(response, fault) : Mono.delay(fault.latency).then(raw(response, fault));
+        }
         Reply reply;
         try {
             // A replacing fault stands in for the API entirely: the request has no effect (a DELETE deletes nothing).
@@ -274,6 +279,28 @@ final class RecordingsHandler {
             case STALL -> partial.then(Mono.never()); // ends when the client or server.close() drops the connection
             default -> partial.then(Mono.defer(() -> terminate(channel[0], fault.cut)));
         };
+    }
+
+    /**
+     * Writes a raw answer under the HTTP encoder: from the codec's own context, so the bytes go toward the socket
+     * through only the handlers before it (TLS, when the server has it), exactly as given. The handler's publisher
+     * never completes, so Reactor Netty never writes a response of its own after them; closing the connection (or the
+     * client closing it, for a stall) ends the exchange.
+     */
+    private static Mono<Void> raw(HttpServerResponse response, Fault fault) {
+        return Mono.defer(() -> {
+            Channel[] channel = new Channel[1];
+            response.withConnection(connection -> channel[0] = connection.channel());
+            ChannelHandlerContext codec = channel[0].pipeline().context(NettyPipeline.HttpCodec);
+            if (codec == null) {
+                return Mono.error(new IllegalStateException("no HTTP codec in the pipeline: " + channel[0].pipeline()));
+            }
+            ChannelFuture written = codec.writeAndFlush(Unpooled.wrappedBuffer(fault.raw));
+            if (fault.after == Fault.After.CLOSE) {
+                written.addListener(done -> channel[0].close());
+            }
+            return Mono.never();
+        });
     }
 
     /**

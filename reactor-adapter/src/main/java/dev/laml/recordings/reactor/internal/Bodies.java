@@ -1,9 +1,11 @@
 package dev.laml.recordings.reactor.internal;
 
 import dev.laml.recordings.protocol.ApiRequest;
+import dev.laml.recordings.protocol.ContentDecoder;
 import dev.laml.recordings.protocol.RecordingsProtocol;
 import dev.laml.recordings.protocol.RecordingsProtocol.Continuation;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.util.ReferenceCountUtil;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -17,6 +19,7 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
+import java.util.zip.ZipException;
 
 /**
  * Turns Reactor Netty's inbound {@link ByteBuf}s into what callers may keep.
@@ -161,6 +164,87 @@ public final class Bodies {
                 .onErrorMap(Transport::isTransportFailure,
                         e -> protocol.incompleteBody(request, counter.received, expectedLength, e))
                 .concatWith(Mono.defer(counter::verifyAtEnd));
+    }
+
+    /** Decoded bytes handed on per piece: the most one element of a coded body holds. */
+    static final int DECODED_PIECE = 64 * 1024;
+
+    /**
+     * The decoded bytes of a body in a content coding (gzip or deflate), as buffers that are
+     * valid only during {@code onNext}, as the transport's own are: to be fed to
+     * {@link #stream} or {@link #collect}, which copy or retain what they keep.
+     *
+     * <p>Streamed, never whole: each coded chunk is copied (the transport releases it after
+     * {@code onNext}) and decoded in pieces of at most {@value #DECODED_PIECE} bytes, each made
+     * when downstream asks for it, and the next coded chunk is requested only once the last one
+     * is used up (no prefetch), so demand still reaches the socket and a chunk that inflates a
+     * thousandfold is never held decoded. The coded bytes are counted against
+     * {@code codedLength}; a transfer that breaks is the protocol's
+     * {@code IncompleteBodyException} (counting coded bytes). A stream that does not decode, or
+     * that the body ends before its end, is the protocol's {@code undecodableBody}. The decoder's
+     * native memory is freed however the stream ends.
+     *
+     * @param codedLength the body's {@code Content-Length} (coded bytes), -1 when unknown
+     */
+    public static Flux<ByteBuf> decoded(Flux<ByteBuf> body, RecordingsProtocol.ContentCoding coding, long codedLength,
+            ApiRequest request, int status, RecordingsProtocol protocol) {
+        return Flux.using(() -> new ContentDecoder(coding), decoder -> {
+            long[] received = {0};
+            Flux<byte[]> coded = body.<byte[]>handle((buf, sink) -> {
+                int n = buf.readableBytes();
+                if (codedLength >= 0 && received[0] + n > codedLength) {
+                    sink.error(protocol.incompleteBody(request, received[0] + n, codedLength, null));
+                    return;
+                }
+                received[0] += n;
+                if (n > 0) {
+                    byte[] copy = new byte[n];
+                    buf.getBytes(buf.readerIndex(), copy);
+                    sink.next(copy);
+                }
+            }).onErrorMap(Transport::isTransportFailure, e -> protocol.incompleteBody(request, received[0], codedLength, e));
+            return coded.concatMap(bytes -> pieces(decoder, bytes, request, status, protocol), 0)
+                    .concatWith(Mono.defer(() -> {
+                        if (codedLength >= 0 && received[0] != codedLength) {
+                            return Mono.error(protocol.incompleteBody(request, received[0], codedLength, null));
+                        }
+                        try {
+                            decoder.finish();
+                            return Mono.empty();
+                        } catch (ZipException e) {
+                            return Mono.error(protocol.undecodableBody(request, status, coding, e));
+                        }
+                    }));
+        }, ContentDecoder::close);
+    }
+
+    /** The decoded pieces of one coded chunk, each made on demand; released once handed on. */
+    private static Flux<ByteBuf> pieces(ContentDecoder decoder, byte[] coded, ApiRequest request, int status,
+            RecordingsProtocol protocol) {
+        return Flux.generate(() -> {
+            decoder.feed(coded);
+            return decoder;
+        }, (ContentDecoder d, SynchronousSink<ByteBuf> sink) -> {
+            byte[] piece;
+            try {
+                piece = d.read(DECODED_PIECE);
+            } catch (ZipException e) {
+                sink.error(protocol.undecodableBody(request, status, d.coding(), e));
+                return d;
+            }
+            if (piece == null) {
+                sink.complete();
+                return d;
+            }
+            // Emitted synchronously: by the time next returns, downstream has copied or retained it.
+            ByteBuf buf = Unpooled.wrappedBuffer(piece);
+            try {
+                sink.next(buf);
+            } finally {
+                buf.release();
+            }
+            return d;
+        });
     }
 
     /** Reads and discards a body (a redirect's), at most {@code cap} bytes; past that the connection is closed. */

@@ -9,10 +9,12 @@ import dev.laml.recordings.RecordingNotReadyException;
 import dev.laml.recordings.RecordingStatus;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingPage;
+import dev.laml.recordings.UnexpectedResponseException;
 import dev.laml.recordings.protocol.ApiRequest;
 import dev.laml.recordings.reactor.AudioResponse;
 import dev.laml.recordings.protocol.HeaderLookup;
 import dev.laml.recordings.protocol.RecordingsProtocol;
+import dev.laml.recordings.protocol.RecordingsProtocol.ContentCoding;
 import dev.laml.recordings.protocol.RecordingsProtocol.Continuation;
 import dev.laml.recordings.protocol.RecordingsProtocol.RangeAnswer;
 import io.netty.buffer.ByteBuf;
@@ -113,10 +115,22 @@ public final class Calls {
             }
             boolean success = status >= 200 && status <= 299;
             int cap = success ? protocol.maxMetadataBytes() : RecordingsProtocol.MAX_ERROR_BODY_BYTES;
-            if (success && protocol.contentLength(headers) > cap) {
-                return Mono.error(protocol.bodyTooLarge(request, status, cap));
+            ContentCoding coding = protocol.contentCoding(headers);
+            Flux<ByteBuf> readable;
+            if (!success) {
+                readable = errorBody(request, status, headers, body);
+            } else if (coding == null) {
+                return Mono.error(protocol.unsupportedCoding(request, status, headers));
+            } else if (coding == ContentCoding.IDENTITY) {
+                if (protocol.contentLength(headers) > cap) {
+                    return Mono.error(protocol.bodyTooLarge(request, status, cap));
+                }
+                readable = body;
+            } else {
+                // The cap holds for the decoded document: a small coded body may inflate past it.
+                readable = Bodies.decoded(body, coding, protocol.contentLength(headers), request, status, protocol);
             }
-            return Bodies.collect(body, cap, !success, () -> protocol.bodyTooLarge(request, status, cap),
+            return Bodies.collect(readable, cap, !success, () -> protocol.bodyTooLarge(request, status, cap),
                     bytes -> Mono.fromCallable(() -> decoder.decode(status, reason, headers, bytes)));
         });
     }
@@ -305,8 +319,12 @@ public final class Calls {
                 });
             }
             if (!protocol.isAudio(status, headers)) {
-                return Bodies.collect(body, RecordingsProtocol.MAX_ERROR_BODY_BYTES, true, () -> null,
-                        bytes -> Mono.<T>error(protocol.error(request, status, reason, headers, bytes)));
+                return Bodies.collect(errorBody(request, status, headers, body), RecordingsProtocol.MAX_ERROR_BODY_BYTES,
+                        true, () -> null, bytes -> Mono.<T>error(protocol.error(request, status, reason, headers, bytes)));
+            }
+            ContentCoding coding = protocol.contentCoding(headers);
+            if (coding == null) {
+                return Mono.error(protocol.unsupportedCoding(request, status, headers));
             }
             Continuation window;
             LongFunction<Throwable> endedBeforeStart;
@@ -345,8 +363,29 @@ public final class Calls {
                         + ": the recording changed: the server sent it whole again with " + received
                         + " bytes, fewer than the " + offset + " already delivered");
             }
-            return Bodies.stream(body, window, endedBeforeStart, request, protocol, d::emitted, chunks);
+            // Audio is never handed on still coded: a gzip or deflate body is decoded as it streams, and
+            // every offset above (skip, deliver, resume) counts decoded bytes.
+            Flux<ByteBuf> audio = coding == ContentCoding.IDENTITY ? body : chunks.shield(Bodies.decoded(transportBody,
+                    coding, protocol.contentLength(headers), request, status, protocol));
+            return Bodies.stream(audio, window, endedBeforeStart, request, protocol, d::emitted, chunks);
         });
+    }
+
+    /**
+     * An error body as far as it can be read, for its code and message: decoded when in gzip or
+     * deflate; nothing when in another coding, or where it stops decoding. The status alone
+     * already says what the error is, so a coding never turns it into another one.
+     */
+    private Flux<ByteBuf> errorBody(ApiRequest request, int status, HeaderLookup headers, Flux<ByteBuf> body) {
+        ContentCoding coding = protocol.contentCoding(headers);
+        if (coding == ContentCoding.IDENTITY) {
+            return body;
+        }
+        if (coding == null) {
+            return Flux.empty();
+        }
+        return Bodies.decoded(body, coding, protocol.contentLength(headers), request, status, protocol)
+                .onErrorResume(UnexpectedResponseException.class, undecodable -> Flux.empty());
     }
 
     // ------------------------------------------------------------------ shared

@@ -26,7 +26,9 @@ import java.util.function.UnaryOperator;
  * connection's {@link ConnectionClock}: the response timeout runs from the request being sent
  * to the response headers arriving, and ends there, so it never fires while a slow subscriber
  * holds back the body; the body handed to the handler carries the demand-aware
- * {@link IdleTimeout}.
+ * {@link IdleTimeout}. Every connection carries {@link MalformedResponses} after its HTTP codec,
+ * so that a response the codec cannot parse is told apart from other failures and its
+ * connection is never reused.
  *
  * <p>Immutable and thread-safe.
  */
@@ -74,6 +76,7 @@ public final class Exchange {
             Duration idleTimeout, Transport transport) {
         long headersNanos = responseTimeout.toNanos();
         HttpClient timed = http
+                .doOnConnected(connection -> MalformedResponses.install(connection.channel()))
                 .doOnRequest((request, connection) -> {
                     Channel channel = connection.channel();
                     ConnectionClock.onLoop(channel, () -> ConnectionClock.of(channel).awaitHeaders(headersNanos));

@@ -26,8 +26,9 @@ import java.util.Locale;
  * Classifies what the transport throws, so that callers see only the library's own types: an
  * {@link ApiException} when the server answered, a {@link TransferException} (an
  * {@link IOException}) when bytes stopped moving, and among those a {@link TlsException} for a
- * failed handshake and a {@link ProxyException} for a proxy that did not open the tunnel (both
- * never retried).
+ * failed handshake, a {@link ProxyException} for a proxy that did not open the tunnel and a
+ * {@link dev.laml.recordings.MalformedResponseException} for a response that is not valid HTTP
+ * (all three never retried).
  *
  * <p>Only a failed <em>handshake</em> is a {@code TlsException}: a TLS connection that breaks
  * after it (a record cut short, a close without {@code close_notify}) is an ordinary broken
@@ -67,6 +68,11 @@ public final class Transport {
         if (t instanceof TransferException || t instanceof ApiException) {
             return t;
         }
+        MalformedResponses.Malformed malformed = find(t, MalformedResponses.Malformed.class);
+        if (malformed != null) {
+            Throwable parser = malformed.getCause();
+            return protocol.malformedResponse(request, malformed.part() + ": " + describe(parser), parser);
+        }
         if (isPoolExhaustion(t)) {
             return new PoolExhaustedException(request.describe() + ": no connection available ("
                     + (t.getClass().getSimpleName().contains("Timeout")
@@ -104,6 +110,14 @@ public final class Transport {
             return protocol.transferFailed(request, t);
         }
         return t;
+    }
+
+    /** The parser's complaint, with Netty's wrapper left out: {@code NumberFormatException: For input string: "2OO"}. */
+    private static String describe(Throwable parser) {
+        Throwable shown = parser instanceof io.netty.handler.codec.DecoderException && parser.getCause() != null
+                ? parser.getCause() : parser;
+        return shown == null ? "unreadable" : shown.getClass().getSimpleName()
+                + (shown.getMessage() == null ? "" : ": " + clean(shown.getMessage()));
     }
 
     private String proxyReason(ProxyConnectException e) {
