@@ -8,7 +8,6 @@ import dev.laml.recordings.s3.internal.S3Upload.Uploaded;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.MonoSink;
-import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
@@ -23,7 +22,6 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -36,8 +34,8 @@ import java.util.concurrent.CompletableFuture;
  * One upload of a body into one object: the subscriber that cuts the body into parts and the
  * state machine that drives the S3 requests.
  *
- * <p>Memory: the body's buffers are copied into part buffers ({@code byte[]}); at most
- * {@code partsInFlight} of them are alive at once (the one being filled and those being
+ * <p>Memory: the body's buffers are copied into parts (blocks of {@value #BLOCK_SIZE} bytes); at
+ * most {@code partsInFlight} parts are alive at once (the one being filled and those being
  * uploaded), and a buffer is requested only when there is room for it, so the body never runs
  * ahead by more than one buffer (kept as {@link #leftover} until a part buffer frees up).
  *
@@ -55,8 +53,12 @@ import java.util.concurrent.CompletableFuture;
  */
 final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
 
-    /** The first allocation for a part of unknown length; it doubles up to the part size. */
-    private static final int INITIAL_CAPACITY = 256 * 1024;
+    /**
+     * Parts are held in blocks of this size, allocated as bytes arrive: far below G1's
+     * humongous-object threshold (half a region, at least 512 KiB), so a small heap is not
+     * fragmented by multi-megabyte arrays, and a part of unknown length grows without copying.
+     */
+    static final int BLOCK_SIZE = 256 * 1024;
 
     private final S3Upload owner;
     private final S3AsyncClient s3;
@@ -221,7 +223,7 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 if (!finishing) {
                     finishing = true;
                     objectSha256 = objectDigest.digest();
-                    actions.singlePut = current != null ? current : new Part(0, 0, 0, null);
+                    actions.singlePut = current != null ? current : new Part(0, 0, null);
                     current = null; // still counted in partsHeld until the PUT ends
                 }
             } else {
@@ -253,17 +255,14 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
     private Part newPart() {
         int number = nextPartNumber++;
         int limit = partSize;
-        int capacity = Math.min(partSize, INITIAL_CAPACITY);
         if (declaredLength >= 0) {
-            // A known length: every part's size is known, so allocate it exactly, once.
+            // A known length: the last part's size is known, and its last block is cut to fit.
             long start = (long) (number - 1) * partSize;
             limit = (int) Math.min(partSize, declaredLength - start);
-            capacity = limit;
         }
         // Part 1's SHA-256 is the object's digest at its end (no byte of part 2 is copied before
         // part 1 is dispatched), so only later parts need a digest of their own.
-        Part part = new Part(number, limit, capacity, number == 1 ? null : S3Upload.newSha256());
-        probe.allocated(capacity);
+        Part part = new Part(number, limit, number == 1 ? null : S3Upload.newSha256());
         partsHeld++;
         return part;
     }
@@ -315,10 +314,7 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
     }
 
     private void release(Part part) {
-        if (part.bytes != null) {
-            probe.freed(part.bytes.length);
-            part.bytes = null;
-        }
+        probe.freed(part.release());
         partsHeld--;
     }
 
@@ -418,10 +414,15 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 .checksumAlgorithm(ChecksumAlgorithm.SHA256)
                 .checksumSHA256(part.checksum)
                 .build();
-        AsyncRequestBody body = AsyncRequestBody.fromRemainingByteBufferUnsafe(ByteBuffer.wrap(part.bytes, 0, part.length));
+        // Not copied: a dispatched part's blocks are never written again; replayable for the
+        // SDK's retries; released when the request ends, so an idle connection keeps no part.
+        ReleasableBody body = new ReleasableBody(part.buffers(), part.length);
         CompletableFuture<UploadPartResponse> future = call(() -> s3.uploadPart(request, body));
         track(future);
-        future.whenComplete((response, error) -> partDone(part, future, response, error));
+        future.whenComplete((response, error) -> {
+            body.release();
+            partDone(part, future, response, error);
+        });
     }
 
     private void partDone(Part part, CompletableFuture<?> future, UploadPartResponse response, Throwable error) {
@@ -448,18 +449,17 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
     }
 
     private void sendSinglePut(Part part) {
-        byte[] bytes = part.bytes == null ? new byte[0] : part.bytes;
         byte[] sha256;
         synchronized (this) {
             sha256 = objectSha256;
         }
-        CompletableFuture<Uploaded> future = call(() -> owner.putObject(destination, bytes, part.length, sha256));
+        CompletableFuture<Uploaded> future = call(() -> owner.putObject(destination, part.buffers(), part.length, sha256));
         track(future);
         future.whenComplete((uploaded, error) -> {
             Actions actions = null;
             synchronized (this) {
                 calls.remove(future);
-                if (part.bytes != null) {
+                if (part.number > 0) { // not the stand-in for an empty body
                     release(part);
                 }
                 if (terminated) {
@@ -586,22 +586,26 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         String abortUploadId;
     }
 
-    /** A part's bytes, filled in order; guarded by the upload's lock until dispatched. */
+    /**
+     * A part's bytes in {@link #BLOCK_SIZE} blocks, filled in order; guarded by the upload's lock
+     * until dispatched, never written after.
+     */
     private static final class Part {
+        /** From 1; 0 for the stand-in of an empty body. */
         final int number;
         /** The bytes this part takes: the part size, or less for the last part of a known length. */
         final int limit;
-        byte[] bytes;
+        private final List<byte[]> blocks = new ArrayList<>();
+        private int lastBlockUsed;
         int length;
         /** Null for part 1, whose digest is the object's (see newPart). */
         private final MessageDigest digest;
         /** Base64 SHA-256, set when dispatched. */
         String checksum;
 
-        Part(int number, int limit, int capacity, MessageDigest digest) {
+        Part(int number, int limit, MessageDigest digest) {
             this.number = number;
             this.limit = limit;
-            this.bytes = capacity == 0 ? null : new byte[capacity];
             this.digest = digest;
         }
 
@@ -612,17 +616,44 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         /** Copies as much of {@code source} as this part takes, hashing it on the way. */
         void fill(ByteBuffer source, MessageDigest objectDigest, MemoryProbe probe) {
             int n = Math.min(source.remaining(), limit - length);
-            if (length + n > bytes.length) {
-                int capacity = (int) Math.min(limit, Math.max(2L * bytes.length, length + n));
-                probe.allocated(capacity - bytes.length);
-                bytes = Arrays.copyOf(bytes, capacity);
+            while (n > 0) {
+                byte[] block = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
+                if (block == null || lastBlockUsed == block.length) {
+                    block = new byte[Math.min(BLOCK_SIZE, limit - length)];
+                    blocks.add(block);
+                    lastBlockUsed = 0;
+                    probe.allocated(block.length);
+                }
+                int k = Math.min(n, block.length - lastBlockUsed);
+                source.get(block, lastBlockUsed, k);
+                objectDigest.update(block, lastBlockUsed, k);
+                if (digest != null) {
+                    digest.update(block, lastBlockUsed, k);
+                }
+                lastBlockUsed += k;
+                length += k;
+                n -= k;
             }
-            source.get(bytes, length, n);
-            objectDigest.update(bytes, length, n);
-            if (digest != null) {
-                digest.update(bytes, length, n);
+        }
+
+        /** The bytes as buffers, position 0 to limit: views, not copies. */
+        ByteBuffer[] buffers() {
+            ByteBuffer[] buffers = new ByteBuffer[blocks.size()];
+            for (int i = 0; i < buffers.length; i++) {
+                byte[] block = blocks.get(i);
+                buffers[i] = ByteBuffer.wrap(block, 0, i == buffers.length - 1 ? lastBlockUsed : block.length);
             }
-            length += n;
+            return buffers;
+        }
+
+        /** Drops the blocks (the SDK may still be reading them); returns the bytes they took. */
+        long release() {
+            long capacity = 0;
+            for (byte[] block : blocks) {
+                capacity += block.length;
+            }
+            blocks.clear();
+            return capacity;
         }
 
         void seal(MessageDigest objectDigest) {
@@ -634,7 +665,9 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                     sha256 = ((MessageDigest) objectDigest.clone()).digest();
                 } catch (CloneNotSupportedException e) {
                     MessageDigest own = S3Upload.newSha256();
-                    own.update(bytes, 0, length);
+                    for (ByteBuffer buffer : buffers()) {
+                        own.update(buffer);
+                    }
                     sha256 = own.digest();
                 }
             }
