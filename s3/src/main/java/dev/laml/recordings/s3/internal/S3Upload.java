@@ -112,10 +112,15 @@ public final class S3Upload {
      *
      * <p>Ends with the {@link Uploaded} object once S3 has it; or with the body's own error, or an
      * {@link S3StorageException}, or an {@link dev.laml.recordings.IncompleteBodyException} when
-     * {@code contentLength} was given and the body was shorter or longer; a multipart upload is
-     * aborted (retried as {@link Settings#abortAttempts()} says) before the error is signalled.
-     * Cancelling cancels the body, the requests in flight, and aborts the multipart upload in
-     * the background.
+     * {@code contentLength} was given and the body was shorter or longer. On failure the body is
+     * cancelled and no further part is sent; the parts already in flight are let finish (one
+     * cancelled on the client may still be stored by the server, after the abort, where no
+     * listing would show it), then the multipart upload is aborted (retried as
+     * {@link Settings#abortAttempts()} says), and only then is the error signalled: when it
+     * arrives, nothing is left unless {@link S3StorageException#orphanedUploadId()} says so.
+     * Cancelling does the same in the background, and cancels a single {@code PutObject} at once
+     * (a PUT stores all or nothing). A request in flight ends by the client's own timeouts (the
+     * SDK's Netty client reads and writes with 30 s timeouts by default).
      *
      * @param contentLength the body's length when known, or -1; a known length at most
      *                      {@link Settings#partSize()} means a single {@code PutObject}

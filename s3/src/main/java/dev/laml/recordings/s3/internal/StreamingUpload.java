@@ -24,10 +24,8 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -90,12 +88,22 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
     private String uploadId;
     private final List<Part> waitingForUploadId = new ArrayList<>();
     private final List<CompletedPart> completedParts = new ArrayList<>();
-    /** Requests that a termination cancels: part uploads, the single PUT, the completion. */
-    private final Set<CompletableFuture<?>> calls = new HashSet<>();
+    /**
+     * UploadPart and CompleteMultipartUpload requests sent and not finished. A termination waits
+     * for them before aborting: cancelling one on the client does not stop the server from
+     * storing its part, and a part stored after the abort would be an orphan no listing shows.
+     */
+    private int multipartRequestsInFlight;
+    /** The single PutObject in flight, which a termination cancels (a PUT is all or nothing). */
+    private CompletableFuture<?> put;
+    /** The abort (or, with no multipart upload, the error signal) has been started. */
+    private boolean cleanupStarted;
     /** The final request (PUT or Complete) has been decided on. */
     private boolean finishing;
     private byte[] objectSha256;
     private boolean terminated;
+    /** Ended with the object stored: nothing to clean up. */
+    private boolean succeeded;
     /** The error to signal once the termination's abort is done; null when cancelled. */
     private Throwable failure;
 
@@ -234,6 +242,7 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 if (partsOutstanding == 0 && uploadId != null && !finishing) {
                     finishing = true;
                     objectSha256 = objectDigest.digest();
+                    multipartRequestsInFlight++;
                     actions.complete = true;
                 }
             }
@@ -278,14 +287,16 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 actions.create = true;
             }
         } else {
+            multipartRequestsInFlight++;
             actions.send.add(part);
         }
     }
 
     /**
-     * Ends the upload with {@code error} (null: cancelled): the body and the requests in flight
-     * are cancelled, the part buffers not in flight dropped, and the multipart upload aborted
-     * before the error is signalled; when it is still being created, {@link #created} does that.
+     * Ends the upload with {@code error} (null: cancelled): the body and a single PUT are
+     * cancelled, no part is sent any more, the part buffers not in flight are dropped; once the
+     * multipart requests in flight have ended (and the upload's creation, if pending), the upload
+     * is aborted, and only then is the error signalled. See {@link #cleanupDue()}.
      */
     private Actions terminate(Throwable error) {
         terminated = true;
@@ -293,8 +304,7 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         Actions actions = new Actions();
         actions.terminal = true;
         actions.cancelBody = !sourceDone;
-        actions.cancel.addAll(calls);
-        calls.clear();
+        actions.cancelPut = put;
         if (current != null) {
             release(current);
             current = null;
@@ -305,12 +315,21 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         partsOutstanding -= waitingForUploadId.size();
         waitingForUploadId.clear();
         leftover = null;
-        if (createSent && !createDone) {
-            actions.awaitCreate = true;
-        } else {
-            actions.abortUploadId = uploadId;
-        }
+        actions.cleanup = cleanupDue();
         return actions;
+    }
+
+    /**
+     * True once, when a terminated upload may be cleaned up: no CreateMultipartUpload pending
+     * (its answer may name an upload to abort) and no part or completion in flight (one that
+     * landed after the abort would stay behind). Whoever gets true runs {@link #cleanUp()}.
+     */
+    private boolean cleanupDue() {
+        if (!terminated || succeeded || cleanupStarted || (createSent && !createDone) || multipartRequestsInFlight > 0) {
+            return false;
+        }
+        cleanupStarted = true;
+        return true;
     }
 
     private void release(Part part) {
@@ -328,9 +347,11 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
             if (actions.cancelBody) {
                 cancel();
             }
-            actions.cancel.forEach(call -> call.cancel(true));
-            if (!actions.awaitCreate) {
-                abortThenSignal(actions.abortUploadId);
+            if (actions.cancelPut != null) {
+                actions.cancelPut.cancel(true);
+            }
+            if (actions.cleanup) {
+                cleanUp();
             }
             return;
         }
@@ -360,49 +381,57 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 // Every part then must carry its SHA-256, and S3 keeps a composite checksum.
                 .checksumAlgorithm(ChecksumAlgorithm.SHA256)
                 .build();
-        // Deliberately not in `calls`: cancelling it could lose an upload the server created
-        // anyway. It is short, and created() aborts the upload when this one ended meanwhile.
+        // Never cancelled: that could lose an upload the server created anyway. It is short, and
+        // a termination waits for it (cleanupDue) to abort what it created.
         call(() -> s3.createMultipartUpload(request)).whenComplete(this::created);
     }
 
     private void created(CreateMultipartUploadResponse response, Throwable error) {
-        List<Part> ready = List.of();
-        Throwable cleanupFailure = null;
-        boolean abortAndSignal = false;
-        Actions actions = null;
+        Actions actions = new Actions();
         synchronized (this) {
             createDone = true;
             if (error == null) {
                 uploadId = response.uploadId();
             }
             if (terminated) {
-                abortAndSignal = true;
+                actions.terminal = true;
+                actions.cleanup = cleanupDue();
             } else if (error != null) {
-                cleanupFailure = S3Errors.of("CreateMultipartUpload", destination.bucket(), destination.key(), error);
+                actions = terminate(S3Errors.of("CreateMultipartUpload", destination.bucket(), destination.key(), error));
             } else {
-                ready = new ArrayList<>(waitingForUploadId);
+                actions.send.addAll(waitingForUploadId);
+                multipartRequestsInFlight += waitingForUploadId.size();
                 waitingForUploadId.clear();
             }
-            if (cleanupFailure != null) {
-                actions = terminate(cleanupFailure);
-            }
         }
-        if (abortAndSignal) {
-            abortThenSignal(uploadId());
-            return;
-        }
-        if (actions != null) {
-            run(actions);
-            return;
-        }
-        ready.forEach(this::sendPart);
+        run(actions);
     }
 
     private synchronized String uploadId() {
         return uploadId;
     }
 
+    private synchronized boolean terminated() {
+        return terminated;
+    }
+
     private void sendPart(Part part) {
+        boolean cleanup = false;
+        synchronized (this) {
+            if (terminated) {
+                // Ended between the decision and now: send nothing.
+                multipartRequestsInFlight--;
+                partsOutstanding--;
+                release(part);
+                cleanup = cleanupDue();
+            }
+        }
+        if (terminated()) {
+            if (cleanup) {
+                cleanUp();
+            }
+            return;
+        }
         UploadPartRequest request = UploadPartRequest.builder()
                 .bucket(destination.bucket())
                 .key(destination.key())
@@ -417,24 +446,23 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         // Not copied: a dispatched part's blocks are never written again; replayable for the
         // SDK's retries; released when the request ends, so an idle connection keeps no part.
         ReleasableBody body = new ReleasableBody(part.buffers(), part.length);
-        CompletableFuture<UploadPartResponse> future = call(() -> s3.uploadPart(request, body));
-        track(future);
-        future.whenComplete((response, error) -> {
+        call(() -> s3.uploadPart(request, body)).whenComplete((response, error) -> {
             body.release();
-            partDone(part, future, response, error);
+            partDone(part, response, error);
         });
     }
 
-    private void partDone(Part part, CompletableFuture<?> future, UploadPartResponse response, Throwable error) {
+    private void partDone(Part part, UploadPartResponse response, Throwable error) {
         Actions actions;
         synchronized (this) {
-            calls.remove(future);
+            multipartRequestsInFlight--;
             partsOutstanding--;
             release(part);
             if (terminated) {
-                return;
-            }
-            if (error != null) {
+                actions = new Actions();
+                actions.terminal = true;
+                actions.cleanup = cleanupDue();
+            } else if (error != null) {
                 actions = terminate(S3Errors.of("UploadPart", destination.bucket(), destination.key(), error));
             } else {
                 completedParts.add(CompletedPart.builder()
@@ -454,11 +482,18 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
             sha256 = objectSha256;
         }
         CompletableFuture<Uploaded> future = call(() -> owner.putObject(destination, part.buffers(), part.length, sha256));
-        track(future);
+        boolean cancelNow;
+        synchronized (this) {
+            put = future;
+            cancelNow = terminated;
+        }
+        if (cancelNow) {
+            future.cancel(true);
+        }
         future.whenComplete((uploaded, error) -> {
             Actions actions = null;
             synchronized (this) {
-                calls.remove(future);
+                put = null;
                 if (part.number > 0) { // not the stand-in for an empty body
                     release(part);
                 }
@@ -469,6 +504,7 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                     actions = terminate(S3Errors.of("PutObject", destination.bucket(), destination.key(), error));
                 } else {
                     terminated = true;
+                    succeeded = true;
                 }
             }
             if (actions != null) {
@@ -494,20 +530,22 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())
                 .build();
         CompletableFuture<CompleteMultipartUploadResponse> future = call(() -> s3.completeMultipartUpload(request));
-        track(future);
         future.whenComplete((response, error) -> {
             Actions actions = null;
             Uploaded uploaded = null;
             synchronized (this) {
-                calls.remove(future);
+                multipartRequestsInFlight--;
                 if (terminated) {
-                    return;
-                }
-                if (error != null) {
+                    // Cancelled meanwhile. If it completed, the abort finds no upload: fine.
+                    actions = new Actions();
+                    actions.terminal = true;
+                    actions.cleanup = cleanupDue();
+                } else if (error != null) {
                     actions = terminate(S3Errors.of("CompleteMultipartUpload", destination.bucket(),
                             destination.key(), error));
                 } else {
                     terminated = true;
+                    succeeded = true;
                     uploaded = new Uploaded(destination.bucket(), destination.key(), received,
                             HexFormat.of().formatHex(objectSha256), response.eTag(), response.checksumSHA256(),
                             parts.size());
@@ -521,25 +559,13 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         });
     }
 
-    /** Registers a request for cancellation, or cancels it at once when the upload already ended. */
-    private void track(CompletableFuture<?> future) {
-        boolean ended;
-        synchronized (this) {
-            ended = terminated;
-            if (!ended) {
-                calls.add(future);
-            }
-        }
-        if (ended) {
-            future.cancel(true);
-        }
-    }
-
     /** Aborts the multipart upload if there is one, then signals the failure (if not cancelled). */
-    private void abortThenSignal(String id) {
+    private void cleanUp() {
         Throwable error;
+        String id;
         synchronized (this) {
             error = failure;
+            id = uploadId;
         }
         if (id == null) {
             signal(error, null);
@@ -581,9 +607,9 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
 
         boolean terminal;
         boolean cancelBody;
-        final List<CompletableFuture<?>> cancel = new ArrayList<>();
-        boolean awaitCreate;
-        String abortUploadId;
+        CompletableFuture<?> cancelPut;
+        /** Abort (if there is an upload) and signal now. */
+        boolean cleanup;
     }
 
     /**
