@@ -117,7 +117,9 @@ public final class S3Upload {
      * cancelled on the client may still be stored by the server, after the abort, where no
      * listing would show it), then the multipart upload is aborted (retried as
      * {@link Settings#abortAttempts()} says), and only then is the error signalled: when it
-     * arrives, nothing is left unless {@link S3StorageException#orphanedUploadId()} says so.
+     * arrives, nothing is left unless {@link S3StorageException#orphanedUploadId()} says so. (One
+     * failure comes after the object exists: S3 reporting a composite checksum that is not that
+     * of the parts sent. The object is then not what was sent, and must not be trusted.)
      * Cancelling does the same in the background, and cancels a single {@code PutObject} at once
      * (a PUT stores all or nothing). A request in flight ends by the client's own timeouts (the
      * SDK's Netty client reads and writes with 30 s timeouts by default).

@@ -543,6 +543,12 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 } else if (error != null) {
                     actions = terminate(S3Errors.of("CompleteMultipartUpload", destination.bucket(),
                             destination.key(), error));
+                } else if (!compositeMatches(response.checksumSHA256(), parts)) {
+                    actions = terminate(new S3StorageException("CompleteMultipartUpload s3://" + destination.bucket()
+                            + "/" + destination.key() + " stored an object whose composite SHA-256 "
+                            + response.checksumSHA256() + " is not that of the parts sent, "
+                            + compositeSha256(parts), "CompleteMultipartUpload", destination.bucket(),
+                            destination.key(), response.sdkHttpResponse().statusCode(), null, null));
                 } else {
                     terminated = true;
                     succeeded = true;
@@ -557,6 +563,27 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 sink.success(uploaded);
             }
         });
+    }
+
+    /**
+     * Whether the composite checksum S3 reports for the completed object ({@code base64-N}: the
+     * SHA-256 of the parts' SHA-256s, in part order) is that of the parts sent: the object is
+     * made of exactly those parts. A store that reports none, or one in another form, is taken
+     * at its word (the parts themselves were checked on arrival).
+     */
+    private static boolean compositeMatches(String reported, List<CompletedPart> parts) {
+        if (reported == null || reported.indexOf('-') < 0) {
+            return true;
+        }
+        return reported.equals(compositeSha256(parts));
+    }
+
+    private static String compositeSha256(List<CompletedPart> sortedParts) {
+        MessageDigest composite = S3Upload.newSha256();
+        for (CompletedPart part : sortedParts) {
+            composite.update(Base64.getDecoder().decode(part.checksumSHA256()));
+        }
+        return Base64.getEncoder().encodeToString(composite.digest()) + "-" + sortedParts.size();
     }
 
     /** Aborts the multipart upload if there is one, then signals the failure (if not cancelled). */
