@@ -411,22 +411,21 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         return uploadId;
     }
 
-    private synchronized boolean terminated() {
-        return terminated;
-    }
-
     private void sendPart(Part part) {
+        boolean ended;
         boolean cleanup = false;
         synchronized (this) {
-            if (terminated) {
-                // Ended between the decision and now: send nothing.
+            ended = terminated;
+            if (ended) {
+                // Ended between the decision and now: send nothing. (Ending later is fine: the
+                // request's own completion does the counting.)
                 multipartRequestsInFlight--;
                 partsOutstanding--;
                 release(part);
                 cleanup = cleanupDue();
             }
         }
-        if (terminated()) {
+        if (ended) {
             if (cleanup) {
                 cleanUp();
             }
