@@ -1,6 +1,7 @@
 package dev.laml.recordings.s3;
 
 import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -12,11 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * Records which S3 operations a client started, sent and finished (and with which headers), so
  * that tests assert what was said to the server; and can tamper with a request before it is
- * signed, to make the server see bytes that don't match their checksum.
+ * signed, to make the server see bytes that don't match their checksum, or with a response, to
+ * make the client hear something the server did not say.
  *
  * <p>Thread-safe: the SDK calls it from its own threads.
  */
@@ -38,10 +41,16 @@ public final class RecordingInterceptor implements ExecutionInterceptor {
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
     private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
     private volatile BiFunction<SdkRequest, SdkHttpRequest, SdkHttpRequest> tamper = (request, http) -> http;
+    private volatile UnaryOperator<SdkResponse> tamperResponse = UnaryOperator.identity();
 
     /** Rewrites every request before it is signed; return {@code http} to leave one alone. */
     public void tamper(BiFunction<SdkRequest, SdkHttpRequest, SdkHttpRequest> tamper) {
         this.tamper = tamper;
+    }
+
+    /** Rewrites every response the SDK has parsed before the caller sees it. */
+    public void tamperResponse(UnaryOperator<SdkResponse> tamper) {
+        this.tamperResponse = tamper;
     }
 
     public List<String> started() {
@@ -76,6 +85,11 @@ public final class RecordingInterceptor implements ExecutionInterceptor {
     @Override
     public SdkHttpRequest modifyHttpRequest(Context.ModifyHttpRequest context, ExecutionAttributes attributes) {
         return tamper.apply(context.request(), context.httpRequest());
+    }
+
+    @Override
+    public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
+        return tamperResponse.apply(context.response());
     }
 
     @Override

@@ -4,7 +4,6 @@ import dev.laml.recordings.s3.S3StorageException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
-import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
@@ -16,6 +15,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -112,10 +112,17 @@ public final class S3Upload {
      *
      * <p>Ends with the {@link Uploaded} object once S3 has it; or with the body's own error, or an
      * {@link S3StorageException}, or an {@link dev.laml.recordings.IncompleteBodyException} when
-     * {@code contentLength} was given and the body was shorter or longer; a multipart upload is
-     * aborted (retried as {@link Settings#abortAttempts()} says) before the error is signalled.
-     * Cancelling cancels the body, the requests in flight, and aborts the multipart upload in
-     * the background.
+     * {@code contentLength} was given and the body was shorter or longer. On failure the body is
+     * cancelled and no further part is sent; the parts already in flight are let finish (one
+     * cancelled on the client may still be stored by the server, after the abort, where no
+     * listing would show it), then the multipart upload is aborted (retried as
+     * {@link Settings#abortAttempts()} says), and only then is the error signalled: when it
+     * arrives, nothing is left unless {@link S3StorageException#orphanedUploadId()} says so. (One
+     * failure comes after the object exists: S3 reporting a composite checksum that is not that
+     * of the parts sent. The object is then not what was sent, and must not be trusted.)
+     * Cancelling does the same in the background, and cancels a single {@code PutObject} at once
+     * (a PUT stores all or nothing). A request in flight ends by the client's own timeouts (the
+     * SDK's Netty client reads and writes with 30 s timeouts by default).
      *
      * @param contentLength the body's length when known, or -1; a known length at most
      *                      {@link Settings#partSize()} means a single {@code PutObject}
@@ -144,7 +151,8 @@ public final class S3Upload {
         return Mono.defer(() -> {
             MessageDigest sha256 = newSha256();
             sha256.update(content);
-            return Mono.fromFuture(() -> putObject(destination, content, content.length, sha256.digest()));
+            return Mono.fromFuture(() -> putObject(destination, new ByteBuffer[] {ByteBuffer.wrap(content)},
+                    content.length, sha256.digest()));
         });
     }
 
@@ -260,8 +268,8 @@ public final class S3Upload {
         return s3;
     }
 
-    /** One PutObject of {@code content[0, length)} whose SHA-256 is {@code sha256}. */
-    CompletableFuture<Uploaded> putObject(Destination destination, byte[] content, int length, byte[] sha256) {
+    /** One PutObject of {@code content} ({@code length} bytes in all) whose SHA-256 is {@code sha256}. */
+    CompletableFuture<Uploaded> putObject(Destination destination, ByteBuffer[] content, int length, byte[] sha256) {
         String hex = HexFormat.of().formatHex(sha256);
         Map<String, String> metadata = new LinkedHashMap<>(destination.metadata());
         metadata.put(SHA256_METADATA, hex);
@@ -277,18 +285,26 @@ public final class S3Upload {
                 .checksumAlgorithm(ChecksumAlgorithm.SHA256)
                 .checksumSHA256(Base64.getEncoder().encodeToString(sha256))
                 .build();
-        // Unsafe = not copied: the array is never written again, and a buffer-backed body can be
-        // re-sent by the SDK's retries.
-        AsyncRequestBody requestBody = AsyncRequestBody.fromRemainingByteBufferUnsafe(ByteBuffer.wrap(content, 0, length));
-        return s3.putObject(request, requestBody)
-                .handle((response, failure) -> {
-                    if (failure != null) {
-                        // Unwrapped again by Mono.fromFuture and S3Errors.
-                        throw new CompletionException(S3Errors.of("PutObject", destination.bucket(), destination.key(), failure));
-                    }
-                    return new Uploaded(destination.bucket(), destination.key(), length, hex,
-                            response.eTag(), response.checksumSHA256(), 0);
-                });
+        // Not copied: the buffers are never written again; see ReleasableBody for the release.
+        ReleasableBody requestBody = new ReleasableBody(content, length);
+        CompletableFuture<PutObjectResponse> put = s3.putObject(request, requestBody);
+        CompletableFuture<Uploaded> uploaded = put.handle((response, failure) -> {
+            requestBody.release();
+            if (failure != null) {
+                // Unwrapped again by Mono.fromFuture and S3Errors.
+                throw new CompletionException(S3Errors.of("PutObject", destination.bucket(), destination.key(), failure));
+            }
+            return new Uploaded(destination.bucket(), destination.key(), length, hex,
+                    response.eTag(), response.checksumSHA256(), 0);
+        });
+        // Cancelling a dependent future does not cancel the one it depends on: forward it, so
+        // that a cancelled upload stops sending.
+        uploaded.whenComplete((ignored, failure) -> {
+            if (uploaded.isCancelled()) {
+                put.cancel(true);
+            }
+        });
+        return uploaded;
     }
 
     static MessageDigest newSha256() {
@@ -486,10 +502,10 @@ public final class S3Upload {
             }
         };
 
-        /** A part buffer of {@code bytes} was allocated (or grown by that much). */
+        /** A block of {@code bytes} was allocated for a part. */
         void allocated(long bytes);
 
-        /** A part buffer of {@code bytes} is no longer referenced by the upload. */
+        /** A part's blocks, {@code bytes} in all, are no longer referenced by the upload. */
         void freed(long bytes);
     }
 }

@@ -8,7 +8,6 @@ import dev.laml.recordings.s3.internal.S3Upload.Uploaded;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.MonoSink;
-import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
@@ -23,21 +22,18 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * One upload of a body into one object: the subscriber that cuts the body into parts and the
  * state machine that drives the S3 requests.
  *
- * <p>Memory: the body's buffers are copied into part buffers ({@code byte[]}); at most
- * {@code partsInFlight} of them are alive at once (the one being filled and those being
+ * <p>Memory: the body's buffers are copied into parts (blocks of {@value #BLOCK_SIZE} bytes); at
+ * most {@code partsInFlight} parts are alive at once (the one being filled and those being
  * uploaded), and a buffer is requested only when there is room for it, so the body never runs
  * ahead by more than one buffer (kept as {@link #leftover} until a part buffer frees up).
  *
@@ -55,8 +51,12 @@ import java.util.concurrent.CompletableFuture;
  */
 final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
 
-    /** The first allocation for a part of unknown length; it doubles up to the part size. */
-    private static final int INITIAL_CAPACITY = 256 * 1024;
+    /**
+     * Parts are held in blocks of this size, allocated as bytes arrive: far below G1's
+     * humongous-object threshold (half a region, at least 512 KiB), so a small heap is not
+     * fragmented by multi-megabyte arrays, and a part of unknown length grows without copying.
+     */
+    static final int BLOCK_SIZE = 256 * 1024;
 
     private final S3Upload owner;
     private final S3AsyncClient s3;
@@ -88,12 +88,22 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
     private String uploadId;
     private final List<Part> waitingForUploadId = new ArrayList<>();
     private final List<CompletedPart> completedParts = new ArrayList<>();
-    /** Requests that a termination cancels: part uploads, the single PUT, the completion. */
-    private final Set<CompletableFuture<?>> calls = new HashSet<>();
+    /**
+     * UploadPart and CompleteMultipartUpload requests sent and not finished. A termination waits
+     * for them before aborting: cancelling one on the client does not stop the server from
+     * storing its part, and a part stored after the abort would be an orphan no listing shows.
+     */
+    private int multipartRequestsInFlight;
+    /** The single PutObject in flight, which a termination cancels (a PUT is all or nothing). */
+    private CompletableFuture<?> put;
+    /** The abort (or, with no multipart upload, the error signal) has been started. */
+    private boolean cleanupStarted;
     /** The final request (PUT or Complete) has been decided on. */
     private boolean finishing;
     private byte[] objectSha256;
     private boolean terminated;
+    /** Ended with the object stored: nothing to clean up. */
+    private boolean succeeded;
     /** The error to signal once the termination's abort is done; null when cancelled. */
     private Throwable failure;
 
@@ -221,7 +231,7 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 if (!finishing) {
                     finishing = true;
                     objectSha256 = objectDigest.digest();
-                    actions.singlePut = current != null ? current : new Part(0, 0, 0, null);
+                    actions.singlePut = current != null ? current : new Part(0, 0, null);
                     current = null; // still counted in partsHeld until the PUT ends
                 }
             } else {
@@ -232,6 +242,7 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 if (partsOutstanding == 0 && uploadId != null && !finishing) {
                     finishing = true;
                     objectSha256 = objectDigest.digest();
+                    multipartRequestsInFlight++;
                     actions.complete = true;
                 }
             }
@@ -253,17 +264,14 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
     private Part newPart() {
         int number = nextPartNumber++;
         int limit = partSize;
-        int capacity = Math.min(partSize, INITIAL_CAPACITY);
         if (declaredLength >= 0) {
-            // A known length: every part's size is known, so allocate it exactly, once.
+            // A known length: the last part's size is known, and its last block is cut to fit.
             long start = (long) (number - 1) * partSize;
             limit = (int) Math.min(partSize, declaredLength - start);
-            capacity = limit;
         }
         // Part 1's SHA-256 is the object's digest at its end (no byte of part 2 is copied before
         // part 1 is dispatched), so only later parts need a digest of their own.
-        Part part = new Part(number, limit, capacity, number == 1 ? null : S3Upload.newSha256());
-        probe.allocated(capacity);
+        Part part = new Part(number, limit, number == 1 ? null : S3Upload.newSha256());
         partsHeld++;
         return part;
     }
@@ -279,14 +287,16 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 actions.create = true;
             }
         } else {
+            multipartRequestsInFlight++;
             actions.send.add(part);
         }
     }
 
     /**
-     * Ends the upload with {@code error} (null: cancelled): the body and the requests in flight
-     * are cancelled, the part buffers not in flight dropped, and the multipart upload aborted
-     * before the error is signalled; when it is still being created, {@link #created} does that.
+     * Ends the upload with {@code error} (null: cancelled): the body and a single PUT are
+     * cancelled, no part is sent any more, the part buffers not in flight are dropped; once the
+     * multipart requests in flight have ended (and the upload's creation, if pending), the upload
+     * is aborted, and only then is the error signalled. See {@link #cleanupDue()}.
      */
     private Actions terminate(Throwable error) {
         terminated = true;
@@ -294,8 +304,7 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         Actions actions = new Actions();
         actions.terminal = true;
         actions.cancelBody = !sourceDone;
-        actions.cancel.addAll(calls);
-        calls.clear();
+        actions.cancelPut = put;
         if (current != null) {
             release(current);
             current = null;
@@ -306,19 +315,25 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         partsOutstanding -= waitingForUploadId.size();
         waitingForUploadId.clear();
         leftover = null;
-        if (createSent && !createDone) {
-            actions.awaitCreate = true;
-        } else {
-            actions.abortUploadId = uploadId;
-        }
+        actions.cleanup = cleanupDue();
         return actions;
     }
 
-    private void release(Part part) {
-        if (part.bytes != null) {
-            probe.freed(part.bytes.length);
-            part.bytes = null;
+    /**
+     * True once, when a terminated upload may be cleaned up: no CreateMultipartUpload pending
+     * (its answer may name an upload to abort) and no part or completion in flight (one that
+     * landed after the abort would stay behind). Whoever gets true runs {@link #cleanUp()}.
+     */
+    private boolean cleanupDue() {
+        if (!terminated || succeeded || cleanupStarted || (createSent && !createDone) || multipartRequestsInFlight > 0) {
+            return false;
         }
+        cleanupStarted = true;
+        return true;
+    }
+
+    private void release(Part part) {
+        probe.freed(part.release());
         partsHeld--;
     }
 
@@ -332,9 +347,11 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
             if (actions.cancelBody) {
                 cancel();
             }
-            actions.cancel.forEach(call -> call.cancel(true));
-            if (!actions.awaitCreate) {
-                abortThenSignal(actions.abortUploadId);
+            if (actions.cancelPut != null) {
+                actions.cancelPut.cancel(true);
+            }
+            if (actions.cleanup) {
+                cleanUp();
             }
             return;
         }
@@ -364,42 +381,30 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 // Every part then must carry its SHA-256, and S3 keeps a composite checksum.
                 .checksumAlgorithm(ChecksumAlgorithm.SHA256)
                 .build();
-        // Deliberately not in `calls`: cancelling it could lose an upload the server created
-        // anyway. It is short, and created() aborts the upload when this one ended meanwhile.
+        // Never cancelled: that could lose an upload the server created anyway. It is short, and
+        // a termination waits for it (cleanupDue) to abort what it created.
         call(() -> s3.createMultipartUpload(request)).whenComplete(this::created);
     }
 
     private void created(CreateMultipartUploadResponse response, Throwable error) {
-        List<Part> ready = List.of();
-        Throwable cleanupFailure = null;
-        boolean abortAndSignal = false;
-        Actions actions = null;
+        Actions actions = new Actions();
         synchronized (this) {
             createDone = true;
             if (error == null) {
                 uploadId = response.uploadId();
             }
             if (terminated) {
-                abortAndSignal = true;
+                actions.terminal = true;
+                actions.cleanup = cleanupDue();
             } else if (error != null) {
-                cleanupFailure = S3Errors.of("CreateMultipartUpload", destination.bucket(), destination.key(), error);
+                actions = terminate(S3Errors.of("CreateMultipartUpload", destination.bucket(), destination.key(), error));
             } else {
-                ready = new ArrayList<>(waitingForUploadId);
+                actions.send.addAll(waitingForUploadId);
+                multipartRequestsInFlight += waitingForUploadId.size();
                 waitingForUploadId.clear();
             }
-            if (cleanupFailure != null) {
-                actions = terminate(cleanupFailure);
-            }
         }
-        if (abortAndSignal) {
-            abortThenSignal(uploadId());
-            return;
-        }
-        if (actions != null) {
-            run(actions);
-            return;
-        }
-        ready.forEach(this::sendPart);
+        run(actions);
     }
 
     private synchronized String uploadId() {
@@ -407,6 +412,25 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
     }
 
     private void sendPart(Part part) {
+        boolean ended;
+        boolean cleanup = false;
+        synchronized (this) {
+            ended = terminated;
+            if (ended) {
+                // Ended between the decision and now: send nothing. (Ending later is fine: the
+                // request's own completion does the counting.)
+                multipartRequestsInFlight--;
+                partsOutstanding--;
+                release(part);
+                cleanup = cleanupDue();
+            }
+        }
+        if (ended) {
+            if (cleanup) {
+                cleanUp();
+            }
+            return;
+        }
         UploadPartRequest request = UploadPartRequest.builder()
                 .bucket(destination.bucket())
                 .key(destination.key())
@@ -418,22 +442,26 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 .checksumAlgorithm(ChecksumAlgorithm.SHA256)
                 .checksumSHA256(part.checksum)
                 .build();
-        AsyncRequestBody body = AsyncRequestBody.fromRemainingByteBufferUnsafe(ByteBuffer.wrap(part.bytes, 0, part.length));
-        CompletableFuture<UploadPartResponse> future = call(() -> s3.uploadPart(request, body));
-        track(future);
-        future.whenComplete((response, error) -> partDone(part, future, response, error));
+        // Not copied: a dispatched part's blocks are never written again; replayable for the
+        // SDK's retries; released when the request ends, so an idle connection keeps no part.
+        ReleasableBody body = new ReleasableBody(part.buffers(), part.length);
+        call(() -> s3.uploadPart(request, body)).whenComplete((response, error) -> {
+            body.release();
+            partDone(part, response, error);
+        });
     }
 
-    private void partDone(Part part, CompletableFuture<?> future, UploadPartResponse response, Throwable error) {
+    private void partDone(Part part, UploadPartResponse response, Throwable error) {
         Actions actions;
         synchronized (this) {
-            calls.remove(future);
+            multipartRequestsInFlight--;
             partsOutstanding--;
             release(part);
             if (terminated) {
-                return;
-            }
-            if (error != null) {
+                actions = new Actions();
+                actions.terminal = true;
+                actions.cleanup = cleanupDue();
+            } else if (error != null) {
                 actions = terminate(S3Errors.of("UploadPart", destination.bucket(), destination.key(), error));
             } else {
                 completedParts.add(CompletedPart.builder()
@@ -448,18 +476,24 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
     }
 
     private void sendSinglePut(Part part) {
-        byte[] bytes = part.bytes == null ? new byte[0] : part.bytes;
         byte[] sha256;
         synchronized (this) {
             sha256 = objectSha256;
         }
-        CompletableFuture<Uploaded> future = call(() -> owner.putObject(destination, bytes, part.length, sha256));
-        track(future);
+        CompletableFuture<Uploaded> future = call(() -> owner.putObject(destination, part.buffers(), part.length, sha256));
+        boolean cancelNow;
+        synchronized (this) {
+            put = future;
+            cancelNow = terminated;
+        }
+        if (cancelNow) {
+            future.cancel(true);
+        }
         future.whenComplete((uploaded, error) -> {
             Actions actions = null;
             synchronized (this) {
-                calls.remove(future);
-                if (part.bytes != null) {
+                put = null;
+                if (part.number > 0) { // not the stand-in for an empty body
                     release(part);
                 }
                 if (terminated) {
@@ -469,6 +503,7 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                     actions = terminate(S3Errors.of("PutObject", destination.bucket(), destination.key(), error));
                 } else {
                     terminated = true;
+                    succeeded = true;
                 }
             }
             if (actions != null) {
@@ -494,20 +529,28 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())
                 .build();
         CompletableFuture<CompleteMultipartUploadResponse> future = call(() -> s3.completeMultipartUpload(request));
-        track(future);
         future.whenComplete((response, error) -> {
             Actions actions = null;
             Uploaded uploaded = null;
             synchronized (this) {
-                calls.remove(future);
+                multipartRequestsInFlight--;
                 if (terminated) {
-                    return;
-                }
-                if (error != null) {
+                    // Cancelled meanwhile. If it completed, the abort finds no upload: fine.
+                    actions = new Actions();
+                    actions.terminal = true;
+                    actions.cleanup = cleanupDue();
+                } else if (error != null) {
                     actions = terminate(S3Errors.of("CompleteMultipartUpload", destination.bucket(),
                             destination.key(), error));
+                } else if (!compositeMatches(response.checksumSHA256(), parts)) {
+                    actions = terminate(new S3StorageException("CompleteMultipartUpload s3://" + destination.bucket()
+                            + "/" + destination.key() + " stored an object whose composite SHA-256 "
+                            + response.checksumSHA256() + " is not that of the parts sent, "
+                            + compositeSha256(parts), "CompleteMultipartUpload", destination.bucket(),
+                            destination.key(), response.sdkHttpResponse().statusCode(), null, null));
                 } else {
                     terminated = true;
+                    succeeded = true;
                     uploaded = new Uploaded(destination.bucket(), destination.key(), received,
                             HexFormat.of().formatHex(objectSha256), response.eTag(), response.checksumSHA256(),
                             parts.size());
@@ -521,25 +564,34 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         });
     }
 
-    /** Registers a request for cancellation, or cancels it at once when the upload already ended. */
-    private void track(CompletableFuture<?> future) {
-        boolean ended;
-        synchronized (this) {
-            ended = terminated;
-            if (!ended) {
-                calls.add(future);
-            }
+    /**
+     * Whether the composite checksum S3 reports for the completed object ({@code base64-N}: the
+     * SHA-256 of the parts' SHA-256s, in part order) is that of the parts sent: the object is
+     * made of exactly those parts. A store that reports none, or one in another form, is taken
+     * at its word (the parts themselves were checked on arrival).
+     */
+    private static boolean compositeMatches(String reported, List<CompletedPart> parts) {
+        if (reported == null || reported.indexOf('-') < 0) {
+            return true;
         }
-        if (ended) {
-            future.cancel(true);
+        return reported.equals(compositeSha256(parts));
+    }
+
+    private static String compositeSha256(List<CompletedPart> sortedParts) {
+        MessageDigest composite = S3Upload.newSha256();
+        for (CompletedPart part : sortedParts) {
+            composite.update(Base64.getDecoder().decode(part.checksumSHA256()));
         }
+        return Base64.getEncoder().encodeToString(composite.digest()) + "-" + sortedParts.size();
     }
 
     /** Aborts the multipart upload if there is one, then signals the failure (if not cancelled). */
-    private void abortThenSignal(String id) {
+    private void cleanUp() {
         Throwable error;
+        String id;
         synchronized (this) {
             error = failure;
+            id = uploadId;
         }
         if (id == null) {
             signal(error, null);
@@ -581,27 +633,31 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
 
         boolean terminal;
         boolean cancelBody;
-        final List<CompletableFuture<?>> cancel = new ArrayList<>();
-        boolean awaitCreate;
-        String abortUploadId;
+        CompletableFuture<?> cancelPut;
+        /** Abort (if there is an upload) and signal now. */
+        boolean cleanup;
     }
 
-    /** A part's bytes, filled in order; guarded by the upload's lock until dispatched. */
+    /**
+     * A part's bytes in {@link #BLOCK_SIZE} blocks, filled in order; guarded by the upload's lock
+     * until dispatched, never written after.
+     */
     private static final class Part {
+        /** From 1; 0 for the stand-in of an empty body. */
         final int number;
         /** The bytes this part takes: the part size, or less for the last part of a known length. */
         final int limit;
-        byte[] bytes;
+        private final List<byte[]> blocks = new ArrayList<>();
+        private int lastBlockUsed;
         int length;
         /** Null for part 1, whose digest is the object's (see newPart). */
         private final MessageDigest digest;
         /** Base64 SHA-256, set when dispatched. */
         String checksum;
 
-        Part(int number, int limit, int capacity, MessageDigest digest) {
+        Part(int number, int limit, MessageDigest digest) {
             this.number = number;
             this.limit = limit;
-            this.bytes = capacity == 0 ? null : new byte[capacity];
             this.digest = digest;
         }
 
@@ -612,17 +668,44 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         /** Copies as much of {@code source} as this part takes, hashing it on the way. */
         void fill(ByteBuffer source, MessageDigest objectDigest, MemoryProbe probe) {
             int n = Math.min(source.remaining(), limit - length);
-            if (length + n > bytes.length) {
-                int capacity = (int) Math.min(limit, Math.max(2L * bytes.length, length + n));
-                probe.allocated(capacity - bytes.length);
-                bytes = Arrays.copyOf(bytes, capacity);
+            while (n > 0) {
+                byte[] block = blocks.isEmpty() ? null : blocks.get(blocks.size() - 1);
+                if (block == null || lastBlockUsed == block.length) {
+                    block = new byte[Math.min(BLOCK_SIZE, limit - length)];
+                    blocks.add(block);
+                    lastBlockUsed = 0;
+                    probe.allocated(block.length);
+                }
+                int k = Math.min(n, block.length - lastBlockUsed);
+                source.get(block, lastBlockUsed, k);
+                objectDigest.update(block, lastBlockUsed, k);
+                if (digest != null) {
+                    digest.update(block, lastBlockUsed, k);
+                }
+                lastBlockUsed += k;
+                length += k;
+                n -= k;
             }
-            source.get(bytes, length, n);
-            objectDigest.update(bytes, length, n);
-            if (digest != null) {
-                digest.update(bytes, length, n);
+        }
+
+        /** The bytes as buffers, position 0 to limit: views, not copies. */
+        ByteBuffer[] buffers() {
+            ByteBuffer[] buffers = new ByteBuffer[blocks.size()];
+            for (int i = 0; i < buffers.length; i++) {
+                byte[] block = blocks.get(i);
+                buffers[i] = ByteBuffer.wrap(block, 0, i == buffers.length - 1 ? lastBlockUsed : block.length);
             }
-            length += n;
+            return buffers;
+        }
+
+        /** Drops the blocks (the SDK may still be reading them); returns the bytes they took. */
+        long release() {
+            long capacity = 0;
+            for (byte[] block : blocks) {
+                capacity += block.length;
+            }
+            blocks.clear();
+            return capacity;
         }
 
         void seal(MessageDigest objectDigest) {
@@ -634,7 +717,9 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                     sha256 = ((MessageDigest) objectDigest.clone()).digest();
                 } catch (CloneNotSupportedException e) {
                     MessageDigest own = S3Upload.newSha256();
-                    own.update(bytes, 0, length);
+                    for (ByteBuffer buffer : buffers()) {
+                        own.update(buffer);
+                    }
                     sha256 = own.digest();
                 }
             }

@@ -18,6 +18,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Signal;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
@@ -30,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -223,6 +225,40 @@ class S3UploadTest {
             recorder.tamper((request, http) -> http);
         }
         assertNothingLeft("tampered.wav");
+    }
+
+    @Test
+    void aCompletedObjectWhoseCompositeChecksumIsNotThatOfThePartsSentIsAFailure() {
+        recorder.tamperResponse(response -> response instanceof CompleteMultipartUploadResponse complete
+                ? complete.toBuilder().checksumSHA256(WRONG_SHA256 + "-2").build()
+                : response);
+        try {
+            assertThat(errorOf(upload.upload(destination("odd.wav"), TestBodies.body(PART + 1), -1)))
+                    .isInstanceOfSatisfying(S3StorageException.class, e -> {
+                        assertThat(e.operation()).isEqualTo("CompleteMultipartUpload");
+                        assertThat(e.getMessage()).contains("is not that of the parts sent");
+                    });
+        } finally {
+            recorder.tamperResponse(response -> response);
+        }
+    }
+
+    @Test
+    void uploadsShareOneUploaderConcurrently() {
+        long[] lengths = {100_000, PART, 2L * PART + 7, PART - 1, 3L * PART, 1, 0, PART + TestBodies.CHUNK};
+
+        List<Uploaded> uploaded = Flux.range(0, lengths.length)
+                .flatMap(i -> upload.upload(destination("many-" + i), TestBodies.body(lengths[i]), i % 2 == 0 ? -1 : lengths[i]),
+                        lengths.length)
+                .collectList().block(TIMEOUT);
+
+        assertThat(uploaded).hasSize(lengths.length).allSatisfy(u -> {
+            long length = lengths[Integer.parseInt(u.key().substring("many-".length()))];
+            assertThat(u.size()).isEqualTo(length);
+            assertThat(u.sha256()).isEqualTo(TestBodies.sha256(length));
+            assertThat(upload.digest(bucket, u.key()).block(TIMEOUT).sha256()).isEqualTo(u.sha256());
+        });
+        assertThat(upload.incompleteUploads(bucket, "").collectList().block(TIMEOUT)).isEmpty();
     }
 
     // ---- failure and cancellation leave nothing behind
