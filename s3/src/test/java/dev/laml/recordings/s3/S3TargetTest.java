@@ -282,6 +282,37 @@ class S3TargetTest {
     }
 
     @Test
+    void aRunCancelledMidwayAndRunAgainArchivesEachRecordingOnceAndDeletesNothingUnverified() throws Exception {
+        recordings.get(5).injectFault(Fault.throttle(8_000_000)); // a multipart upload is under way at the cancel
+        java.util.concurrent.CountDownLatch someDone = new java.util.concurrent.CountDownLatch(3);
+        reactor.core.Disposable run = client.archive(api.accountSid(), RecordingQuery.all().pageSize(5), target(),
+                        ArchiveOptions.defaults().concurrency(2).deleteAfterVerify(true))
+                .subscribe(e -> {
+                    if (e.kind() == Kind.DELETED) {
+                        someDone.countDown();
+                    }
+                });
+        assertThat(someDone.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        run.dispose();
+        Thread.sleep(1500); // the cancelled upload's abort runs in the background
+        recordings.get(5).clearFault();
+        int deletedBefore = 12 - api.recordings().size();
+        assertThat(deletedBefore).isBetween(3, 11);
+        assertThat(pendingMultipartUploads()).as("the cancelled multipart upload was aborted").isZero();
+
+        List<ArchiveEvent> rerun = archive(ArchiveOptions.defaults().deleteAfterVerify(true));
+
+        assertThat(summary(rerun).failed()).isZero();
+        assertThat(summary(rerun).listed()).isEqualTo(12 - deletedBefore);
+        assertThat(api.recordings()).isEmpty();
+        assertThat(keys()).hasSize(24); // every recording's audio and sidecar, each once
+        for (TestRecording r : recordings) {
+            assertThat(object(key(r, ".wav"))).isEqualTo(r.bytes(Format.WAV));
+        }
+        assertThat(recorder.outcomes()).isNotEmpty();
+    }
+
+    @Test
     void shardsArchiveEachRecordingExactlyOnce() {
         int n = 3;
         long puts = 0;
