@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *      [--shapes 200x1048576,32x16777216,1000x65536] [--concurrency 8,32] [--rounds 5] [--targets dir,s3,s3crt] \
  *      [--tmp /tmp] [--ci]
  * </pre>
- * {@code --ci}: shapes 40x65536 and 4x12582912 (multipart: a part of 8 MiB and one of 4 MiB), concurrency 8, one round, no warm-up. The first turn of
+ * {@code --ci}: shapes 24x65536 and 2x12582912 (multipart: a part of 8 MiB and one of 4 MiB), concurrency 8, one round, no warm-up. The first turn of
  * each target (warm-up, not counted) is checked copy by copy against the testkit's sizes and SHA-256 (sidecars,
  * HEAD and read-back); every turn must archive every recording with no failure. MB = 10^6 bytes.
  */
@@ -86,7 +86,7 @@ public final class ArchiveThroughput {
                 case "--targets" -> targets = List.of(args[++i].split(","));
                 case "--tmp" -> tmp = Path.of(args[++i]);
                 case "--ci" -> {
-                    shapes = List.of("40x65536", "4x12582912");
+                    shapes = List.of("24x65536", "2x12582912");
                     concurrencies = List.of(8);
                     rounds = 1;
                     warmups = 0;

@@ -242,7 +242,7 @@ public final class MemoryBound {
     }
 
     /** Samples heap and direct memory every 20 ms. */
-    private static final class Sampler implements Runnable {
+    static final class Sampler implements Runnable {
         private final List<MemoryPoolMXBean> heapPools = new ArrayList<>();
         private final BufferPoolMXBean nio;
         private volatile boolean running = true;
