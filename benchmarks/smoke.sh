@@ -3,7 +3,9 @@
 # its smallest parameters over plain HTTP (one fork, one 0.5 s warmup and one 0.5 s measurement
 # iteration; any benchmark error fails the script), one TLS run of laml (ConcurrentDownloads and
 # NewConnections, tls=true: certificate generation, hand-over and trust, OpenSSL on both sides),
-# then MemoryBound scaled down under -Xmx64m.
+# then MemoryBound scaled down under -Xmx64m, then the archive benchmarks scaled down: ArchiveThroughput (directory,
+# S3Proxy over the SDK's Netty and CRT clients; every copy checked) and S3MemoryBound under -Xmx128m (multipart uploads
+# into S3Proxy, every object's size and SHA-256 checked, no multipart upload left).
 # Numbers from this run mean nothing; it proves the benchmarks still build, wire up and verify
 # their byte counts. Real runs: see BENCHMARKS.md.
 set -euo pipefail
@@ -23,4 +25,8 @@ java -Djmh.ignoreLock=true -jar "$JAR" 'ConcurrentDownloads|NewConnections' "${S
   -p concurrency=16 -p size=65536 -p tls=true -p client=laml \
   -rf json -rff target/smoke-tls.json
 java -Xmx64m -XX:MaxDirectMemorySize=64m -cp "$JAR" dev.laml.recordings.benchmarks.MemoryBound --ci
+s3start=$SECONDS
+java -Xms512m -Xmx512m -cp "$JAR" dev.laml.recordings.benchmarks.ArchiveThroughput --ci
+java -Xmx128m -XX:+ExitOnOutOfMemoryError -cp "$JAR" dev.laml.recordings.benchmarks.S3MemoryBound --ci
+echo "archive benchmarks smoke: $((SECONDS - s3start)) s"
 echo "benchmarks smoke: OK in $((SECONDS - start)) s"

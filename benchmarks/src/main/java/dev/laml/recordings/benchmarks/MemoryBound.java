@@ -242,7 +242,7 @@ public final class MemoryBound {
     }
 
     /** Samples heap and direct memory every 20 ms. */
-    private static final class Sampler implements Runnable {
+    static final class Sampler implements Runnable {
         private final List<MemoryPoolMXBean> heapPools = new ArrayList<>();
         private final BufferPoolMXBean nio;
         private volatile boolean running = true;
@@ -250,6 +250,8 @@ public final class MemoryBound {
         volatile long peakNettyDirect;
         volatile long peakNioDirect;
         volatile long peakAfterGc;
+        /** Largest heap usage seen at a sample (all pools at one instant); never above the heap's size. */
+        volatile long peakHeapSampled;
 
         Sampler() {
             for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -290,6 +292,11 @@ public final class MemoryBound {
                     afterGc += p.getCollectionUsage() == null ? 0 : p.getCollectionUsage().getUsed();
                 }
                 peakAfterGc = Math.max(peakAfterGc, afterGc);
+                long now = 0;
+                for (MemoryPoolMXBean p : heapPools) {
+                    now += p.getUsage().getUsed();
+                }
+                peakHeapSampled = Math.max(peakHeapSampled, now);
                 if (nio != null) {
                     peakNioDirect = Math.max(peakNioDirect, nio.getMemoryUsed());
                 }
@@ -301,7 +308,7 @@ public final class MemoryBound {
             }
         }
 
-        /** Sum over heap pools of their peak usage. */
+        /** Sum over heap pools of their peak usage (peaks at different moments: may exceed the heap's size). */
         long peakHeap() {
             return heapPools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         }
