@@ -143,10 +143,12 @@ public final class ConnectProxy implements AutoCloseable {
 
     /**
      * Fault, for soaks: of the tunnels opened from now on, a seeded random {@code fraction} is
-     * closed after a random number of bytes toward the client, drawn uniformly from
-     * {@code minBytes..maxBytes} (both inclusive; counted as for {@link #dropTunnelsAfterBytes(long)},
-     * so TLS handshake bytes count too, and a small limit cuts the handshake). The others are never
-     * dropped.
+     * closed after a random number of bytes toward the client, from {@code minBytes} to
+     * {@code maxBytes} (both inclusive; counted as for {@link #dropTunnelsAfterBytes(long)}, so TLS
+     * handshake bytes count too). The number is drawn log-uniformly ({@code log(n + 1)} uniform), so
+     * that each order of magnitude is met as often: with 512 to 1,500,000, about a quarter of the
+     * drops cut a TLS handshake or fall before the first response head, the rest cut bodies. The
+     * others are never dropped.
      *
      * <p>The choices come from one {@code java.util.Random(seed)}, two draws per tunnel (chosen?
      * then the limit, drawn for every tunnel so the sequence does not depend on earlier choices),
@@ -482,11 +484,22 @@ public final class ConnectProxy implements AutoCloseable {
             return () -> {
                 synchronized (random) {
                     boolean chosen = random.nextDouble() < fraction;
-                    long limit = minBytes + (long) (random.nextDouble() * (maxBytes - minBytes + 1));
-                    return chosen ? Math.min(limit, maxBytes) : Long.MAX_VALUE;
+                    long limit = logUniform(random.nextDouble(), minBytes, maxBytes);
+                    return chosen ? limit : Long.MAX_VALUE;
                 }
             };
         }
+    }
+
+    /**
+     * {@code n} in {@code min..max} with {@code log(n + 1)} uniform, for {@code u} uniform in [0, 1):
+     * {@code floor(e^x) - 1} for {@code x} uniform in {@code [log(min + 1), log(max + 2))}.
+     */
+    static long logUniform(double u, long min, long max) {
+        double low = Math.log(min + 1.0);
+        double high = Math.log(max + 2.0);
+        long n = (long) Math.floor(Math.exp(low + u * (high - low))) - 1;
+        return Math.max(min, Math.min(max, n));
     }
 
     /**

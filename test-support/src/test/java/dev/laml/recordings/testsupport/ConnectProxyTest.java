@@ -382,7 +382,7 @@ class ConnectProxyTest {
             int dropped = 0;
             for (int i = 0; i < 40; i++) {
                 boolean chosen = expected.nextDouble() < 0.3;
-                long limit = 1_000 + (long) (expected.nextDouble() * (50_000 - 1_000 + 1));
+                long limit = ConnectProxy.logUniform(expected.nextDouble(), 1_000, 50_000);
                 try (ProxyTestSupport.Exchange tunnel = connect(proxy, "127.0.0.1:" + blob.port(), "")) {
                     long received = drain(tunnel.socket.getInputStream());
                     assertThat(received).as("tunnel %d", i).isEqualTo(chosen ? limit : size);
@@ -393,6 +393,9 @@ class ConnectProxyTest {
                 assertThat(proxy.tunnelsDropped()).isEqualTo(droppedSoFar);
             }
             assertThat(dropped).as("about 30 %% of 40").isBetween(5, 20);
+            assertThat(ConnectProxy.logUniform(0, 512, 1_500_000)).isEqualTo(512);
+            assertThat(ConnectProxy.logUniform(0.9999999999, 512, 1_500_000)).isEqualTo(1_500_000);
+            assertThat(ConnectProxy.logUniform(0.5, 0, 9_999)).as("the geometric middle").isEqualTo(99);
 
             // A fixed limit replaces the random fault; Long.MAX_VALUE turns the fault off.
             proxy.dropTunnelsAfterBytes(Long.MAX_VALUE);
