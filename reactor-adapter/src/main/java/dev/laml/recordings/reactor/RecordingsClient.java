@@ -825,7 +825,8 @@ public final class RecordingsClient implements AutoCloseable {
          * counters {@code laml.recordings.downloads.started/completed/failed/resumed/bytes} and
          * {@code laml.recordings.requests.retried}, the timer
          * {@code laml.recordings.metadata.latency} (tag {@code outcome}), and the connection
-         * pool's gauges {@code laml.recordings.pool.active/idle/pending/max}. Without a registry
+         * pool's gauges {@code laml.recordings.pool.active/idle/pending/max} (tags {@code pool},
+         * {@code remote}; removed from the registry when the client is closed). Without a registry
          * (the default) nothing is measured and Micrometer need not be on the classpath.
          *
          * <p>Typed {@code Object} on purpose: a {@code MeterRegistry} parameter would make
