@@ -21,6 +21,10 @@ import dev.laml.recordings.testkit.RecordingsServer;
 import dev.laml.recordings.testkit.TestRecording;
 import dev.laml.recordings.testsupport.ConnectProxy;
 import dev.laml.recordings.testsupport.LeakRecorder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,9 +77,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Asserts, for the whole run: every download ends in the testkit's exact SHA-256 or an {@link ApiException} /
  * {@link TransferException}, of the kinds the faults met can explain; no wrong bytes, no other error, no download
- * hung; no Netty leak at paranoid; the same client then downloads every recording exactly; after it is closed, open
- * file descriptors and live threads are back at their baseline; and the heap stays bounded under {@code -Xmx256m}
- * and keeps nothing of the run.
+ * hung; no Netty leak at paranoid; the pool then holds nothing acquired or waiting, and as idle exactly the
+ * connections that exist (one tunnel, one server connection each); the same client downloads every recording
+ * exactly, and left idle gives every connection back within 1.5 x {@code maxIdleTime}; after it is closed, open file
+ * descriptors and live threads are back at their baseline; and the heap stays bounded under {@code -Xmx256m} and
+ * keeps nothing of the run.
  *
  * <p>Runs in its own Surefire execution ({@code soak}, a fork with {@code -Xmx256m} and the paranoid leak arguments;
  * tagged {@code soak}, so the default execution leaves it out): {@code soak.downloads} downloads, 1,000 in
@@ -110,7 +116,8 @@ class TlsProxySoakTest {
      * Descriptors and threads allowed above the baseline once everything is closed. Not a budget for leaks (a leaked
      * connection per fault would be hundreds of each), but room for what a JVM starts lazily and keeps: a jar opened
      * by the class loader for a class first needed during the soak, a JDK or library housekeeping thread (a
-     * ForkJoinPool common-pool worker, a Reactor scheduler worker first used by a retry), each within a few.
+     * ForkJoinPool common-pool worker, a Reactor scheduler worker first used by a retry, Reactor Netty's second
+     * pool-maintenance thread, started for the second client's pool and kept: one per core at most).
      */
     private static final int FD_TOLERANCE = 4;
     private static final int THREAD_TOLERANCE = 4;
@@ -142,7 +149,7 @@ class TlsProxySoakTest {
 
             // Warm-up: a client like the soak's, through the same proxy, with a retry and a resume, so that the
             // event loops, schedulers, TLS and proxy machinery exist before the baseline is taken.
-            try (RecordingsClient warmUp = client(server, ca, proxy)) {
+            try (RecordingsClient warmUp = client(server, ca, proxy, new SimpleMeterRegistry())) {
                 server.enqueueFault(Fault.serverError(503));
                 server.enqueueFault(Fault.closeAfterBytes(1_000));
                 List<String> warm = Flux.fromIterable(recordings.subList(0, 16))
@@ -194,7 +201,8 @@ class TlsProxySoakTest {
             AtomicLong bytesExact = new AtomicLong();
             LongAccumulator slowestMillis = new LongAccumulator(Math::max, 0);
             long start = System.nanoTime();
-            RecordingsClient client = client(server, ca, proxy);
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            RecordingsClient client = client(server, ca, proxy, meters);
             try {
                 Flux.range(0, pick.length)
                         .flatMap(i -> {
@@ -239,6 +247,17 @@ class TlsProxySoakTest {
                 long requests = server.requestCount() - requestsBefore;
                 int tunnels = proxy.tunnelsOpened() - tunnelsBefore;
                 int dropped = proxy.tunnelsDropped();
+                // The pool once the run is over: nothing still acquired or waiting, and every connection it keeps
+                // idle is one open tunnel and one server connection (none lost, none counted twice).
+                boolean poolSettled = await(Duration.ofSeconds(10), () -> gauge(meters, "laml.recordings.pool.active") == 0
+                        && gauge(meters, "laml.recordings.pool.pending") == 0
+                        && gauge(meters, "laml.recordings.pool.idle") == proxy.openTunnels()
+                        && proxy.openTunnels() == server.openConnections());
+                String pool = "active=" + gauge(meters, "laml.recordings.pool.active") + " pending="
+                        + gauge(meters, "laml.recordings.pool.pending") + " idle=" + gauge(meters, "laml.recordings.pool.idle")
+                        + " openTunnels=" + proxy.openTunnels() + " serverConnections=" + server.openConnections();
+                String counters = "retried=" + counter(meters, "laml.recordings.requests.retried") + " resumed="
+                        + counter(meters, "laml.recordings.downloads.resumed");
                 Map<String, Long> faultsMet = plan.subList(0, (int) Math.min(plan.size(), requests)).stream()
                         .filter(p -> !p.kind().equals("none"))
                         .collect(Collectors.groupingBy(Planned::kind, TreeMap::new, Collectors.counting()));
@@ -255,6 +274,12 @@ class TlsProxySoakTest {
                                         .map(h -> h.equals(r.sha256(f)) ? "ok" : "wrong " + r.sid() + " " + f)), 16)
                         .collectList().block(Duration.ofSeconds(120));
                 heap.sample();
+
+                // Left idle, the same client gives every connection back within 1.5 x maxIdleTime, still open.
+                long idleSince = System.nanoTime();
+                boolean idleReleased = await(Duration.ofSeconds(15), () -> gauge(meters, "laml.recordings.pool.idle") == 0
+                        && proxy.openTunnels() == 0 && server.openConnections() == 0);
+                double idleReleasedSeconds = (System.nanoTime() - idleSince) / 1e9;
 
                 client.close();
                 awaitQuiet(server, proxy);
@@ -278,14 +303,15 @@ class TlsProxySoakTest {
                 Map<String, Long> errors = new TreeMap<>();
                 errorTypes.forEach((k, v) -> errors.put(k, v.get()));
                 System.out.printf("SOAK-TLS-PROXY downloads=%d concurrency=%d seed=%d tls=%s recordings=%d "
-                                + "(WAV %.1f MB, MP3 %.1f MB) abandoned=%d %s requests=%d serverFaultsMet=%d %s "
-                                + "tunnels=%d outcomes=%s typedErrors(all)=%s exactMB=%.1f wrongBytes=%d untyped=%d "
+                                + "(WAV %.1f MB, MP3 %.1f MB) abandoned=%d %s requests=%d %s serverFaultsMet=%d %s "
+                                + "tunnels=%d poolAfterRun[%s] outcomes=%s typedErrors(all)=%s exactMB=%.1f wrongBytes=%d untyped=%d "
                                 + "hung=%d leaks=%d "
                                 + "fds=%d->%d threads=%d->%d heapPeakMB=%.1f heapLiveUnderLoadMB=%.1f "
                                 + "heapAfterGcMB=%.1f->%.1f directPeakMB=%.1f gcs=%d maxHeapMB=%d seconds=%.1f "
-                                + "slowestDownloadSeconds=%.1f afterRound=%s%n",
+                                + "slowestDownloadSeconds=%.1f afterRound=%s idleConnectionsClosedAfterSeconds=%.1f%n",
                         DOWNLOADS, CONCURRENCY, SEED, client.tlsEngine(), RECORDINGS, wavBytes / 1e6, mp3Bytes / 1e6,
-                        ABANDONED, abandonedCounts, requests, serverFaultsMet, faultsMet, tunnels, outcomeCounts,
+                        ABANDONED, abandonedCounts, requests, counters, serverFaultsMet, faultsMet, tunnels, pool,
+                        outcomeCounts,
                         errors, bytesExact.get() / 1e6, count(outcomes, Outcome.WRONG_BYTES),
                         count(outcomes, Outcome.UNTYPED_ERROR) + count(abandonedOutcomes, Outcome.UNTYPED_ERROR),
                         count(outcomes, Outcome.HUNG) + count(abandonedOutcomes, Outcome.HUNG), leaks.size(),
@@ -293,7 +319,7 @@ class TlsProxySoakTest {
                         heap.liveUnderLoad() / 1048576.0, heapAfterGcBefore / 1048576.0, heapAfterGcAfter / 1048576.0,
                         heap.peakDirect() / 1048576.0, heap.collections(), maxHeap >> 20, seconds,
                         slowestMillis.get() / 1000.0,
-                        after.stream().allMatch("ok"::equals) ? "exact" : after);
+                        after.stream().allMatch("ok"::equals) ? "exact" : after, idleReleasedSeconds);
                 problems.stream().limit(20).forEach(p -> System.out.println("SOAK-PROBLEM " + p));
 
                 long exact = count(outcomes, Outcome.EXACT);
@@ -325,7 +351,11 @@ class TlsProxySoakTest {
                 assertThat(serverFaultsMet).as("about 30 %% of %d requests met a fault", requests)
                         .isBetween(requests / 5, requests * 2 / 5);
                 assertThat(dropped).as("the proxy dropped tunnels mid-run").isPositive();
+                assertThat(poolSettled).as("the pool after the run: %s", pool).isTrue();
                 assertThat(after).as("the same client afterwards").hasSize(2 * RECORDINGS).containsOnly("ok");
+                assertThat(idleReleased).as("connections given back by the idle client: pool idle %d, tunnels %d, server "
+                        + "connections %d", gauge(meters, "laml.recordings.pool.idle"), proxy.openTunnels(),
+                        server.openConnections()).isTrue();
                 assertThat(leaks).as("Netty leak reports").isEmpty();
                 assertThat(settled)
                         .as("descriptors %d -> %d (new: %s), threads %d -> %d (new: %s)", fdsBefore, fdsAfter,
@@ -355,8 +385,10 @@ class TlsProxySoakTest {
         }
     }
 
-    private static RecordingsClient client(RecordingsServer server, Path ca, ConnectProxy proxy) {
+    private static RecordingsClient client(RecordingsServer server, Path ca, ConnectProxy proxy, MeterRegistry meters) {
         return RecordingsClient.builder()
+                // For the pool's gauges (acquired, idle, pending) and the retry and resume counters.
+                .meterRegistry(meters)
                 .baseUrl(server.baseUrl())
                 .credentials(server.projectId(), server.apiToken())
                 .trustedCertificates(ca)
@@ -364,6 +396,8 @@ class TlsProxySoakTest {
                 .proxy(proxy.uri())
                 // Short, so that stalls cost little; long enough that a busy 2-core machine is not a dead server.
                 .idleTimeout(Duration.ofSeconds(1))
+                // Short, so that the idle client's connections are seen to go away in a few seconds.
+                .maxIdleTime(Duration.ofSeconds(3))
                 .responseTimeout(Duration.ofSeconds(3))
                 .tlsHandshakeTimeout(Duration.ofSeconds(5))
                 .retryPolicy(RetryPolicy.defaults().maxAttempts(5).baseDelay(Duration.ofMillis(5))
@@ -464,6 +498,15 @@ class TlsProxySoakTest {
         e.printStackTrace(new java.io.PrintWriter(trace));
         problems.add("download " + i + " failed with an untyped " + trace);
         return Outcome.UNTYPED_ERROR;
+    }
+
+    /** A pool gauge summed over the pool's remotes (one here: the proxy). */
+    private static long gauge(MeterRegistry meters, String name) {
+        return Math.round(meters.find(name).gauges().stream().mapToDouble(Gauge::value).sum());
+    }
+
+    private static long counter(MeterRegistry meters, String name) {
+        return Math.round(meters.find(name).counters().stream().mapToDouble(Counter::count).sum());
     }
 
     private static long count(Map<Outcome, AtomicLong> outcomes, Outcome o) {
