@@ -118,7 +118,16 @@ public final class RecordingsClient implements AutoCloseable {
                 .maxConnections(b.maxConnections)
                 .pendingAcquireMaxCount(b.pendingAcquireMaxCount)
                 .pendingAcquireTimeout(b.pendingAcquireTimeout)
-                .maxIdleTime(b.maxIdleTime))
+                .maxIdleTime(b.maxIdleTime)
+                // Without a background check, maxIdleTime is looked at only when a connection is next acquired:
+                // a client that went quiet after a burst kept every connection (socket, proxy tunnel, the
+                // server's side) open until the server closed it, and counted those the server had closed as
+                // idle (found by TlsProxySoakTest; ReliabilityTest.idleConnectionsAreClosedOnceMaxIdleTime...).
+                // Checked every maxIdleTime / 2 on Reactor Netty's pool-maintenance threads (daemons, at most
+                // one per core, shared by every pool), so an idle connection is closed between maxIdleTime and
+                // 1.5 x maxIdleTime after its last use.
+                .evictInBackground(b.maxIdleTime.dividedBy(2).compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1)
+                        : b.maxIdleTime.dividedBy(2)))
                 .build();
         HttpClient http = HttpClient.create(pool)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()))
@@ -643,7 +652,11 @@ public final class RecordingsClient implements AutoCloseable {
             return this;
         }
 
-        /** How long an idle pooled connection is kept; default 20 s. */
+        /**
+         * How long an idle pooled connection is kept; default 20 s. Checked in the background every
+         * half of it: an idle connection is closed between this and one and a half times this after
+         * its last use, and one the server closed leaves the pool at the next check.
+         */
         public Builder maxIdleTime(Duration idle) {
             this.maxIdleTime = positive("maxIdleTime", idle);
             return this;
@@ -825,7 +838,8 @@ public final class RecordingsClient implements AutoCloseable {
          * counters {@code laml.recordings.downloads.started/completed/failed/resumed/bytes} and
          * {@code laml.recordings.requests.retried}, the timer
          * {@code laml.recordings.metadata.latency} (tag {@code outcome}), and the connection
-         * pool's gauges {@code laml.recordings.pool.active/idle/pending/max}. Without a registry
+         * pool's gauges {@code laml.recordings.pool.active/idle/pending/max} (tags {@code pool},
+         * {@code remote}; removed from the registry when the client is closed). Without a registry
          * (the default) nothing is measured and Micrometer need not be on the classpath.
          *
          * <p>Typed {@code Object} on purpose: a {@code MeterRegistry} parameter would make

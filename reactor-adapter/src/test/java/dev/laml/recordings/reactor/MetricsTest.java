@@ -50,6 +50,59 @@ class MetricsTest {
         }
     }
 
+    /**
+     * Found by {@code TlsProxySoakTest}: Micrometer holds a gauge's object weakly, and the pool metrics Reactor Netty
+     * hands the registrar were held by nothing else, so after the first garbage collection every pool gauge read NaN
+     * for the rest of the client's life.
+     */
+    @Test
+    void poolGaugesStillReadThePoolAfterAGarbageCollection() throws InterruptedException {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (RecordingsServer server = RecordingsServer.start();
+             RecordingsClient client = RecordingsClient.builder().baseUrl(server.baseUrl())
+                     .meterRegistry(registry).build()) {
+            TestRecording rec = server.addRecording();
+            client.download(rec.accountSid(), rec.sid(), AudioFormat.WAV).blockLast(Duration.ofSeconds(10));
+            for (int i = 0; i < 3; i++) {
+                System.gc();
+                Thread.sleep(50);
+            }
+            client.download(rec.accountSid(), rec.sid(), AudioFormat.MP3).blockLast(Duration.ofSeconds(10));
+
+            assertThat(gauge(registry, "laml.recordings.pool.max")).isEqualTo(128);
+            assertThat(gauge(registry, "laml.recordings.pool.active")).isZero();
+            assertThat(gauge(registry, "laml.recordings.pool.pending")).isZero();
+            assertThat(gauge(registry, "laml.recordings.pool.idle")).as("the kept-alive connection").isEqualTo(1);
+        }
+    }
+
+    /** Strongly held gauges must not keep a closed client's pool alive in a registry that outlives it. */
+    @Test
+    void closingTheClientRemovesItsPoolGauges() throws InterruptedException {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (RecordingsServer server = RecordingsServer.start()) {
+            TestRecording rec = server.addRecording();
+            RecordingsClient client = RecordingsClient.builder().baseUrl(server.baseUrl()).meterRegistry(registry).build();
+            client.download(rec.accountSid(), rec.sid(), AudioFormat.WAV).blockLast(Duration.ofSeconds(10));
+            assertThat(registry.find("laml.recordings.pool.idle").gauges()).hasSize(1);
+
+            client.close();
+
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!registry.find("laml.recordings.pool.idle").gauges().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            for (String name : List.of("active", "idle", "pending", "max")) {
+                assertThat(registry.find("laml.recordings.pool." + name).gauges()).as(name).isEmpty();
+            }
+            assertThat(registry.counter("laml.recordings.downloads.completed").count()).as("counters stay").isEqualTo(1);
+        }
+    }
+
+    private static double gauge(SimpleMeterRegistry registry, String name) {
+        return registry.find(name).gauges().stream().mapToDouble(io.micrometer.core.instrument.Gauge::value).sum();
+    }
+
     @Test
     void somethingThatIsNotARegistryIsRefused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RecordingsClient.builder().meterRegistry("registry"))

@@ -528,6 +528,63 @@ class ReliabilityTest {
         }
     }
 
+    /**
+     * Found by {@code TlsProxySoakTest}: {@code maxIdleTime} was checked only when a connection was next acquired, so a
+     * client that went quiet after a burst kept every connection (its socket, and through a proxy a tunnel) open until
+     * the server closed it, however long that took.
+     */
+    @Test
+    void idleConnectionsAreClosedOnceMaxIdleTimeHasPassedWithoutANewRequest() throws InterruptedException {
+        RecordingsServer server = track(RecordingsServer.start());
+        TestRecording rec = server.addRecording(RecordingSpec.create().seed(21).durationSeconds(1));
+        RecordingsClient client = track(RecordingsClient.builder().baseUrl(server.baseUrl())
+                .maxIdleTime(Duration.ofMillis(500)).retryPolicy(FAST).build());
+        Flux.range(0, 8).flatMap(i -> client.download(rec.accountSid(), rec.sid(), AudioFormat.WAV).then(), 8)
+                .blockLast(Duration.ofSeconds(10));
+        assertThat(server.openConnections()).as("kept alive after the burst").isPositive();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (server.openConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+
+        assertThat(server.openConnections()).as("closed by the client within about 1.5 x maxIdleTime").isZero();
+        List<ByteBuffer> again = client.download(rec.accountSid(), rec.sid(), AudioFormat.WAV)
+                .collectList().block(Duration.ofSeconds(10));
+        assertThat(TestData.sha256(again)).isEqualTo(rec.sha256(Format.WAV));
+    }
+
+    /**
+     * A kept-alive connection the server closes while it idles in the pool (here: right after a complete answer)
+     * leaves the pool at the next background check, not at the next acquire: the pool's gauges count only
+     * connections that exist, while a healthy idle connection stays until its maxIdleTime.
+     */
+    @Test
+    void aConnectionTheServerClosesWhileIdleLeavesThePool() throws InterruptedException {
+        RecordingsServer server = track(RecordingsServer.start());
+        TestRecording rec = server.addRecording(RecordingSpec.create().seed(22).durationSeconds(1));
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        RecordingsClient client = track(RecordingsClient.builder().baseUrl(server.baseUrl())
+                .maxIdleTime(Duration.ofSeconds(6)).meterRegistry(meters).retryPolicy(FAST).build());
+        // Two connections; one of them the server closes after the whole body, once the client has given it back.
+        server.enqueueFault(dev.laml.recordings.testkit.Fault.closeAfterBytes(Long.MAX_VALUE / 2));
+        long start = System.nanoTime();
+        Flux.range(0, 2).flatMap(i -> client.download(rec.accountSid(), rec.sid(), AudioFormat.WAV).then(), 2)
+                .blockLast(Duration.ofSeconds(10));
+        java.util.function.DoubleSupplier idle = () -> meters.get("laml.recordings.pool.idle").gauge().value();
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (idle.getAsDouble() > 1 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+
+        assertThat(idle.getAsDouble()).as("idle connections in the pool").isEqualTo(1);
+        assertThat(server.openConnections()).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the healthy one is not yet past maxIdleTime")
+                .isLessThan(Duration.ofSeconds(6));
+    }
+
     @Test
     void notFoundIsFinalEvenOnMedia() {
         WireMockServer wm = wireMock();

@@ -65,7 +65,8 @@ public final class ConnectProxy implements AutoCloseable {
 
     // 0 while CONNECTs are accepted.
     private volatile int refusalStatus;
-    private volatile long dropAfterBytes;
+    /** Decides each new tunnel's drop limit; {@link Drops#NEVER} while the fault is off. */
+    private volatile Drops drops;
 
     /** Host names this proxy resolves itself (a test's stand-in for DNS); others go to the JVM's resolver. */
     private final Map<String, String> hosts;
@@ -80,7 +81,7 @@ public final class ConnectProxy implements AutoCloseable {
     private ConnectProxy(Builder builder) throws IOException {
         this.expectedUserPassword = builder.user == null ? null : builder.user + ":" + builder.password;
         this.refusalStatus = builder.refusalStatus;
-        this.dropAfterBytes = builder.dropAfterBytes;
+        this.drops = builder.drops;
         this.hosts = Map.copyOf(builder.hosts);
         this.relay = new SocketRelay("connect-proxy", builder.port, this::handle);
         relay.start();
@@ -136,7 +137,35 @@ public final class ConnectProxy implements AutoCloseable {
      * @return this
      */
     public ConnectProxy dropTunnelsAfterBytes(long bytes) {
-        this.dropAfterBytes = checkDropLimit(bytes);
+        this.drops = Drops.every(checkDropLimit(bytes));
+        return this;
+    }
+
+    /**
+     * Fault, for soaks: of the tunnels opened from now on, a seeded random {@code fraction} is
+     * closed after a random number of bytes toward the client, from {@code minBytes} to
+     * {@code maxBytes} (both inclusive; counted as for {@link #dropTunnelsAfterBytes(long)}, so TLS
+     * handshake bytes count too). The number is drawn log-uniformly ({@code log(n + 1)} uniform), so
+     * that each order of magnitude is met as often: with 512 to 1,500,000, about a quarter of the
+     * drops cut a TLS handshake or fall before the first response head, the rest cut bodies. The
+     * others are never dropped.
+     *
+     * <p>The choices come from one {@code java.util.Random(seed)}, two draws per tunnel (chosen?
+     * then the limit, drawn for every tunnel so the sequence does not depend on earlier choices),
+     * in the order tunnels are opened: the sequence of decisions is fixed by the seed, which tunnel
+     * gets which depends on the order the client's connections arrive. A chosen tunnel whose
+     * traffic ends before its limit is not dropped; {@link #tunnelsDropped()} counts the drops that
+     * happened. Replaces a fixed limit set by {@link #dropTunnelsAfterBytes(long)}, and is replaced by
+     * it ({@code dropTunnelsAfterBytes(Long.MAX_VALUE)} turns both off). Tunnels already open keep
+     * the limit they started with.
+     *
+     * @param fraction 0 to 1
+     * @throws IllegalArgumentException if {@code fraction} is outside 0..1 or the byte range is
+     *         negative or empty
+     * @return this
+     */
+    public ConnectProxy dropTunnelsAtRandom(double fraction, long minBytes, long maxBytes, long seed) {
+        this.drops = Drops.random(fraction, minBytes, maxBytes, seed);
         return this;
     }
 
@@ -275,7 +304,7 @@ public final class ConnectProxy implements AutoCloseable {
             respond(client, 502, "");
             return;
         }
-        long limit = dropAfterBytes;
+        long limit = drops.limitForNextTunnel();
         tunnelsOpened.incrementAndGet();
         openTunnels.incrementAndGet();
         try {
@@ -432,6 +461,47 @@ public final class ConnectProxy implements AutoCloseable {
         return bytes;
     }
 
+    /** The drop fault: gives each tunnel, as it opens, the byte limit after which it is closed. */
+    private interface Drops {
+        Drops NEVER = () -> Long.MAX_VALUE;
+
+        /** The limit for the tunnel being opened; {@link Long#MAX_VALUE} for never. Thread-safe. */
+        long limitForNextTunnel();
+
+        static Drops every(long bytes) {
+            return bytes == Long.MAX_VALUE ? NEVER : () -> bytes;
+        }
+
+        static Drops random(double fraction, long minBytes, long maxBytes, long seed) {
+            if (!(fraction >= 0 && fraction <= 1)) {
+                throw new IllegalArgumentException("fraction must be 0..1: " + fraction);
+            }
+            checkDropLimit(minBytes);
+            if (maxBytes < minBytes || maxBytes == Long.MAX_VALUE) {
+                throw new IllegalArgumentException("byte range is empty or unbounded: " + minBytes + ".." + maxBytes);
+            }
+            java.util.Random random = new java.util.Random(seed);
+            return () -> {
+                synchronized (random) {
+                    boolean chosen = random.nextDouble() < fraction;
+                    long limit = logUniform(random.nextDouble(), minBytes, maxBytes);
+                    return chosen ? limit : Long.MAX_VALUE;
+                }
+            };
+        }
+    }
+
+    /**
+     * {@code n} in {@code min..max} with {@code log(n + 1)} uniform, for {@code u} uniform in [0, 1):
+     * {@code floor(e^x) - 1} for {@code x} uniform in {@code [log(min + 1), log(max + 2))}.
+     */
+    static long logUniform(double u, long min, long max) {
+        double low = Math.log(min + 1.0);
+        double high = Math.log(max + 2.0);
+        long n = (long) Math.floor(Math.exp(low + u * (high - low))) - 1;
+        return Math.max(min, Math.min(max, n));
+    }
+
     /**
      * Configures a {@link ConnectProxy}. Not thread-safe; {@link #start()} may be called more
      * than once, each call starting an independent proxy.
@@ -440,7 +510,7 @@ public final class ConnectProxy implements AutoCloseable {
         private String user;
         private String password;
         private int refusalStatus;
-        private long dropAfterBytes = Long.MAX_VALUE;
+        private Drops drops = Drops.NEVER;
         private int port;
         private final Map<String, String> hosts = new java.util.HashMap<>();
 
@@ -479,7 +549,13 @@ public final class ConnectProxy implements AutoCloseable {
 
         /** See {@link ConnectProxy#dropTunnelsAfterBytes(long)}. */
         public Builder dropTunnelsAfterBytes(long bytes) {
-            this.dropAfterBytes = checkDropLimit(bytes);
+            this.drops = Drops.every(checkDropLimit(bytes));
+            return this;
+        }
+
+        /** See {@link ConnectProxy#dropTunnelsAtRandom(double, long, long, long)}. */
+        public Builder dropTunnelsAtRandom(double fraction, long minBytes, long maxBytes, long seed) {
+            this.drops = Drops.random(fraction, minBytes, maxBytes, seed);
             return this;
         }
 

@@ -365,6 +365,65 @@ class ConnectProxyTest {
     }
 
     @Test
+    void the_random_drop_fault_drops_a_seeded_fraction_of_tunnels_each_after_its_drawn_limit() throws Exception {
+        int size = 100_000;
+        long seed = 77;
+        try (LoopbackServer blob = LoopbackServer.start(socket -> {
+                 socket.getOutputStream().write(new byte[size]);
+                 socket.getOutputStream().flush();
+                 socket.shutdownOutput();
+                 while (socket.getInputStream().read() >= 0) {
+                     // until the client (or the proxy) closes
+                 }
+             });
+             ConnectProxy proxy = ConnectProxy.builder().dropTunnelsAtRandom(0.3, 1_000, 50_000, seed).start()) {
+            // The same draws as the proxy makes, tunnel by tunnel (they are opened one at a time here).
+            java.util.Random expected = new java.util.Random(seed);
+            int dropped = 0;
+            for (int i = 0; i < 40; i++) {
+                boolean chosen = expected.nextDouble() < 0.3;
+                long limit = ConnectProxy.logUniform(expected.nextDouble(), 1_000, 50_000);
+                try (ProxyTestSupport.Exchange tunnel = connect(proxy, "127.0.0.1:" + blob.port(), "")) {
+                    long received = drain(tunnel.socket.getInputStream());
+                    assertThat(received).as("tunnel %d", i).isEqualTo(chosen ? limit : size);
+                }
+                dropped += chosen ? 1 : 0;
+                int droppedSoFar = dropped;
+                await("the tunnel is closed", () -> proxy.openTunnels() == 0, WAIT);
+                assertThat(proxy.tunnelsDropped()).isEqualTo(droppedSoFar);
+            }
+            assertThat(dropped).as("about 30 %% of 40").isBetween(5, 20);
+            assertThat(ConnectProxy.logUniform(0, 512, 1_500_000)).isEqualTo(512);
+            assertThat(ConnectProxy.logUniform(0.9999999999, 512, 1_500_000)).isEqualTo(1_500_000);
+            assertThat(ConnectProxy.logUniform(0.5, 0, 9_999)).as("the geometric middle").isEqualTo(99);
+
+            // A fixed limit replaces the random fault; Long.MAX_VALUE turns the fault off.
+            proxy.dropTunnelsAfterBytes(Long.MAX_VALUE);
+            try (ProxyTestSupport.Exchange tunnel = connect(proxy, "127.0.0.1:" + blob.port(), "")) {
+                assertThat(drain(tunnel.socket.getInputStream())).isEqualTo(size);
+            }
+            assertThat(proxy.tunnelsDropped()).isEqualTo(dropped);
+        }
+    }
+
+    @Test
+    void the_random_drop_fault_at_fraction_one_drops_every_tunnel_and_checks_its_arguments() throws Exception {
+        try (LoopbackServer blob = LoopbackServer.start(socket -> socket.getOutputStream().write(new byte[10_000]));
+             ConnectProxy proxy = ConnectProxy.start().dropTunnelsAtRandom(1, 10, 20, 1)) {
+            for (int i = 0; i < 5; i++) {
+                try (ProxyTestSupport.Exchange tunnel = connect(proxy, "127.0.0.1:" + blob.port(), "")) {
+                    assertThat(drain(tunnel.socket.getInputStream())).isBetween(10L, 20L);
+                }
+            }
+            await("five drops", () -> proxy.tunnelsDropped() == 5, WAIT);
+            assertThatIllegalArgumentException().isThrownBy(() -> proxy.dropTunnelsAtRandom(1.5, 0, 1, 1));
+            assertThatIllegalArgumentException().isThrownBy(() -> proxy.dropTunnelsAtRandom(Double.NaN, 0, 1, 1));
+            assertThatIllegalArgumentException().isThrownBy(() -> proxy.dropTunnelsAtRandom(0.5, -1, 1, 1));
+            assertThatIllegalArgumentException().isThrownBy(() -> proxy.dropTunnelsAtRandom(0.5, 10, 9, 1));
+        }
+    }
+
+    @Test
     void backpressure_a_client_that_stops_reading_stops_the_server_writing() throws Exception {
         long total = 64L << 20;
         AtomicLong written = new AtomicLong();

@@ -9,7 +9,10 @@ import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
 import java.net.SocketAddress;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * {@link ClientMetrics} on Micrometer, plus Reactor Netty's connection-pool gauges registered in
@@ -55,20 +58,46 @@ public final class MicrometerMetrics implements ClientMetrics {
         return pool.metrics(true, this::poolRegistrar);
     }
 
-    /** Reactor Netty's pool gauges (active, idle, pending, max) into this registry. */
+    /** The pool gauges, by name suffix and what each reads. */
+    private static final List<Map.Entry<String, ToDoubleFunction<ConnectionPoolMetrics>>> POOL_GAUGES = List.of(
+            Map.entry("laml.recordings.pool.active", ConnectionPoolMetrics::acquiredSize),
+            Map.entry("laml.recordings.pool.idle", ConnectionPoolMetrics::idleSize),
+            Map.entry("laml.recordings.pool.pending", ConnectionPoolMetrics::pendingAcquireSize),
+            Map.entry("laml.recordings.pool.max", ConnectionPoolMetrics::maxAllocatedSize));
+
+    /**
+     * Reactor Netty's pool gauges (active, idle, pending, max) into this registry, for as long as the pool for that
+     * remote lives.
+     *
+     * <p>The gauges hold the pool's metrics strongly. Micrometer holds a gauge's object weakly by default, and the
+     * {@link ConnectionPoolMetrics} Reactor Netty hands a registrar is a wrapper made for the call that nothing else
+     * keeps: held weakly, every pool gauge read NaN after the first garbage collection (found by the TLS-proxy soak;
+     * {@code MetricsTest.poolGaugesStillReadThePoolAfterAGarbageCollection}). So that a strong gauge does not keep a
+     * closed client's pool alive in a registry that outlives it, the gauges are removed when Reactor Netty
+     * deregisters the pool ({@code RecordingsClient.close()} disposes it).
+     */
     private ConnectionProvider.MeterRegistrar poolRegistrar() {
         return new ConnectionProvider.MeterRegistrar() {
             @Override
             public void registerMetrics(String poolName, String id, SocketAddress remote, ConnectionPoolMetrics m) {
-                Tags tags = Tags.of("pool", poolName, "remote", String.valueOf(remote));
-                Gauge.builder("laml.recordings.pool.active", m, ConnectionPoolMetrics::acquiredSize).tags(tags).register(registry);
-                Gauge.builder("laml.recordings.pool.idle", m, ConnectionPoolMetrics::idleSize).tags(tags).register(registry);
-                Gauge.builder("laml.recordings.pool.pending", m, ConnectionPoolMetrics::pendingAcquireSize).tags(tags)
-                        .register(registry);
-                Gauge.builder("laml.recordings.pool.max", m, ConnectionPoolMetrics::maxAllocatedSize).tags(tags)
-                        .register(registry);
+                Tags tags = poolTags(poolName, remote);
+                for (Map.Entry<String, ToDoubleFunction<ConnectionPoolMetrics>> g : POOL_GAUGES) {
+                    Gauge.builder(g.getKey(), m, g.getValue()).tags(tags).strongReference(true).register(registry);
+                }
+            }
+
+            @Override
+            public void deRegisterMetrics(String poolName, String id, SocketAddress remote) {
+                Tags tags = poolTags(poolName, remote);
+                for (Map.Entry<String, ToDoubleFunction<ConnectionPoolMetrics>> g : POOL_GAUGES) {
+                    registry.find(g.getKey()).tags(tags).gauges().forEach(registry::remove);
+                }
             }
         };
+    }
+
+    private static Tags poolTags(String poolName, SocketAddress remote) {
+        return Tags.of("pool", poolName, "remote", String.valueOf(remote));
     }
 
     @Override
