@@ -28,7 +28,8 @@ import java.util.function.UnaryOperator;
  * holds back the body; the body handed to the handler carries the demand-aware
  * {@link IdleTimeout}. Every connection carries {@link MalformedResponses} after its HTTP codec,
  * so that a response the codec cannot parse is told apart from other failures and its
- * connection is never reused.
+ * connection is never reused, and then {@link InterimResponses}, so that the answer is the final
+ * response, never a 1xx before it.
  *
  * <p>Immutable and thread-safe.
  */
@@ -76,7 +77,10 @@ public final class Exchange {
             Duration idleTimeout, Transport transport) {
         long headersNanos = responseTimeout.toNanos();
         HttpClient timed = http
-                .doOnConnected(connection -> MalformedResponses.install(connection.channel()))
+                .doOnConnected(connection -> {
+                    MalformedResponses.install(connection.channel());
+                    InterimResponses.install(connection.channel());
+                })
                 .doOnRequest((request, connection) -> {
                     Channel channel = connection.channel();
                     ConnectionClock.onLoop(channel, () -> ConnectionClock.of(channel).awaitHeaders(headersNanos));

@@ -1,0 +1,103 @@
+package dev.laml.recordings.reactor.fuzz;
+
+import dev.laml.recordings.MalformedResponseException;
+import dev.laml.recordings.ProxyException;
+import dev.laml.recordings.UnexpectedResponseException;
+import dev.laml.recordings.reactor.fuzz.Answer.Op;
+import dev.laml.recordings.reactor.fuzz.Harness.Outcome;
+import dev.laml.recordings.testkit.Fault;
+import dev.laml.recordings.testkit.RecordingsServer;
+import io.netty.handler.proxy.ProxyConnectException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ProtocolException;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every failure the socket fuzzing ({@link SocketFuzzTest}, {@link ProxyFuzzTest}) found, as the exact bytes the
+ * server sent, named for the behaviour it pins. Each comment gives the property, its sample (operation, answer seed,
+ * edits: {@link Answers} makes the answer from them, as the generator was then) and jqwik's run seed.
+ */
+class FuzzRegressionsTest {
+
+    private Harness harness;
+
+    @BeforeEach
+    void start() {
+        harness = Harness.noRetries(RecordingsServer.start()).label("regressions");
+    }
+
+    @AfterEach
+    void stop() {
+        harness.close();
+    }
+
+    private Outcome serve(Op op, String answer, Fault.After end) {
+        harness.server.enqueueFault(Fault.raw(answer.getBytes(StandardCharsets.ISO_8859_1), end));
+        Outcome o = Harness.run(harness.client, op);
+        harness.server.clearFaults();
+        return o;
+    }
+
+    /** Waits until the server sees no open connection: the client closed the one it had. */
+    private void awaitNoOpenConnection() {
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (harness.server.openConnections() > 0) {
+            assertThat(System.nanoTime()).as("the client closed the connection").isLessThan(deadline);
+            Harness.sleep(10);
+        }
+    }
+
+    private static Answer expecting(Op op, Object value) {
+        Answer a = new Answer(op);
+        a.expected = value;
+        return a;
+    }
+
+    private static byte[] latin1(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * RFC 9110 15.2: a client reads past any number of 1xx answers to the final one, expected or not. The client took
+     * {@code 103 Early Hints} for the answer and failed the delete with "HTTP 103".
+     * validAnswersArriveExactly, sample (DELETE, -5), jqwik seed 4608860452465317754.
+     */
+    @Test
+    void interimResponsesBeforeTheAnswerAreReadPast() {
+        String early = "HTTP/1.1 103 Early Hints\r\nLink: </x.css>; rel=preload\r\n\r\n";
+        Outcome deleted = serve(Op.DELETE, early + "HTTP/1.1 204 Fine by me\r\nCache-Control: private, max-age=0\r\n"
+                + "X-Note: \u00ef\u00bb\u00bfbom\r\n\r\n", Fault.After.CLOSE);
+        Harness.verify(expecting(Op.DELETE, Boolean.TRUE), deleted, "");
+        assertThat(deleted.value()).isEqualTo(Boolean.TRUE);
+
+        Outcome audio = serve(Op.DOWNLOAD, "HTTP/1.1 100 Continue\r\n\r\n" + early + "HTTP/1.1 102 Processing\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Type: audio/x-wav\r\nContent-Length: 4\r\n\r\nRIFF", Fault.After.CLOSE);
+        assertThat(audio.error()).isNull();
+        assertThat((byte[]) audio.value()).isEqualTo(latin1("RIFF"));
+        harness.stillWorks("");
+    }
+
+    /**
+     * An unasked {@code 101 Switching Protocols}: after it the connection speaks no HTTP, so the answer is malformed
+     * and the connection must not go back to the pool. The client pooled it, and the next request met it.
+     * hostileHeadsEndInTheAnswerOrATypedError, sample (LIST_PAGE, -819492, 2), jqwik seed 2171603329399013841.
+     */
+    @Test
+    void anUnaskedSwitchOfProtocolsIsMalformedAndItsConnectionIsNotReused() {
+        for (Op op : Op.values()) {
+            // The server keeps the connection open: only the client can close it, and must.
+            Outcome o = serve(op, "HTTP/1.1 101 Switching Protocols\r\n\r\nHTTP/1.1 200 OK\r\n"
+                    + "Content-Length: 2\r\n\r\n{}", Fault.After.STALL);
+            assertThat(o.error()).as("%s", op).isInstanceOf(MalformedResponseException.class)
+                    .hasMessageContaining("101").hasCauseInstanceOf(ProtocolException.class);
+            awaitNoOpenConnection();
+            // Pools one connection, which the next round's request takes.
+            harness.stillWorks("");
+        }
+    }
+}
