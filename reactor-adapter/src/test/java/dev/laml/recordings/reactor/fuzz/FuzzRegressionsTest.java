@@ -100,4 +100,30 @@ class FuzzRegressionsTest {
             harness.stillWorks("");
         }
     }
+
+    /**
+     * {@code gzip} on two {@code Content-Encoding} lines is one list (RFC 9110 5.3): coded twice. The client read the
+     * first line only, decoded once and handed on gzip bytes as audio. Now the list is read whole, and two codings
+     * are refused as on one line: an {@code UnexpectedResponseException}, no byte emitted; the same split over
+     * {@code gzip} and {@code identity} is one coding, decoded exactly.
+     * hostileHeadsEndInTheAnswerOrATypedError, sample (OPEN, 293927, 1), jqwik seed 3663359018487297395.
+     */
+    @Test
+    void aCodingSplitOverTwoHeaderLinesIsReadAsOneList() {
+        byte[] audio = latin1("RIFF" + "f\u00e3 \u0001`\u00c44".repeat(60));
+        String head = "HTTP/1.1 200 OK\r\nRetry-After: 95\r\nETag: \"e35204e0f8b4654a0\"\r\n"
+                + "Date: Tue, 25 Sep 2018 23:00:00 GMT\r\nServer: fuzz/1.0\r\ncontent-type: binary/octet-stream\r\n";
+        for (Op op : new Op[]{Op.OPEN, Op.DOWNLOAD}) {
+            Outcome twice = serve(op, head + "Content-Encoding: gzip\r\nContent-Encoding: gzip\r\n\r\n"
+                    + new String(Answers.gzip(Answers.gzip(audio)), StandardCharsets.ISO_8859_1), Fault.After.CLOSE);
+            assertThat(twice.error()).as("%s", op).isInstanceOf(UnexpectedResponseException.class)
+                    .hasMessageContaining("gzip, gzip");
+
+            Outcome once = serve(op, head + "Content-Encoding: gzip\r\nContent-Encoding: identity\r\n\r\n"
+                    + new String(Answers.gzip(audio), StandardCharsets.ISO_8859_1), Fault.After.CLOSE);
+            assertThat(once.error()).isNull();
+            assertThat((byte[]) once.value()).isEqualTo(audio);
+            harness.stillWorks("");
+        }
+    }
 }
