@@ -126,4 +126,25 @@ class FuzzRegressionsTest {
             harness.stillWorks("");
         }
     }
+
+    /**
+     * A redirect to {@code http://127.0.0.1:99999/x}: java.net.URI reads the port, the socket refuses it, and that
+     * {@code IllegalArgumentException} ("port out of range") reached the caller as if the caller had passed a bad
+     * argument. Now core refuses a target whose port is not 1 to 65535 (an {@code UnexpectedResponseException},
+     * the redirect not followed). The head as found; the chunked body shortened.
+     * hostileHeadsEndInTheAnswerOrATypedError, sample (OPEN, -20037, 1), jqwik seed 3663359018487297395.
+     */
+    @Test
+    void aRedirectToAPortOutOfRangeIsRefusedNotThrown() {
+        for (Op op : new Op[]{Op.DOWNLOAD, Op.OPEN, Op.FETCH, Op.LIST_PAGE}) { // a delete follows no redirect
+            for (String port : new String[]{"99999", "0", "65536"}) {
+                Outcome o = serve(op, "HTTP/1.1 307 Moved\r\netag: \"e8762cef4cca4c21d\"\r\ncontent-type: audio/mpeg\r\n"
+                        + "Last-Modified: Tue, 25 Sep 2018 23:00:02 GMT\r\nTransfer-Encoding: chunked\r\n"
+                        + "Location: http://127.0.0.1:" + port + "/x\r\n\r\n4\r\nRIFF\r\n0\r\n\r\n", Fault.After.CLOSE);
+                assertThat(o.error()).as("%s to port %s", op, port).isInstanceOf(UnexpectedResponseException.class)
+                        .hasMessageContaining("redirect was not followed").hasMessageContaining("port from 1 to 65535");
+            }
+        }
+        harness.stillWorks("");
+    }
 }
