@@ -128,6 +128,33 @@ class FuzzRegressionsTest {
     }
 
     /**
+     * A proxy that answers {@code CONNECT} with {@code 100 Continue}, then {@code 200 Connection established}.
+     * Netty's proxy handler fails the handshake on the 100 but passes on the 200 its codec had decoded with it,
+     * and that was taken for the server's answer to a request never sent: the download "succeeded" with no bytes.
+     * Now a response head on a proxied connection whose tunnel is not open is a {@code ProxyException}.
+     * whateverAProxySendsEndsInTheAnswerOrATypedError, sample (DOWNLOAD, -1), jqwik seed -3103038846354858776.
+     */
+    @Test
+    void aProxyAnswerAfterAFailedHandshakeIsNeverTakenForTheServers() throws Exception {
+        String tunneled = "HTTP/1.1 200 OK\r\nX-Request-Id: e0757f1120de3d47\r\nTransfer-Encoding: chunked\r\n"
+                + "Content-Type: audio/x-wav\r\n\r\n6a\r\nRIFF\u000c\u00c57f\u00ca\u009b\u007f\u00d3\u00f68y\u000e"
+                + "\u0000uX\u00ceA\u00ebLO\u001b\u00c0\u0089\u000e\u0089\u00fe\u00d2\u0011\u00ccC\u0016\u001554"
+                + "\u00aa\u00b0\u009a\u0015\u0012\u00b9i\u00de\u0011\u00e7<\u0080.\u008f\u001emE\u00bb\u00d2\u0003g"
+                + "\u0099b\u008c";
+        try (Harness h = Harness.through(new FakeProxy(), RecordingsServer.start()).label("proxy regressions")) {
+            for (Op op : Op.values()) {
+                h.proxy().enqueue(new FakeProxy.Script(latin1("HTTP/1.1 100 Continue\r\n\r\n"
+                        + "HTTP/1.1 200 Connection established\r\n\r\n"), latin1(tunneled), Fault.After.CLOSE));
+                Outcome o = Harness.run(h.client, op);
+                h.proxy().clear();
+                assertThat(o.error()).as("%s", op).isInstanceOf(ProxyException.class)
+                        .hasCauseInstanceOf(ProxyConnectException.class);
+                h.stillWorks("");
+            }
+        }
+    }
+
+    /**
      * A redirect to {@code http://127.0.0.1:99999/x}: java.net.URI reads the port, the socket refuses it, and that
      * {@code IllegalArgumentException} ("port out of range") reached the caller as if the caller had passed a bad
      * argument. Now core refuses a target whose port is not 1 to 65535 (an {@code UnexpectedResponseException},
