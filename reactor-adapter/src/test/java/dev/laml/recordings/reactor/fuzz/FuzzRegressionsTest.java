@@ -155,6 +155,37 @@ class FuzzRegressionsTest {
     }
 
     /**
+     * A download that breaks after 81 of 238 bytes, resumed, and answered with a gzip-coded 206, which the protocol
+     * refuses by throwing: the handler threw, so Reactor Netty never discarded the response, and the buffer of its
+     * body stayed unreleased (paranoid leak detection). Now every handler's exception becomes its publisher's error.
+     * brokenDownloadsResumeExactlyOrFailTyped, sample (OPEN, -2944257262454268293), jqwik seed -8201402633281455794.
+     */
+    @Test
+    void aRefusedAnswerToAResumeLeaksNoBuffer() {
+        byte[] payload = new byte[238];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) ((i / 64) % 7);
+        }
+        System.arraycopy(latin1("RIFF"), 0, payload, 0, 4);
+        byte[] rest = Answers.gzip(java.util.Arrays.copyOfRange(payload, 81, 238));
+        try (Harness resuming = Harness.twoAttempts(RecordingsServer.start()).label("leak regression")) {
+            for (Op op : new Op[]{Op.OPEN, Op.DOWNLOAD}) {
+                resuming.server.enqueueFault(Fault.raw(Answer.concat(latin1("HTTP/1.1 200 OK\r\n"
+                        + "Content-Type: audio/mpeg\r\nLast-Modified: Tue, 25 Sep 2018 23:00:00 GMT\r\n"
+                        + "Content-Length: 238\r\n\r\n"), java.util.Arrays.copyOf(payload, 81)), Fault.After.CLOSE));
+                resuming.server.enqueueFault(Fault.raw(Answer.concat(latin1("HTTP/1.1 206 Partial Content\r\n"
+                        + "Content-Range: bytes 81-237/246\r\nContent-Type: audio/mpeg\r\n"
+                        + "Last-Modified: Tue, 25 Sep 2018 23:00:00 GMT\r\nContent-Encoding: gzip\r\n"
+                        + "Content-Length: " + rest.length + "\r\n\r\n"), rest), Fault.After.CLOSE));
+                Outcome o = Harness.run(resuming.client, op);
+                resuming.server.clearFaults();
+                assertThat(o.error()).as("%s", op).isInstanceOf(UnexpectedResponseException.class);
+                resuming.stillWorks("");
+            }
+        } // close() fails on a leaked buffer
+    }
+
+    /**
      * A redirect to {@code http://127.0.0.1:99999/x}: java.net.URI reads the port, the socket refuses it, and that
      * {@code IllegalArgumentException} ("port out of range") reached the caller as if the caller had passed a bad
      * argument. Now core refuses a target whose port is not 1 to 65535 (an {@code UnexpectedResponseException},
