@@ -1,6 +1,7 @@
 package dev.laml.recordings.protocol;
 
 import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
@@ -20,6 +21,12 @@ public final class TriesFactor implements AroundPropertyHook {
             throw new IllegalArgumentException("fuzz.tries.factor must be at least 1, got " + value);
         }
         return factor;
+    }
+
+    /** Registered on a class, it must reach the class's properties (a hook's default is the class alone). */
+    @Override
+    public PropagationMode propagateTo() {
+        return PropagationMode.ALL_DESCENDANTS;
     }
 
     @Override
