@@ -846,11 +846,14 @@ final class Answers {
                 }
                 String sizeLine = s.substring(at, eol);
                 int semi = sizeLine.indexOf(';');
-                int size = Integer.parseInt((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+                long size = Long.parseLong((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
                 if (size == 0) {
                     return at;
                 }
-                at = eol + 2 + size + 2;
+                if (size < 0 || eol + 4L + size > s.length()) {
+                    return -1;
+                }
+                at = (int) (eol + 2 + size + 2);
             }
         } catch (NumberFormatException notAChunk) {
             return -1;
@@ -874,7 +877,9 @@ final class Answers {
         a.body = a.body.clone();
         a.body[i] ^= (byte) (1 << r.nextInt(8));
         if (isIdentity(a) && isAudio(a)) {
-            a.expect(a.body.clone(), "bit flipped at " + i + " (delivered as sent)");
+            // The audio is the body's first bytes (all of them, or as many as an edited Content-Length says).
+            int n = a.expected instanceof byte[] e ? e.length : a.body.length;
+            a.expect(java.util.Arrays.copyOf(a.body, n), "bit flipped at " + i + " (delivered as sent)");
         } else if (isIdentity(a)) {
             a.undetermined("bit flipped in metadata at " + i);
         } else if (!a.coding.equals("gzip") && !a.coding.equals("zlib deflate")) {
