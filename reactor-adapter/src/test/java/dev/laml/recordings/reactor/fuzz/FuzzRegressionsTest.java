@@ -186,6 +186,35 @@ class FuzzRegressionsTest {
     }
 
     /**
+     * A download that breaks before its first byte is restarted with a plain GET, which the server answers with a
+     * 206 for bytes 0-12 of 16: the client delivered those 13 bytes as the whole recording, a short download that
+     * succeeded. Now a 206 to a request for the whole recording must be all of it ({@code bytes 0-(n-1)/n}), else it
+     * is an {@code UnexpectedResponseException}; the same with retries off and the 206 as the first answer.
+     * brokenDownloadsResumeExactlyOrFailTyped, sample (DOWNLOAD, -733), jqwik seed 2175946332059428962.
+     */
+    @Test
+    void aPartAnsweredForTheWholeRecordingIsNeverAShortDownload() {
+        String validators = "ETag: \"v73e0d0dd7d51069a\"\r\nLast-Modified: Tue, 25 Sep 2018 23:00:00 GMT\r\n";
+        String part = "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes 0-12/16\r\nContent-Type: audio/x-wav\r\n"
+                + validators + "Content-Length: 13\r\n\r\nRIFF\u0092\u001f5s\u000b\u009f\u0011\u00bb8";
+        try (Harness resuming = Harness.twoAttempts(RecordingsServer.start()).label("short download regression")) {
+            resuming.server.enqueueFault(Fault.raw(latin1("HTTP/1.1 200 OK\r\nContent-Type: audio/x-wav\r\n" + validators
+                    + "Content-Length: 16\r\n\r\n"), Fault.After.CLOSE));
+            resuming.server.enqueueFault(Fault.raw(latin1(part), Fault.After.CLOSE));
+            Outcome o = Harness.run(resuming.client, Op.DOWNLOAD);
+            resuming.server.clearFaults();
+            assertThat(o.error()).isInstanceOf(UnexpectedResponseException.class)
+                    .hasMessageContaining("asked for the whole recording");
+            resuming.stillWorks("");
+        }
+        for (Op op : new Op[]{Op.DOWNLOAD, Op.OPEN}) {
+            Outcome o = serve(op, part, Fault.After.CLOSE);
+            assertThat(o.error()).as("%s", op).isInstanceOf(UnexpectedResponseException.class);
+        }
+        harness.stillWorks("");
+    }
+
+    /**
      * A redirect to {@code http://127.0.0.1:99999/x}: java.net.URI reads the port, the socket refuses it, and that
      * {@code IllegalArgumentException} ("port out of range") reached the caller as if the caller had passed a bad
      * argument. Now core refuses a target whose port is not 1 to 65535 (an {@code UnexpectedResponseException},
