@@ -565,6 +565,9 @@ final class Answers {
                     // Identity audio framed by length is exactly the body's first bytes.
                     a.expect(java.util.Arrays.copyOf(a.body, (int) smaller), "Content-Length " + smaller + " of " + n
                             + " (the rest is left over)");
+                } else if (!isIdentity(a)) {
+                    // Cut at a gzip member's end, a coded body is a shorter valid one.
+                    a.undetermined("Content-Length " + smaller + " of " + n + " of a coded body");
                 } else {
                     a.mayFail("Content-Length " + smaller + " of " + n);
                 }
