@@ -87,6 +87,12 @@ public final class ApiEndpoint {
         if (url.getHost() == null || url.getHost().isEmpty()) {
             throw new IllegalArgumentException(parameter + " must name a host, got " + redacted(url));
         }
+        // java.net.URI reads any digits as a port; a socket takes 1 to 65535 only, and said so with an
+        // IllegalArgumentException at connect time, which for a redirect's Location reached the caller as if it
+        // were their mistake (SocketFuzzTest; FuzzRegressionsTest.aRedirectToAPortOutOfRangeIsRefusedNotThrown).
+        if (url.getPort() == 0 || url.getPort() > 65535) {
+            throw new IllegalArgumentException(parameter + " must name a port from 1 to 65535, got " + url.getPort());
+        }
         if (url.getRawUserInfo() != null) {
             throw new IllegalArgumentException(parameter + " must not carry user info (credentials belong in "
                     + "credentials(), never in a URL)");

@@ -626,7 +626,9 @@ public final class RecordingsProtocol {
      * its length. Any other success means the server ignored the range and sends the whole
      * recording: the asked bytes are cut out of it (a suffix needs its {@code Content-Length} to be
      * placed), and a range that starts at or past its end is not satisfiable. Without a range,
-     * the whole body is delivered, whatever the status.
+     * the whole body is delivered; a 206 then only when its {@code Content-Range} is the whole
+     * recording ({@code bytes 0-(n-1)/n}), as a part delivered for the whole would be a short
+     * download.
      *
      * <p>A body in gzip or deflate ({@link #contentCoding}) is decoded by the caller, and the
      * answer describes the decoded bytes: their length is unknown (the {@code Content-Length}
@@ -648,6 +650,9 @@ public final class RecordingsProtocol {
         // A coded body's Content-Length counts coded bytes: how many the decoding yields is unknown.
         long length = coding == ContentCoding.IDENTITY ? contentLength(headers) : -1;
         if (asked == null) {
+            if (status == 206) {
+                wholeIn206(request, headers, length);
+            }
             return new RangeAnswer(0, -1, length, 0, length > 0 ? length - 1 : -1, length, false);
         }
         if (status == 206) {
@@ -692,6 +697,21 @@ public final class RecordingsProtocol {
             }
         }
         return new RangeAnswer(first, last < 0 ? -1 : span(first, last), length, first, last, length, true);
+    }
+
+    /**
+     * A 206 to a request for the whole recording: only its whole ({@code bytes 0-(n-1)/n}, and no other length)
+     * can be delivered as the download. Any other part was delivered as if it were all of it, a short download
+     * that succeeded (found by the adapter's socket fuzzing: {@code bytes 0-12/16} gave 13 bytes of 16).
+     */
+    private void wholeIn206(ApiRequest request, HeaderLookup headers, long length) {
+        String value = headers.get("Content-Range");
+        long[] r = contentRange(value);
+        if (r == null || r[0] != 0 || r[2] < 0 || r[1] != r[2] - 1 || (length >= 0 && length != r[2])) {
+            throw new UnexpectedResponseException(request.describe() + ": asked for the whole recording, the server "
+                    + "answered 206 with Content-Range " + (value == null ? "missing" : Validation.quote(value))
+                    + (length >= 0 ? " and Content-Length " + length : ""), 206, null, null, null);
+        }
     }
 
     /**

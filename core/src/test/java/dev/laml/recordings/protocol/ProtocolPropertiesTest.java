@@ -16,6 +16,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -44,9 +45,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * duplicated, fields given hostile values) or plain noise; header values mix noise with the values that break
  * parsers (signs, overflowing numbers, inverted ranges, impossible dates, control bytes).
  *
- * <p>Bounded by {@code tries} so that the class runs in about 15 s in {@code mvn verify}. A failure jqwik finds is
- * reported with its seed; each one found so far is a named regression test in {@link ProtocolRegressionsTest}.
+ * <p>Bounded by {@code tries} so that the class runs in about 15 s in {@code mvn verify}; {@code -Pfuzz-long}
+ * multiplies them ({@link TriesFactor}). A failure jqwik finds is reported with its seed; each one found so far is a
+ * named regression test in {@link ProtocolRegressionsTest}.
  */
+@AddLifecycleHook(TriesFactor.class)
 class ProtocolPropertiesTest {
 
     private static final RecordingsProtocol PROTOCOL = RecordingsProtocol.builder(ApiEndpoint.forSpace("example"))

@@ -136,6 +136,29 @@ class RangeAnswerTest {
         assertThat(protocol.rangeAnswer(media, null, 200, noHeaders()).length()).isEqualTo(-1);
     }
 
+    /**
+     * Found by the adapter's socket fuzzing (a download restarted after a break before its first byte, answered
+     * 206 {@code bytes 0-12/16}: 13 bytes of 16 delivered as the whole recording).
+     */
+    @Test
+    void withoutARangeA206IsDeliveredOnlyWhenItIsTheWholeRecording() {
+        RangeAnswer whole = protocol.rangeAnswer(media, null, 206,
+                headers("Content-Range", "bytes 0-15/16", "Content-Length", "16"));
+        assertThat(whole.length()).isEqualTo(16);
+        assertThat(whole.contentRange()).isNull();
+        for (String range : new String[]{"bytes 0-12/16", "bytes 3-15/16", "bytes 0-15/*", "bytes */16", "nonsense"}) {
+            assertThatThrownBy(() -> protocol.rangeAnswer(media, null, 206,
+                    headers("Content-Range", range, "Content-Length", "13")))
+                    .as(range).isInstanceOf(UnexpectedResponseException.class)
+                    .hasMessageContaining("asked for the whole recording");
+        }
+        assertThatThrownBy(() -> protocol.rangeAnswer(media, null, 206, headers("Content-Length", "16")))
+                .isInstanceOf(UnexpectedResponseException.class).hasMessageContaining("missing");
+        assertThatThrownBy(() -> protocol.rangeAnswer(media, null, 206,
+                headers("Content-Range", "bytes 0-15/16", "Content-Length", "13")))
+                .isInstanceOf(UnexpectedResponseException.class);
+    }
+
     @Test
     void a416IsARangeNotSatisfiableExceptionWithTheLengthWhenGiven() {
         assertThat(protocol.error(media, 416, "Range Not Satisfiable", headers("Content-Range", "bytes */48000"), new byte[0]))

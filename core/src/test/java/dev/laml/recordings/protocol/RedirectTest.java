@@ -295,6 +295,17 @@ class RedirectTest {
             assertRefusal(refused(() -> follow(fetch, location)), fetch, 302, "refuses");
         }
 
+        /**
+         * java.net.URI takes any digits for a port; a socket does not, and threw an IllegalArgumentException at
+         * connect time (found by the adapter's SocketFuzzTest; FuzzRegressionsTest there).
+         */
+        @ParameterizedTest(name = "[{index}] {0}")
+        @ValueSource(strings = {"https://example.signalwire.com:99999/x", "https://cdn.example:65536/x",
+                "https://cdn.example:0/x", "//example.signalwire.com:2147483647/x"})
+        void a_target_whose_port_no_socket_can_reach(String location) {
+            assertRefusal(refused(() -> follow(fetch, location)), fetch, 302, "port from 1 to 65535");
+        }
+
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(strings = {"http://cdn.example/x.wav?sig=SECRETSIG", "https://user:pw@cdn.example/x?sig=SECRETSIG",
                 "https://bad_host.example/x?sig=SECRETSIG", "https:///x?sig=SECRETSIG",

@@ -5,6 +5,8 @@ import dev.laml.recordings.protocol.HeaderLookup;
 import dev.laml.recordings.protocol.RecordingsProtocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
@@ -28,7 +30,8 @@ import java.util.function.UnaryOperator;
  * holds back the body; the body handed to the handler carries the demand-aware
  * {@link IdleTimeout}. Every connection carries {@link MalformedResponses} after its HTTP codec,
  * so that a response the codec cannot parse is told apart from other failures and its
- * connection is never reused.
+ * connection is never reused, and then {@link InterimResponses}, so that the answer is the final
+ * response, never a 1xx before it.
  *
  * <p>Immutable and thread-safe.
  */
@@ -76,7 +79,10 @@ public final class Exchange {
             Duration idleTimeout, Transport transport) {
         long headersNanos = responseTimeout.toNanos();
         HttpClient timed = http
-                .doOnConnected(connection -> MalformedResponses.install(connection.channel()))
+                .doOnConnected(connection -> {
+                    MalformedResponses.install(connection.channel());
+                    InterimResponses.install(connection.channel());
+                })
                 .doOnRequest((request, connection) -> {
                     Channel channel = connection.channel();
                     ConnectionClock.onLoop(channel, () -> ConnectionClock.of(channel).awaitHeaders(headersNanos));
@@ -107,10 +113,48 @@ public final class Exchange {
                     headers.forEach(outbound::header);
                     return out;
                 })
-                .response((HttpClientResponse response, Flux<ByteBuf> body) -> handler.handle(
-                        response.status().code(), response.status().reasonPhrase(),
-                        response.responseHeaders()::get, IdleTimeout.apply(body, idleTimeout, channelOf(response))))
+                .response((HttpClientResponse response, Flux<ByteBuf> body) -> handle(handler, response, body))
                 .onErrorMap(e -> transport.translate(request, e));
+    }
+
+    /**
+     * Hands the response to {@code handler}; an exception it throws becomes the returned publisher's error.
+     *
+     * <p>Why: Reactor Netty discards the response (releases what its body had already received, and the
+     * connection) when the publisher the handler returned terminates. A handler that throws returns none, so
+     * nothing was discarded: a coded {@code 206} to a resume, which the protocol refuses by throwing, leaked the
+     * body's last buffer (found by {@code SocketFuzzTest} with leak detection at paranoid;
+     * {@code FuzzRegressionsTest.aRefusedAnswerToAResumeLeaksNoBuffer}).
+     */
+    private <T> Publisher<T> handle(ResponseHandler<T> handler, HttpClientResponse response, Flux<ByteBuf> body) {
+        try {
+            return handler.handle(response.status().code(), response.status().reasonPhrase(),
+                    headers(response.responseHeaders()), IdleTimeout.apply(body, idleTimeout, channelOf(response)));
+        } catch (RuntimeException e) {
+            return Flux.error(e);
+        }
+    }
+
+    /**
+     * The response's headers as the protocol reads them: the first line of a field, except for the two codings.
+     *
+     * <p>A field sent on several lines is one comma-separated list (RFC 9110 5.3), and for
+     * {@code Content-Encoding} and {@code Transfer-Encoding} the list is the meaning: {@code gzip} on two lines
+     * means the body was coded twice. Read by its first line only, such a body was decoded once and handed on
+     * still coded, as audio (found by {@code SocketFuzzTest};
+     * {@code FuzzRegressionsTest.aCodingSplitOverTwoHeaderLinesIsReadAsOneList}). Joined, two codings are refused
+     * as the protocol refuses them on one line. Every other field the protocol reads is a single value, for
+     * which the first line stands, as before.
+     */
+    static HeaderLookup headers(HttpHeaders headers) {
+        return name -> {
+            if (HttpHeaderNames.CONTENT_ENCODING.contentEqualsIgnoreCase(name)
+                    || HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)) {
+                java.util.List<String> all = headers.getAll(name);
+                return all.isEmpty() ? null : all.size() == 1 ? all.get(0) : String.join(", ", all);
+            }
+            return headers.get(name);
+        };
     }
 
     /**

@@ -9,6 +9,8 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.proxy.ProxyConnectException;
+import io.netty.handler.proxy.ProxyHandler;
 import reactor.netty.NettyPipeline;
 
 import javax.net.ssl.SSLException;
@@ -79,6 +81,9 @@ final class MalformedResponses extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpResponse response && answeredBeforeTheTunnel(ctx, response)) {
+            return;
+        }
         if (msg instanceof HttpObject http && http.decoderResult().isFailure()
                 && !(http.decoderResult().cause() instanceof Malformed)) {
             String part = msg instanceof HttpResponse ? "status line or headers" : "body framing";
@@ -88,6 +93,33 @@ final class MalformedResponses extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * Refuses what arrives on a proxied connection whose tunnel never opened.
+     *
+     * <p>Netty's {@code ProxyHandler} decodes the proxy's answer to {@code CONNECT} with its own codec; when that
+     * answer fails the handshake (here: {@code 100 Continue}, which it takes for the final answer) it fails the
+     * connection, but whatever else its codec had already decoded from the same read (a following
+     * {@code 200 Connection established}) it passes on as if the tunnel were open. Reactor Netty took that for the
+     * server's answer to the request, which was never sent: a download "succeeded" with no bytes (found by
+     * {@code ProxyFuzzTest}; {@code FuzzRegressionsTest.aProxyAnswerAfterAFailedHandshakeIsNeverTakenForTheServers}).
+     * So while a proxy handler is present and not connected, a response head fails with the handshake's own
+     * exception (the {@code ProxyConnectException}, which {@link Transport} makes a
+     * {@link dev.laml.recordings.ProxyException}), and the connection is closed; what follows it is released by
+     * Reactor Netty, whose exchange has then failed. Checked once per response head, not per body chunk.
+     */
+    private static boolean answeredBeforeTheTunnel(ChannelHandlerContext ctx, HttpResponse response) {
+        ProxyHandler proxy = ctx.pipeline().get(ProxyHandler.class);
+        if (proxy == null || proxy.isConnected()) {
+            return false;
+        }
+        Throwable failed = proxy.connectFuture().cause();
+        response.setDecoderResult(DecoderResult.failure(failed != null ? failed
+                : new ProxyConnectException("an answer arrived before the proxy opened the tunnel")));
+        ctx.fireChannelRead(response);
+        ctx.close();
+        return true;
     }
 
     /**
