@@ -75,11 +75,16 @@ final class Answer {
         return this;
     }
 
-    /** Index of the first header line with this name (case-insensitive), or -1. */
+    /**
+     * Index of the first header line with this name (case-insensitive), or -1. White space before the colon is
+     * allowed, as lenient parsers (Netty's) read {@code Content-Length : 0} as the length.
+     */
     int find(String name) {
-        String prefix = name.toLowerCase(Locale.ROOT) + ":";
+        String lower = name.toLowerCase(Locale.ROOT);
         for (int i = 1; i < lines.size(); i++) {
-            if (lines.get(i).toLowerCase(Locale.ROOT).startsWith(prefix)) {
+            String line = lines.get(i).toLowerCase(Locale.ROOT);
+            int colon = line.indexOf(':');
+            if (colon >= 0 && line.substring(0, colon).strip().equals(lower) && line.startsWith(lower)) {
                 return i;
             }
         }
@@ -159,7 +164,8 @@ final class Answer {
     String finalCode() {
         String first = lines.isEmpty() ? "" : lines.get(0);
         int at = first.lastIndexOf("HTTP/");
-        String[] parts = (at < 0 ? first : first.substring(at)).trim().split(" ", 3);
+        // Split on any run of white space, as a lenient parser reads "HTTP/1.1  204" or "HTTP/1.1\t204".
+        String[] parts = (at < 0 ? first : first.substring(at)).trim().split("\\s+", 3);
         return parts.length > 1 ? parts[1] : "";
     }
 

@@ -207,6 +207,25 @@ final class Harness implements AutoCloseable {
     }
 
     /**
+     * Serves {@code answer} (then {@code end}) to the next request and runs {@code op} as a try does (past pooled
+     * connections an earlier answer left unusable), without judging the outcome: for tests that judge it themselves.
+     */
+    Outcome serve(Op op, byte[] answer, Fault.After end) {
+        return serve(op, new Fault[]{Fault.raw(answer, end)});
+    }
+
+    /** As {@link #serve(Op, byte[], Fault.After)}, with one fault per request (an answer, then its resume's). */
+    Outcome serve(Op op, Fault... faults) {
+        server.clearFaults();
+        for (Fault f : faults) {
+            server.enqueueFault(f);
+        }
+        Outcome o = runPastDeadConnections(op);
+        server.clearFaults();
+        return o;
+    }
+
+    /**
      * Runs {@code op}; when it fails without its request reaching the server, runs it again (at most three times).
      *
      * <p>Why: an earlier try may leave a pooled connection that can no longer carry a request, without the client
