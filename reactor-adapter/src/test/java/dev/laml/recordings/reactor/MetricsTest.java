@@ -68,6 +68,11 @@ class MetricsTest {
                 Thread.sleep(50);
             }
             client.download(rec.accountSid(), rec.sid(), AudioFormat.MP3).blockLast(Duration.ofSeconds(10));
+            // The connection goes back to the pool on its event loop, just after the subscriber saw the end.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (gauge(registry, "laml.recordings.pool.active") != 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
 
             assertThat(gauge(registry, "laml.recordings.pool.max")).isEqualTo(128);
             assertThat(gauge(registry, "laml.recordings.pool.active")).isZero();
