@@ -16,13 +16,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>Selenium Manager is never asked to download a browser or a driver (this build has no network besides the package
  * registries): the driver and the browser are given by path, {@code /usr/bin/chromedriver} and
  * {@code /usr/bin/chromium} unless the system properties {@code webdriver.chrome.driver} and {@code chrome.binary}
- * name others. When either is missing the test fails, saying how to install them: CI installs them in
- * {@code .ci/run}, and a browser test that skips itself there would prove nothing. Not thread-safe.
+ * name others. The build installs Debian's when they are missing (before the tests,
+ * {@code src/test/browser/ensure-chromium.sh}), so {@code mvn verify} needs nothing installed by hand; when they are
+ * still missing (the test run from an IDE, say) the test fails, saying how to install them: a browser test that skips
+ * itself would prove nothing. Not thread-safe.
  */
 final class HeadlessChromium {
 
     static final String INSTALL_HINT = "install them with: sudo apt-get update && sudo apt-get install -y "
-            + "--no-install-recommends chromium chromium-driver (Debian/Ubuntu; .ci/run does this on CI), "
+            + "--no-install-recommends chromium chromium-driver (Debian/Ubuntu; mvn verify does this when it can), "
             + "or name other paths with -Dwebdriver.chrome.driver=... -Dchrome.binary=...";
 
     private HeadlessChromium() {
