@@ -123,6 +123,21 @@ public final class TargetFile {
                 return confined(new Resolved(p, Kind.NEW, null), target, confinedTo);
             }
             if (attributes.isSymbolicLink()) {
+                BasicFileAttributes followed = null;
+                try {
+                    followed = Files.readAttributes(p, BasicFileAttributes.class);
+                } catch (IOException dangling) {
+                    // Points at nothing (yet): follow the link's text below, to create what it names.
+                }
+                if (followed != null && followed.isOther()) {
+                    // A link to a device, FIFO or socket, /dev/stdout's /proc link to a pipe among them (its text,
+                    // "pipe:[…]", names no path): opening the link itself reaches it, as open(2) would.
+                    Kind kind = special(p, target);
+                    if (confinedTo != null) {
+                        throw new FileSystemException(describe(target, p), null, "is not a regular file");
+                    }
+                    return new Resolved(p, kind, null);
+                }
                 if (links == MAX_LINKS) {
                     throw new FileSystemException(target.toString(), null, "too many levels of symbolic links");
                 }
@@ -143,7 +158,7 @@ public final class TargetFile {
                 }
                 return confined(new Resolved(p, Kind.REGULAR, mode), target, confinedTo);
             }
-            Kind kind = special(p, target);
+            Kind kind = special(p, target, LinkOption.NOFOLLOW_LINKS);
             if (confinedTo != null) {
                 throw new FileSystemException(describe(target, p), null, "is not a regular file");
             }
@@ -160,10 +175,10 @@ public final class TargetFile {
     }
 
     /** A device, FIFO or socket: which, from the file-type bits where the platform exposes them. */
-    private static Kind special(Path p, Path target) throws IOException {
+    private static Kind special(Path p, Path target, LinkOption... options) throws IOException {
         int type;
         try {
-            type = ((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & S_IFMT;
+            type = ((Integer) Files.getAttribute(p, "unix:mode", options)) & S_IFMT;
         } catch (UnsupportedOperationException | IllegalArgumentException e) {
             return Kind.STREAM; // no file-type bits: let opening it decide
         }
