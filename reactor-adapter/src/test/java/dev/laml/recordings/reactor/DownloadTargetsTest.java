@@ -13,6 +13,7 @@ import reactor.test.StepVerifier;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -160,9 +162,26 @@ class DownloadTargetsTest {
 
         byte[] got = read.get(20, TimeUnit.SECONDS);
         assertThat(got.length).isLessThanOrEqualTo(AUDIO.length / 2);
-        assertThat(got).isEqualTo(java.util.Arrays.copyOf(AUDIO, got.length));
+        assertThat(got).isEqualTo(Arrays.copyOf(AUDIO, got.length));
         assertThat(SpecialFiles.type(fifo)).isEqualTo(SpecialFiles.S_IFIFO);
         assertThat(names(dir)).containsExactly("pipe");
+    }
+
+    @Test
+    void aLinkToAPipeWhoseTextNamesNoPathIsOpenedAsOpenWouldOpenIt() throws Exception {
+        // /dev/stdout when stdout is a pipe: /proc/PID/fd/1 -> "pipe:[…]". Here, the stdin of a child that copies it.
+        serveAudio();
+        Path copy = dir.resolve("copy");
+        Process cat = new ProcessBuilder("sh", "-c", "exec cat > \"$0\"", copy.toString()).start();
+        Path stdin = Path.of("/proc", String.valueOf(cat.pid()), "fd", "0");
+        assertThat(Files.readSymbolicLink(stdin).toString()).startsWith("pipe:");
+
+        assertThat(download(stdin)).isEqualTo(AUDIO.length);
+        cat.getOutputStream().close();
+
+        assertThat(cat.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readAllBytes(copy)).isEqualTo(AUDIO);
+        assertThat(names(dir)).containsExactly("copy");
     }
 
     @Test
@@ -196,7 +215,7 @@ class DownloadTargetsTest {
     void aUnixSocketIsConnectedToAndGetsTheExactBytes() throws Exception {
         serveAudio();
         Path socket = dir.resolve("sock");
-        try (ServerSocketChannel listener = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             listener.bind(UnixDomainSocketAddress.of(socket));
             CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
                 try (SocketChannel peer = listener.accept()) {

@@ -222,6 +222,10 @@ public final class TargetFile {
                     continue;
                 }
                 throw e;
+            } catch (AccessDeniedException e) {
+                // Name the directory the user can fix, not the hidden temporary name.
+                throw new AccessDeniedException(dir.toString(), null,
+                        "cannot create files in this directory (for " + resolved.path().getFileName() + ")");
             }
             try {
                 Set<PosixFilePermission> natural = permissions(temp);
