@@ -8,6 +8,7 @@ import dev.laml.recordings.testsupport.SpecialFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 
 import java.io.ByteArrayOutputStream;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -162,6 +164,38 @@ class DownloadTargetsTest {
 
         byte[] got = read.get(20, TimeUnit.SECONDS);
         assertThat(got.length).isLessThanOrEqualTo(AUDIO.length / 2);
+        assertThat(got).isEqualTo(Arrays.copyOf(AUDIO, got.length));
+        assertThat(SpecialFiles.type(fifo)).isEqualTo(SpecialFiles.S_IFIFO);
+        assertThat(names(dir)).containsExactly("pipe");
+    }
+
+    @Test
+    void cancellingWhileAFifosReaderStallsEndsTheBlockedWriteAndReleasesEverything() throws Exception {
+        serveAudio();
+        Path fifo = SpecialFiles.mkfifo(dir.resolve("pipe"));
+        CountDownLatch opened = new CountDownLatch(1);
+        CountDownLatch readOn = new CountDownLatch(1);
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> {
+            try (InputStream in = Files.newInputStream(fifo)) {
+                opened.countDown();
+                // Read nothing until the download is cancelled: the writer fills the pipe and blocks in write.
+                readOn.await();
+                return in.readAllBytes();
+            } catch (IOException | InterruptedException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Disposable download = client.downloadTo(ACCOUNT, RECORDING, AudioFormat.WAV, fifo).subscribe();
+        assertThat(opened.await(20, TimeUnit.SECONDS)).isTrue();
+        // The pipe holds 64 KiB at most and the body is 1 MiB: give the writer time to fill it and block.
+        Thread.sleep(500);
+
+        download.dispose();
+        readOn.countDown();
+
+        // End of stream reaches the reader only once the writer's end is closed: the blocked write was ended.
+        byte[] got = read.get(20, TimeUnit.SECONDS);
+        assertThat(got.length).isLessThan(AUDIO.length);
         assertThat(got).isEqualTo(Arrays.copyOf(AUDIO, got.length));
         assertThat(SpecialFiles.type(fifo)).isEqualTo(SpecialFiles.S_IFIFO);
         assertThat(names(dir)).containsExactly("pipe");
