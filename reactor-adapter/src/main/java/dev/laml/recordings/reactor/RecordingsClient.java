@@ -449,7 +449,12 @@ public final class RecordingsClient implements AutoCloseable {
      * <p><b>Layout.</b> {@code dir/yyyy/MM/dd/{sid}.wav} (or {@code .mp3}), dated by {@code date_created} in UTC
      * ({@code dir/undated/} when the API gave none), and beside it the sidecar {@code {sid}.json}: sid, account_sid,
      * call_sid, conference_sid, date_created, date_updated, duration (seconds), channels, status, source, format,
-     * media_type, file, size, sha256, archived_at. Directories are created as needed.
+     * media_type, file, size, sha256, archived_at. Directories are created as needed. The layout stays inside
+     * {@code dir}: a directory or file in it that is a symbolic link is followed only while it stays inside (one that
+     * leads out, or dangles, fails that recording before anything is created or written through it, and such a copy
+     * is never trusted to skip or delete a recording), and only regular files are written there, never into a FIFO
+     * or device found in a file's place. Files get the permissions {@link #downloadTo(String, String, AudioFormat,
+     * Path) downloadTo} gives them (the umask's for a new file, its own for a replaced one).
      *
      * <p><b>Safe to kill, safe to repeat.</b> The audio is written to a hidden temporary file, forced to disk (always,
      * whatever {@link Builder#durableFiles(boolean)} says) and moved into place when complete; its SHA-256 is computed while it streams; the sidecar is written the same way, after the audio,
