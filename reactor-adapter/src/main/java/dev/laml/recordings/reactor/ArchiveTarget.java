@@ -26,8 +26,9 @@ public interface ArchiveTarget {
 
     /**
      * Today's local layout under {@code dir} (created when missing): audio written through a hidden temporary file,
-     * forced to disk and moved into place; the sidecar likewise, after it. See
-     * {@link RecordingsClient#archive(String, dev.laml.recordings.RecordingQuery, Path, ArchiveOptions)}.
+     * forced to disk and moved into place; the sidecar likewise, after it. The layout stays inside {@code dir}: a
+     * symbolic link in it (a day directory, say) is followed only while it stays inside, and only regular files are
+     * written. See {@link RecordingsClient#archive(String, dev.laml.recordings.RecordingQuery, Path, ArchiveOptions)}.
      *
      * @throws IllegalArgumentException if {@code dir} is null
      */

@@ -359,11 +359,33 @@ public final class RecordingsClient implements AutoCloseable {
      * <p>Writes are non-blocking and paced by the disk: the next buffer is requested only after
      * the previous one is written, and the bytes go from the network buffers to the file without
      * an intermediate copy. Retries, resumes and length checks are those of
-     * {@link #download(String, String, AudioFormat)}. Bytes go to a hidden temporary file beside
-     * the target, which is forced to disk (unless {@link Builder#durableFiles(boolean)} turned
-     * that off) and atomically moved over the target once the download is complete; on error or
-     * cancellation the temporary file is deleted and the target is left untouched. The target's
-     * directory must exist.
+     * {@link #download(String, String, AudioFormat)}.
+     *
+     * <p>The target is treated as curl's {@code -o} treats it:
+     * <ul>
+     *   <li><b>A new path or a regular file</b>: the bytes go to a hidden temporary file beside it
+     *       ({@code .{name}.{digits}.part}), which is forced to disk (unless
+     *       {@link Builder#durableFiles(boolean)} turned that off) and atomically renamed over the
+     *       target once the download is complete; on error or cancellation the temporary file is
+     *       deleted and the target is left untouched.</li>
+     *   <li><b>A symbolic link</b> is followed, through any chain of links: the file it points to is
+     *       replaced atomically as above, in that file's own directory, and a dangling link's target
+     *       is created. The link itself is never replaced.</li>
+     *   <li><b>A character device, FIFO or Unix domain socket</b> (say {@code /dev/null}, or a pipe
+     *       another process reads) is written straight into as the bytes arrive, paced by its
+     *       reader: no temporary file, no rename, never replaced. A FIFO waits for its reader to
+     *       open it. On error or cancellation, what was already written stays written.</li>
+     *   <li><b>Refused</b>, with an {@link java.io.IOException} in the error signal that names the
+     *       path, before anything is downloaded: a directory, a block device, a missing directory,
+     *       and a read-only file (not writable by this process, or with no write permission bit
+     *       at all, as {@code rm} treats it even for root), which stays as it was.</li>
+     * </ul>
+     *
+     * <p><b>Permissions.</b> A new file gets the mode {@code open(O_CREAT, 0666)} would give it in
+     * that directory under the process umask (0644 under umask 022). A replaced regular file keeps
+     * its own mode (its owner becomes this process's user, as with any rename). The temporary file
+     * is owner-only while it is written and gets the final mode just before the rename, so a
+     * partial download is never readable by others.
      *
      * @throws IllegalArgumentException at call time if an id is not a UUID, the format is null or
      *                                  the target is null or has no file name
@@ -427,7 +449,12 @@ public final class RecordingsClient implements AutoCloseable {
      * <p><b>Layout.</b> {@code dir/yyyy/MM/dd/{sid}.wav} (or {@code .mp3}), dated by {@code date_created} in UTC
      * ({@code dir/undated/} when the API gave none), and beside it the sidecar {@code {sid}.json}: sid, account_sid,
      * call_sid, conference_sid, date_created, date_updated, duration (seconds), channels, status, source, format,
-     * media_type, file, size, sha256, archived_at. Directories are created as needed.
+     * media_type, file, size, sha256, archived_at. Directories are created as needed. The layout stays inside
+     * {@code dir}: a directory or file in it that is a symbolic link is followed only while it stays inside (one that
+     * leads out, or dangles, fails that recording before anything is created or written through it, and such a copy
+     * is never trusted to skip or delete a recording), and only regular files are written there, never into a FIFO
+     * or device found in a file's place. Files get the permissions {@link #downloadTo(String, String, AudioFormat,
+     * Path) downloadTo} gives them (the umask's for a new file, its own for a replaced one).
      *
      * <p><b>Safe to kill, safe to repeat.</b> The audio is written to a hidden temporary file, forced to disk (always,
      * whatever {@link Builder#durableFiles(boolean)} says) and moved into place when complete; its SHA-256 is computed while it streams; the sidecar is written the same way, after the audio,

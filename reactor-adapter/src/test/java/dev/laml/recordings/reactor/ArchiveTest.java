@@ -164,6 +164,7 @@ class ArchiveTest {
         for (TestRecording r : archived) {
             assertThat(audio(r, format)).as(r.sid()).hasBinaryContent(r.bytes(format));
             Map<String, Object> json = readJson(sidecar(r));
+            assertThat(Files.readString(sidecar(r))).as("a text file: ends with a newline").endsWith("}\n");
             assertThat(json).as(r.sid())
                     .containsEntry("sid", r.sid())
                     .containsEntry("account_sid", r.accountSid())

@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
- * {@code recordings download}: a recording's audio to a file (atomically) or to stdout (streamed).
+ * {@code recordings download}: a recording's audio to a file (atomically; a symlink followed, a device or FIFO written
+ * into, as the library's {@code downloadTo} does) or to stdout (streamed).
  *
  * <p>Created and run once, on one thread; not thread-safe. Option fields are null until picocli sets them.
  */
@@ -28,7 +29,10 @@ import java.util.stream.Stream;
         description = {"Media URLs need no credentials: a space (or --base-url) and the ids are enough.",
                 "",
                 "A file is written under a temporary name and renamed once complete: a failed download leaves no "
-                        + "partial file, and an existing file untouched. With '-o -' the audio streams to stdout "
+                        + "partial file, and an existing file untouched. As with curl, a symlink is written through "
+                        + "(the file it points to is replaced, the link stays), and a device or FIFO (-o /dev/null, "
+                        + "a named pipe) is written straight into, never replaced. A new file gets the mode your "
+                        + "umask gives (0644 under 022); a replaced file keeps its own. With '-o -' the audio streams to stdout "
                         + "(never held whole in memory) and every message goes to stderr; if the transfer fails "
                         + "midway, the bytes already written stay written, so check the exit code.",
                 "",
@@ -52,8 +56,10 @@ final class DownloadCommand implements Callable<Integer> {
     Fmt format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = {"Where to write: a file, a directory (for SID.wav in it), or '-' for stdout.",
-                    "Default: SID.wav (or .mp3) in the current directory. An existing file is replaced."})
+            description = {"Where to write: a file, a directory (for SID.wav in it), a device or FIFO, or '-' for "
+                    + "stdout.",
+                    "Default: SID.wav (or .mp3) in the current directory. An existing file is replaced (a symlink is "
+                            + "followed); a read-only file is not."})
     String output;
 
     @Option(names = "--media-auth",

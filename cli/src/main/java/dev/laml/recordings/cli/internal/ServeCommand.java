@@ -1,5 +1,6 @@
 package dev.laml.recordings.cli.internal;
 
+import dev.laml.recordings.reactor.internal.TargetFile;
 import dev.laml.recordings.testkit.Format;
 import dev.laml.recordings.testkit.RecordingsServer;
 import dev.laml.recordings.testkit.TestRecording;
@@ -10,6 +11,7 @@ import reactor.netty.ChannelBindException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -68,8 +70,8 @@ final class ServeCommand implements Callable<Integer> {
     boolean tls;
 
     @Option(names = "--ca-out", paramLabel = "FILE",
-            description = {"With --tls: write the certificate to trust (PEM) to FILE, replaced if it exists and left "
-                    + "there after the server stops.",
+            description = {"With --tls: write the certificate to trust (PEM) to FILE, replaced if it exists (a "
+                    + "symlink is followed, a device or FIFO written into) and left there after the server stops.",
                     "Default: a new file in the temporary directory, printed at start and deleted when the server "
                             + "stops."})
     Path caOut;
@@ -108,7 +110,7 @@ final class ServeCommand implements Callable<Integer> {
                 if (caOut == null) {
                     temporaryCa = Files.createTempFile("recordings-serve-ca-", ".pem");
                 }
-                ca = server.writeCertificatePem(caOut != null ? caOut : temporaryCa).toAbsolutePath().normalize();
+                ca = writeCertificate(server, caOut != null ? caOut : temporaryCa);
             }
             List<TestRecording> recordings = server.addRecordings(count, SEED);
             printWelcome(server, recordings, ca);
@@ -218,6 +220,20 @@ final class ServeCommand implements Callable<Integer> {
             return s;
         }
         return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /**
+     * Writes the PEM as every file the CLI writes (see {@code RecordingsClient#downloadTo}): a symlink followed, a
+     * device or FIFO written into, a new file with the umask's mode, a replaced one keeping its own; ending with a
+     * newline, as a text file does.
+     */
+    private static Path writeCertificate(RecordingsServer server, Path file) throws IOException {
+        String pem = server.certificatePem();
+        if (!pem.endsWith("\n")) {
+            pem += "\n";
+        }
+        TargetFile.write(file, pem.getBytes(StandardCharsets.US_ASCII), false, null);
+        return file.toAbsolutePath().normalize();
     }
 
     private void deleteQuietly(Path file) {

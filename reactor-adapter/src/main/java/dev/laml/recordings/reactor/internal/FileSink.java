@@ -17,21 +17,25 @@ import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a stream of buffers to a file without blocking the thread that delivers them, and
  * publishes the file only when every byte is written.
  *
- * <p>The bytes go to a temporary file beside the target (same directory, so the final rename is
- * atomic on the same file system). The next buffer is requested only after the previous write
+ * <p>What the target path is decides how it is written ({@link TargetFile}, as curl's {@code -o}): a
+ * symlink is followed; a new or regular file is written through a temporary file beside it (same
+ * directory, so the final rename is atomic on the same file system), owner-only while written and
+ * given its final mode (the replaced file's, or the umask's for a new one) just before the rename; a
+ * character device, FIFO or socket is written straight into, with no temporary file and no rename; a
+ * directory, a block device or a read-only file is refused before anything is requested. The next buffer is requested only after the previous write
  * finished, so memory stays at one buffer however slow the disk is, and the network is
  * throttled by the disk through backpressure. On success the temp file is (when durable) forced
  * to disk and moved over the target atomically; on error or cancellation it is deleted and the
- * target is untouched. File creation, {@code force} and the rename are blocking system calls and
- * run on {@link Schedulers#boundedElastic()}; the writes are {@link AsynchronousFileChannel}'s,
- * which run them on its own thread pool.
+ * target is untouched (a stream keeps what was already written into it, as a pipe must). File
+ * creation, {@code force} and the rename are blocking system calls and run on
+ * {@link Schedulers#boundedElastic()}; the writes are {@link AsynchronousFileChannel}'s, which run
+ * them on its own thread pool (a stream's, on {@code boundedElastic}: see {@link StreamChannel}).
  *
  * <p>Two kinds of source: {@link ByteBuffer}s ({@link #write(Publisher, Path)}, always durable:
  * the archiver deletes the remote recording once its file is verified, so the file must survive
@@ -52,7 +56,15 @@ public final class FileSink {
 
     /** Writes {@code source} to {@code target}, forced to disk before the move; emits the number of bytes written. */
     public static Mono<Long> write(Publisher<ByteBuffer> source, Path target) {
-        return write(source, target, true, NIO, Opener.FILE);
+        return write(source, target, true, NIO, Opener.FILE, null);
+    }
+
+    /**
+     * As {@link #write(Publisher, Path)}, refusing any target that is not a regular (or new) file below
+     * {@code confinedTo}, a real directory: an archive's layout, which a symlink must not lead elsewhere.
+     */
+    public static Mono<Long> write(Publisher<ByteBuffer> source, Path target, Path confinedTo) {
+        return write(source, target, true, NIO, Opener.FILE, confinedTo);
     }
 
     /**
@@ -63,25 +75,30 @@ public final class FileSink {
      *                {@code RecordingsClient.Builder#durableFiles})
      */
     public static Mono<Long> writeRetained(Publisher<ByteBuf> source, Path target, boolean durable) {
-        return write(source, target, durable, NETTY, Opener.FILE);
+        return write(source, target, durable, NETTY, Opener.FILE, null);
     }
 
-    /** The one writer behind both entry points; {@code opener} is a seam for tests (a slow or failing disk). */
+    /** As the writer below, for any target (tests' entry point). */
     static <T> Mono<Long> write(Publisher<T> source, Path target, boolean durable, Access<T> access, Opener opener) {
-        Path dir = target.toAbsolutePath().getParent();
-        String name = target.getFileName().toString();
+        return write(source, target, durable, access, opener, null);
+    }
+
+    /** The one writer behind every entry point; {@code opener} is a seam for tests (a slow or failing disk). */
+    static <T> Mono<Long> write(Publisher<T> source, Path target, boolean durable, Access<T> access, Opener opener,
+            Path confinedTo) {
         return Mono.usingWhen(
-                Mono.fromCallable(() -> TempFile.create(dir, name, opener)).subscribeOn(Schedulers.boundedElastic()),
-                temp -> Mono.<Long>create(sink -> {
-                            FileWriter<T> writer = new FileWriter<>(sink, temp.channel, access);
+                Mono.fromCallable(() -> Output.open(TargetFile.resolve(target, confinedTo), opener))
+                        .subscribeOn(Schedulers.boundedElastic()),
+                output -> Mono.<Long>create(sink -> {
+                            FileWriter<T> writer = new FileWriter<>(sink, output.channel, access);
                             sink.onCancel(writer::cancel);
                             source.subscribe(writer);
                         })
-                        .flatMap(written -> Mono.fromCallable(() -> temp.commit(target, written, durable))
+                        .flatMap(written -> Mono.fromCallable(() -> output.commit(written, durable))
                                 .subscribeOn(Schedulers.boundedElastic())),
-                temp -> Mono.empty(),
-                (temp, error) -> Mono.fromRunnable(temp::discard).subscribeOn(Schedulers.boundedElastic()),
-                temp -> Mono.fromRunnable(temp::discard).subscribeOn(Schedulers.boundedElastic()));
+                output -> Mono.empty(),
+                (output, error) -> Mono.fromRunnable(output::discard).subscribeOn(Schedulers.boundedElastic()),
+                output -> Mono.fromRunnable(output::discard).subscribeOn(Schedulers.boundedElastic()));
     }
 
     /**
@@ -141,50 +158,66 @@ public final class FileSink {
         AsynchronousFileChannel open(Path path) throws IOException;
     }
 
-    /** The temporary file and its channel; {@link #discard} is safe to call in any state. */
-    private static final class TempFile {
-        final Path path;
+    /**
+     * Where the writer's channel leads: a temporary file renamed over the target when complete, or (for a device, FIFO
+     * or socket) the target itself, written in place. {@link #discard} is safe to call in any state.
+     */
+    private static final class Output {
+        final TargetFile.Resolved target;
+        /** Null when streaming into the target itself. */
+        final TargetFile.Temp temp;
         final AsynchronousFileChannel channel;
         private volatile boolean committed;
 
-        private TempFile(Path path, AsynchronousFileChannel channel) {
-            this.path = path;
+        private Output(TargetFile.Resolved target, TargetFile.Temp temp, AsynchronousFileChannel channel) {
+            this.target = target;
+            this.temp = temp;
             this.channel = channel;
         }
 
-        static TempFile create(Path dir, String name, Opener opener) throws IOException {
-            // Hidden, unique, owner-only (createTempFile uses 0600 on POSIX) until committed.
-            Path path = Files.createTempFile(dir, "." + name + ".", ".part");
+        static Output open(TargetFile.Resolved target, Opener opener) throws IOException {
+            if (target.streamed()) {
+                return new Output(target, null, StreamChannel.open(target));
+            }
+            // Hidden, unique, owner-only until committed (TargetFile says which mode it gets then).
+            TargetFile.Temp temp = TargetFile.createTemp(target);
             try {
-                return new TempFile(path, opener.open(path));
+                return new Output(target, temp, opener.open(temp.path()));
             } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(path);
+                Files.deleteIfExists(temp.path());
                 throw e;
             }
         }
 
-        long commit(Path target, long written, boolean durable) throws IOException {
+        long commit(long written, boolean durable) throws IOException {
+            if (temp == null) {
+                channel.close();
+                committed = true;
+                return written;
+            }
+            temp.applyFinalMode();
             if (durable) {
-                // Data and metadata on disk before the name points at them: after a power loss
-                // the target is either the old file or the whole new one.
+                // Data and metadata (the mode too) on disk before the name points at them: after a
+                // power loss the target is either the old file or the whole new one.
                 channel.force(true);
             }
             channel.close();
-            Files.move(path, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            temp.moveTo(target);
             committed = true;
             return written;
         }
 
         void discard() {
             try {
-                // Waits for a write in progress (the JDK's close does), so none lands after the delete.
+                // Waits for a write in progress (the JDK's close does; a stream's close ends a blocked one), so
+                // none lands after the delete.
                 channel.close();
             } catch (IOException ignored) {
                 // Closing is best effort; the delete below is what matters.
             }
-            if (!committed) {
+            if (!committed && temp != null) {
                 try {
-                    Files.deleteIfExists(path);
+                    Files.deleteIfExists(temp.path());
                 } catch (IOException ignored) {
                     // Nothing more can be done; the file is hidden and named *.part.
                 }
