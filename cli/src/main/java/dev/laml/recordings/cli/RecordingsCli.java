@@ -59,7 +59,8 @@ public final class RecordingsCli {
      * @param args the command line, e.g. {@code {"download", "--sid", "…", "-o", "-"}}
      * @param out  standard output: results, and with {@code -o -} the audio bytes and nothing else
      * @param err  standard error: progress and messages
-     * @param env  the environment variables to read ({@code SIGNALWIRE_SPACE}, {@code SIGNALWIRE_PROJECT_ID},
+     * @param env  the environment variables to read ({@code SIGNALWIRE_SPACE}, {@code SIGNALWIRE_BASE_URL},
+     *             {@code SIGNALWIRE_PROJECT_ID},
      *             {@code SIGNALWIRE_API_TOKEN}, {@code SIGNALWIRE_CA_FILE}, {@code https_proxy}/{@code HTTPS_PROXY},
      *             {@code no_proxy}/{@code NO_PROXY}); not modified, and the only environment read: the proxy
      *             settings of the JVM's system properties are not consulted either
