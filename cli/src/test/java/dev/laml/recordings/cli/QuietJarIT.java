@@ -1,5 +1,8 @@
 package dev.laml.recordings.cli;
 
+import dev.laml.recordings.testkit.Fault;
+import dev.laml.recordings.testkit.Format;
+import dev.laml.recordings.testkit.RecordingSpec;
 import dev.laml.recordings.testkit.RecordingsServer;
 import dev.laml.recordings.testkit.TestRecording;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,6 +94,23 @@ class QuietJarIT {
             assertThat(list.stderr).as(list.toString()).isEqualTo("recordings: warning: "
                     + "-Dio.netty.noResourceLeakDetection is deprecated. Use '-Dio.netty.leakDetection.level=disabled'"
                     + " instead.\n");
+        }
+    }
+
+    @Test
+    void aDownloadResumedAfterAResetSaysOnlyThatItSaved() throws Exception {
+        try (RecordingsServer server = RecordingsServer.builder().credentials(PROJECT, TOKEN).start()) {
+            TestRecording recording = server.addRecording(RecordingSpec.create().size(Format.MP3, 4 * 1024 * 1024));
+            server.enqueueFault(Fault.resetAfterBytes(100_000));
+            Path target = dir.resolve("resumed.mp3");
+
+            Run download = run(java(), List.of(), "download", "--base-url", server.baseUrl().toString(),
+                    "--sid", recording.sid(), "--format", "mp3", "-o", target.toString());
+
+            assertThat(download.exit).as(download.toString()).isZero();
+            assertThat(target).hasBinaryContent(recording.bytes(Format.MP3));
+            assertThat(server.requestCount(recording.url(Format.MP3).getPath())).as("resumed").isEqualTo(2);
+            assertThat(download.stderr).as(download.toString()).startsWith("recordings: saved ").hasLineCount(1);
         }
     }
 

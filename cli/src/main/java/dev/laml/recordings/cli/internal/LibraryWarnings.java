@@ -144,11 +144,19 @@ public final class LibraryWarnings implements SLF4JServiceProvider {
     }
 
     /**
-     * Loggers whose warnings repeat an error the client also signals, and so the command reports (or the client
-     * retries) itself: printed, they would turn a one-line failure into five (Reactor Netty's "The connection observed
-     * an error", once per attempt, for a refused connection or a failed handshake). Their ERROR records still print.
+     * Loggers whose warnings are about a connection's error that the client has handled already, and so the command
+     * reports (or the client retries or resumes) itself. Printed, they would turn a one-line failure into five, and a
+     * download that resumed after a reset into a success with warnings:
+     * <ul>
+     *   <li>Reactor Netty's {@code HttpClientConnect}, "The connection observed an error": the error the request then
+     *       fails with, once per attempt (a refused connection, a failed handshake);
+     *   <li>its {@code FluxReceive}, "An exception has been observed post termination": the close of a connection
+     *       whose body the client had already stopped reading (a cancelled or broken body it resumed elsewhere).
+     * </ul>
+     * Their ERROR records still print.
      */
-    static final Set<String> REPEATS_SIGNALLED_ERRORS = Set.of("reactor.netty.http.client.HttpClientConnect");
+    static final Set<String> CONNECTION_ERROR_REPEATS = Set.of("reactor.netty.http.client.HttpClientConnect",
+            "reactor.netty.channel.FluxReceive");
 
     private static final class Loggers implements ILoggerFactory {
         private final ConcurrentMap<String, Logger> byName = new ConcurrentHashMap<>();
@@ -167,7 +175,7 @@ public final class LibraryWarnings implements SLF4JServiceProvider {
 
         OneLineLogger(String name) {
             this.name = name;
-            this.warn = !REPEATS_SIGNALLED_ERRORS.contains(name);
+            this.warn = !CONNECTION_ERROR_REPEATS.contains(name);
         }
 
         @Override

@@ -57,18 +57,25 @@ class LibraryWarningsTest {
     }
 
     @Test
-    void reactorNettysRepeatOfASignalledConnectionErrorIsNotPrinted() {
+    void reactorNettysRepeatsOfConnectionErrorsTheClientHandledAreNotPrinted() {
         LibraryWarnings provider = new LibraryWarnings();
         org.slf4j.Logger connect = provider.getLoggerFactory()
                 .getLogger("reactor.netty.http.client.HttpClientConnect");
+        org.slf4j.Logger receive = provider.getLoggerFactory().getLogger("reactor.netty.channel.FluxReceive");
+        org.slf4j.Logger pool = provider.getLoggerFactory().getLogger("reactor.netty.resources.PooledConnectionProvider");
 
         String printed = capturingStderr(() -> {
             connect.warn("[id] The connection observed an error", new IOException("Connection refused"));
+            receive.warn("[id] An exception has been observed post termination, use DEBUG level to see the full "
+                    + "stack: {}", "PrematureCloseException: Connection prematurely closed DURING response");
             connect.error("a real error");
+            pool.warn("another logger of the same library");
         });
 
         assertThat(connect.isWarnEnabled()).isFalse();
-        assertThat(printed).isEqualTo("recordings: library error: a real error" + System.lineSeparator());
+        assertThat(receive.isWarnEnabled()).isFalse();
+        assertThat(printed).isEqualTo("recordings: library error: a real error" + System.lineSeparator()
+                + "recordings: warning: another logger of the same library" + System.lineSeparator());
     }
 
     @Test
