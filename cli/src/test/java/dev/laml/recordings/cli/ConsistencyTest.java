@@ -138,18 +138,38 @@ class ConsistencyTest {
 
     @Test
     void theCommandsServePrintsWorkWithTheVariablesItExports() throws Exception {
+        Path ca = dir.resolve("ca.pem");
+        Map<String, String> exported = serveAndRunWhatItPrints("serve", "--tls", "--ca-out", ca.toString(),
+                "--recordings", "2");
+
+        assertThat(exported).containsOnlyKeys("SIGNALWIRE_BASE_URL", "SIGNALWIRE_CA_FILE",
+                "SIGNALWIRE_PROJECT_ID", "SIGNALWIRE_API_TOKEN");
+        assertThat(exported.get("SIGNALWIRE_CA_FILE")).isEqualTo(ca.toAbsolutePath().toString());
+    }
+
+    @Test
+    void withAProjectIdOfItsOwnTheCommandsServePrintsNameTheAccount() throws Exception {
+        Map<String, String> exported = serveAndRunWhatItPrints("serve", "--project", "my-project", "--recordings", "1");
+
+        assertThat(exported).containsOnlyKeys("SIGNALWIRE_BASE_URL", "SIGNALWIRE_PROJECT_ID", "SIGNALWIRE_API_TOKEN");
+        assertThat(exported.get("SIGNALWIRE_PROJECT_ID")).isEqualTo("my-project");
+    }
+
+    /**
+     * Starts {@code serve} with {@code args}, runs each command it prints for this tool with the variables it prints
+     * to export, asserts that each succeeds, and returns those variables.
+     */
+    private Map<String, String> serveAndRunWhatItPrints(String... serveArgs) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AtomicInteger exit = new AtomicInteger(-1);
-        Path ca = dir.resolve("ca.pem");
-        Thread serving = new Thread(() -> exit.set(RecordingsCli.run(
-                new String[] {"serve", "--tls", "--ca-out", ca.toString(), "--recordings", "2"},
+        Map<String, String> exported = new HashMap<>();
+        Thread serving = new Thread(() -> exit.set(RecordingsCli.run(serveArgs,
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of())),
                 "serve-under-test");
         serving.start();
         try {
-            String printed = awaitOutput(out, " list --json\n");
-            Map<String, String> exported = new HashMap<>();
+            String printed = awaitOutput(out, " --json\n");
             List<String[]> commands = new ArrayList<>();
             for (String line : printed.lines().map(String::strip).toList()) {
                 if (line.startsWith("export ")) {
@@ -158,14 +178,11 @@ class ConsistencyTest {
                         exported.put(kv[0], kv[1]);
                     }
                 } else if (line.startsWith("recordings ")) {
-                    // In-process the tool has no jar to name (ShadedJarIT runs the jar's own lines in a shell).
+                    // In-process the tool has no jar to name (QuietJarIT runs the jar's own lines in a shell).
                     commands.add(line.substring("recordings ".length()).split(" "));
                 }
             }
-            assertThat(exported).containsOnlyKeys("SIGNALWIRE_BASE_URL", "SIGNALWIRE_CA_FILE",
-                    "SIGNALWIRE_PROJECT_ID", "SIGNALWIRE_API_TOKEN");
-            assertThat(exported.get("SIGNALWIRE_CA_FILE")).isEqualTo(ca.toAbsolutePath().toString());
-            assertThat(commands).extracting(c -> c[0]).containsExactly("metadata", "download", "list");
+            assertThat(commands).as(printed).extracting(c -> c[0]).containsExactly("metadata", "download", "list");
 
             for (String[] command : commands) {
                 String[] args = command.clone();
@@ -182,6 +199,7 @@ class ConsistencyTest {
             serving.join(10_000);
         }
         assertThat(exit.get()).isZero();
+        return exported;
     }
 
     private static String awaitOutput(ByteArrayOutputStream out, String marker) throws InterruptedException {

@@ -211,10 +211,11 @@ final class ServeCommand implements Callable<Integer> {
             out.println("  export SIGNALWIRE_PROJECT_ID=" + server.projectId() + " SIGNALWIRE_API_TOKEN="
                     + server.apiToken());
             String tool = launcher(ServeCommand.class.getProtectionDomain().getCodeSource());
-            // The account defaults to the project id, which this server makes equal to its account sid.
-            out.println("  " + tool + " metadata --sid " + first.sid());
-            out.println("  " + tool + " download --sid " + first.sid() + " -o recording.wav");
-            out.println("  " + tool + " list --json");
+            // The account defaults to the project id, as on SignalWire; named only when --project made them differ.
+            String account = server.accountSid().equals(server.projectId()) ? "" : " --account " + server.accountSid();
+            out.println("  " + tool + " metadata" + account + " --sid " + first.sid());
+            out.println("  " + tool + " download" + account + " --sid " + first.sid() + " -o recording.wav");
+            out.println("  " + tool + " list" + account + " --json");
         }
         out.flush();
     }
