@@ -1,9 +1,9 @@
 package dev.laml.recordings.cli;
 
 import dev.laml.recordings.cli.internal.Cli;
+import dev.laml.recordings.cli.internal.LibraryWarnings;
 
 import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -31,7 +31,7 @@ public final class RecordingsCli {
 
     /** Runs the command against {@code System.out}, {@code System.err} and the process environment, then exits. */
     public static void main(String[] args) {
-        quietLibraryLogging(Arrays.asList(args).contains("-v") || Arrays.asList(args).contains("--verbose"));
+        oneLineLibraryWarnings();
         int code = run(args, System.out, System.err, System.getenv());
         System.out.flush();
         System.err.flush();
@@ -39,21 +39,18 @@ public final class RecordingsCli {
     }
 
     /**
-     * Reactor and Netty log transport warnings (say, a reset that the client then retried) straight to stderr, which
-     * would bury the one line a failure is reported on. Routes them to {@code java.util.logging} and silences that
-     * unless {@code --verbose}. Only the real process does this: an application embedding {@link #run} keeps its own
-     * logging.
+     * The libraries' own warnings stay visible, one line each, and nothing below WARNING: SLF4J's records go to the
+     * jar's provider ({@code LibraryWarnings}, found by SLF4J itself), and {@code java.util.logging}'s to the same
+     * one-line format instead of its two-line console handler. Only the real process does this: an application
+     * embedding {@link #run} keeps its own logging.
      */
-    private static void quietLibraryLogging(boolean verbose) {
-        if (System.getProperty("reactor.logging.fallback") == null) {
-            System.setProperty("reactor.logging.fallback", "JDK");
-        }
-        Level level = verbose ? Level.WARNING : Level.OFF;
+    private static void oneLineLibraryWarnings() {
         Logger root = Logger.getLogger("");
-        root.setLevel(level);
         for (Handler handler : root.getHandlers()) {
-            handler.setLevel(level);
+            root.removeHandler(handler);
         }
+        root.setLevel(Level.WARNING);
+        root.addHandler(LibraryWarnings.julHandler());
     }
 
     /**
@@ -62,7 +59,8 @@ public final class RecordingsCli {
      * @param args the command line, e.g. {@code {"download", "--sid", "…", "-o", "-"}}
      * @param out  standard output: results, and with {@code -o -} the audio bytes and nothing else
      * @param err  standard error: progress and messages
-     * @param env  the environment variables to read ({@code SIGNALWIRE_SPACE}, {@code SIGNALWIRE_PROJECT_ID},
+     * @param env  the environment variables to read ({@code SIGNALWIRE_SPACE}, {@code SIGNALWIRE_BASE_URL},
+     *             {@code SIGNALWIRE_PROJECT_ID},
      *             {@code SIGNALWIRE_API_TOKEN}, {@code SIGNALWIRE_CA_FILE}, {@code https_proxy}/{@code HTTPS_PROXY},
      *             {@code no_proxy}/{@code NO_PROXY}); not modified, and the only environment read: the proxy
      *             settings of the JVM's system properties are not consulted either

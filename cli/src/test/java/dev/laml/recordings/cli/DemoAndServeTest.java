@@ -141,7 +141,7 @@ class DemoAndServeTest {
     void serveWithTlsWritesTheCertificateToTrustAndPrintsCommandsThatUseIt() throws Exception {
         Path ca = dir.resolve("serve ca.pem"); // a space: the printed commands must quote it
         try (Serving serving = Serving.start("serve", "--tls", "--ca-out", ca.toString(), "--recordings", "2")) {
-            String printed = serving.await("--sid ");
+            String printed = serving.await(" list --json\n");
             Matcher base = Pattern.compile("base URL\\s+(\\S+)").matcher(printed);
             Matcher token = Pattern.compile("API token\\s+(\\S+)").matcher(printed);
             Matcher sid = Pattern.compile("--sid (\\S+)").matcher(printed);
@@ -151,7 +151,8 @@ class DemoAndServeTest {
             assertThat(printed).contains("running at https://127.0.0.1:", "CA file       " + ca.toAbsolutePath(),
                     "curl --cacert " + quoted + " -fo recording.wav https://",
                     "curl --cacert " + quoted + " -f -u ",
-                    "recordings metadata --base-url " + base.group(1) + " --ca-file " + quoted + " --account ")
+                    "export SIGNALWIRE_BASE_URL=" + base.group(1) + " SIGNALWIRE_CA_FILE=" + quoted + "\n",
+                    "recordings metadata --sid ")
                     .containsPattern("TLS\\s+(OpenSSL|JDK), a certificate for 127\\.0\\.0\\.1");
             assertThat(Files.readString(ca)).startsWith("-----BEGIN CERTIFICATE-----\n");
 
@@ -179,14 +180,15 @@ class DemoAndServeTest {
     void serveWithTlsAloneWritesATemporaryCaFileAndDeletesItAtStop() throws Exception {
         Path ca;
         try (Serving serving = Serving.start("serve", "--tls", "--recordings", "1")) {
-            String printed = serving.await("--sid ");
+            String printed = serving.await(" list --json\n");
             Matcher file = Pattern.compile("CA file\\s+(\\S+\\.pem)").matcher(printed);
             assertThat(file.find()).as(printed).isTrue();
             ca = Path.of(file.group(1));
             assertThat(ca).isAbsolute().exists();
             assertThat(ca.getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath()
                     .normalize());
-            assertThat(printed).contains("--ca-file " + ca, "curl --cacert " + ca, "deleted when the server stops");
+            assertThat(printed).contains("SIGNALWIRE_CA_FILE=" + ca, "curl --cacert " + ca,
+                    "deleted when the server stops");
 
             assertThat(serving.stop()).isZero();
         }

@@ -90,6 +90,9 @@ public final class RecordingsClient implements AutoCloseable {
     private final boolean durableFiles;
     private final TlsSetup tls;
     private final ProxySettings proxy;
+    /** For {@link #toString()} only: the project id is not a secret, and says whose credentials these are. */
+    private final String projectId;
+    private final boolean credentialsToMedia;
     /** What the archive job needs of this client, and no more. */
     private final Archiver.Source archiveSource = new Archiver.Source() {
         @Override
@@ -112,6 +115,8 @@ public final class RecordingsClient implements AutoCloseable {
         this.tls = tls;
         this.proxy = proxy;
         this.protocol = protocol;
+        this.projectId = b.apiToken != null ? b.projectId : null;
+        this.credentialsToMedia = b.credentialsToMedia && this.projectId != null;
         // Micrometer's classes are touched only when a registry was given.
         ClientMetrics metrics = b.meterRegistry == null ? ClientMetrics.NONE : MicrometerMetrics.create(b.meterRegistry);
         this.pool = metrics.configurePool(ConnectionProvider.builder("laml-recordings")
@@ -548,12 +553,18 @@ public final class RecordingsClient implements AutoCloseable {
     }
 
     /**
-     * The endpoint, the TLS engine in use ({@code tls=OpenSSL} or {@code tls=JDK}) and the proxy,
-     * if any, without its credentials; never a token or password.
+     * The base URL, the project id when credentials are configured (with {@code credentialsToMedia}
+     * when they go to media too), the TLS engine in use ({@code tls=OpenSSL} or {@code tls=JDK})
+     * and the proxy, if any, without its user and password; never a token or password. For example
+     * {@code RecordingsClient[https://example.signalwire.com, project=my-project, tls=OpenSSL,
+     * proxy=http://proxy.corp.example:3128]}.
      */
     @Override
     public String toString() {
-        return "RecordingsClient[" + protocol + ", tls=" + tls.engineName()
+        return "RecordingsClient[" + baseUrl()
+                + (projectId != null ? ", project=" + projectId : "")
+                + (credentialsToMedia ? ", credentialsToMedia" : "")
+                + ", tls=" + tls.engineName()
                 + (proxy != null ? ", proxy=" + proxy.describe() : "") + "]";
     }
 

@@ -8,6 +8,7 @@ import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingQuery;
 import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -22,10 +23,13 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Keeps the README's quick start honest: the snippet below is compiled here, and the README
- * must contain it verbatim (between the markers), so the two cannot drift apart.
+ * Keeps the README's Java snippets honest: each one between the markers below is compiled here
+ * (one of them run), and the README must contain it verbatim, so the two cannot drift apart; the
+ * {@code toString()} the README shows is compared with what the client prints. (The Spring Boot
+ * snippet is compiled and compared the same way by the starter's {@code ReadmeTest}.)
  */
 class QuickStartTest {
 
@@ -50,6 +54,17 @@ class QuickStartTest {
                 .onErrorResume(NotFoundException.class, e -> reactor.core.publisher.Mono.empty())
                 .block();
         // README:end
+    }
+
+    /** Run by {@link #anInvalidIdThrowsAtCallTimeAndTheDeferredCallSignalsItInstead()}. */
+    static Mono<Recording> deferredValidation(RecordingsClient client, String accountSid, String untrustedSid) {
+        // README:start
+        // fetch throws IllegalArgumentException for an id that is not a UUID, before anything is sent;
+        // inside Mono.defer, that throw becomes the Mono's error signal
+        Mono<Recording> recording = Mono.defer(() -> client.fetch(accountSid, untrustedSid))
+                .onErrorResume(IllegalArgumentException.class, e -> Mono.empty());   // say, a 404 page
+        // README:end
+        return recording;
     }
 
     @SuppressWarnings("unused") // compiled, not run
@@ -82,7 +97,7 @@ class QuickStartTest {
                 .noProxy("*.corp.example", "10.0.0.0/8")                      // curl's NO_PROXY rules
                 .tlsHandshakeTimeout(Duration.ofSeconds(10))                  // the default
                 .build();
-        System.out.println(client);   // RecordingsClient[https://example.signalwire.com, tls=OpenSSL, proxy=...]
+        System.out.println(client);   // RecordingsClient[https://example.signalwire.com, project=<your project id>, tls=OpenSSL, proxy=http://proxy.corp.example:3128]
         // README:end
     }
 
@@ -117,6 +132,44 @@ class QuickStartTest {
             assertThat(readme).contains(String.join("\n", lines));
             snippets++;
         }
-        assertThat(snippets).isEqualTo(4);
+        assertThat(snippets).isEqualTo(5);
+    }
+
+    @Test
+    void anInvalidIdThrowsAtCallTimeAndTheDeferredCallSignalsItInstead() {
+        String account = "0d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a";
+        // Port 1 on loopback: nothing listens, so a request that was sent would fail the Mono.
+        try (RecordingsClient client = RecordingsClient.builder().baseUrl(URI.create("http://127.0.0.1:1"))
+                .credentials("my-project", "my-token").build()) {
+            assertThatThrownBy(() -> client.fetch(account, "../../Calls/x"))
+                    .isInstanceOf(IllegalArgumentException.class);
+            StepVerifier.create(Mono.defer(() -> client.fetch(account, "../../Calls/x")))
+                    .expectError(IllegalArgumentException.class)
+                    .verify(Duration.ofSeconds(10));
+            StepVerifier.create(deferredValidation(client, account, "../../Calls/x"))
+                    .verifyComplete();
+        }
+    }
+
+    @Test
+    void theToStringTheReadmeShowsIsWhatTheClientPrints() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        String marker = "System.out.println(client);   // ";
+        int at = readme.indexOf(marker);
+        assertThat(at).as("the README prints a client").isNotNegative();
+        String shown = readme.substring(at + marker.length(), readme.indexOf('\n', at));
+        // As in the README, but without a trust file that exists only on the reader's machine.
+        try (RecordingsClient client = RecordingsClient.builder()
+                .space("example")
+                .credentials("my-project", "my-token")
+                .proxy(URI.create("http://proxy.corp.example:3128"))
+                .noProxy("*.corp.example", "10.0.0.0/8")
+                .tlsHandshakeTimeout(Duration.ofSeconds(10))
+                .build()) {
+            assertThat(client.toString()).isEqualTo(shown.replace("<your project id>", "my-project")
+                    // OpenSSL wherever netty-tcnative loads, as on the machines that run this build
+                    .replace("tls=OpenSSL", "tls=" + client.tlsEngine()));
+            assertThat(client.toString()).doesNotContain("my-token");
+        }
     }
 }

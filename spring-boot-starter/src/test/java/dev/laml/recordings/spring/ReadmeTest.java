@@ -1,6 +1,5 @@
 package dev.laml.recordings.spring;
 
-import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.reactor.RecordingsClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -8,11 +7,8 @@ import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.ByteArrayResource;
-import org.springframework.stereotype.Service;
-import reactor.core.publisher.Flux;
 
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +17,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Keeps the README's Spring Boot section honest: its application.yml binds, and its service compiles (below). */
+/**
+ * Keeps the README's Spring Boot section honest: its application.yml binds, and its service, imports included, is
+ * {@link Calls}, compiled here.
+ */
 class ReadmeTest {
 
     private static final String ACCOUNT = "1b5c8c7e-8f0a-4a39-9d5c-3a4f5e6d7c8b";
@@ -63,27 +62,10 @@ class ReadmeTest {
     }
 
     @Test
-    void theServiceIsTheOneCompiledHere() throws Exception {
-        String source = Files.readString(Path.of("src/test/java/dev/laml/recordings/spring/ReadmeTest.java"),
+    void theServiceWithItsImportsIsTheOneCompiledHere() throws Exception {
+        String source = Files.readString(Path.of("src/test/java/dev/laml/recordings/spring/Calls.java"),
                 StandardCharsets.UTF_8);
         int at = source.indexOf("// README:start\n") + "// README:start\n".length();
         assertThat(section()).contains(source.substring(at, source.indexOf("// README:end", at)));
     }
 }
-
-// README:start
-@Service
-class Calls {
-    private final RecordingsClient client;
-    private final String accountSid;
-
-    Calls(RecordingsClient client, RecordingsProperties properties) {
-        this.client = client;
-        this.accountSid = properties.getAccountSid();
-    }
-
-    Flux<ByteBuffer> audio(String recordingSid) {
-        return client.download(accountSid, recordingSid, AudioFormat.MP3);
-    }
-}
-// README:end

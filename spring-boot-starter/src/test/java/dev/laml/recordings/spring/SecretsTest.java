@@ -58,7 +58,7 @@ class SecretsTest {
             }
         }
         assertThat(output).as("the starter logged what it created")
-                .contains("Created RecordingsClient[").contains("apiToken=<redacted>");
+                .contains("Created RecordingsClient[").contains("project=my-project");
         assertNoSecret(output.toString());
     }
 

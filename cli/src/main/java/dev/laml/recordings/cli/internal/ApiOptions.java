@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -24,6 +25,7 @@ import java.util.Locale;
 final class ApiOptions {
 
     static final String ENV_SPACE = "SIGNALWIRE_SPACE";
+    static final String ENV_BASE_URL = "SIGNALWIRE_BASE_URL";
     static final String ENV_PROJECT = "SIGNALWIRE_PROJECT_ID";
     static final String ENV_TOKEN = "SIGNALWIRE_API_TOKEN";
     static final String ENV_CA_FILE = "SIGNALWIRE_CA_FILE";
@@ -34,7 +36,8 @@ final class ApiOptions {
 
     @Option(names = "--base-url", paramLabel = "URL",
             description = {"Talk to URL instead of a space: a proxy, or a local server from 'recordings serve'.",
-                    "Must be https, except for localhost."})
+                    "Must be https, except for localhost. Default: $" + ENV_BASE_URL + " unless --space is given "
+                            + "(it wins over $" + ENV_SPACE + ")."})
     URI baseUrl;
 
     @Option(names = "--project", paramLabel = "ID",
@@ -105,13 +108,11 @@ final class ApiOptions {
                 .retryPolicy(RetryPolicy.defaults().maxAttempts(attempts));
         String where;
         boolean https;
-        if (baseUrl != null) {
-            if (space != null) {
-                throw new InvalidInputException("--space and --base-url both name the server; pass one of them");
-            }
-            builder.baseUrl(baseUrl);
-            where = baseUrl.toString();
-            https = "https".equalsIgnoreCase(baseUrl.getScheme());
+        URI base = baseUrl(session);
+        if (base != null) {
+            builder.baseUrl(base);
+            where = base.toString();
+            https = "https".equalsIgnoreCase(base.getScheme());
         } else {
             String name = spaceName(session);
             builder.space(name);
@@ -218,6 +219,36 @@ final class ApiOptions {
         return message != null && message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
 
+    /**
+     * The base URL from {@code --base-url}, else from the environment unless {@code --space} is given; null when the
+     * server is a space. An option wins over a variable, and {@code $SIGNALWIRE_BASE_URL} over
+     * {@code $SIGNALWIRE_SPACE}: the base URL is the more specific of the two, set for the moment (the lines
+     * {@code serve} prints export it) while the space is often set for good in a shell profile. Which one was used is
+     * said with {@code --verbose}.
+     */
+    private URI baseUrl(Session session) {
+        if (baseUrl != null) {
+            if (space != null) {
+                throw new InvalidInputException("--space and --base-url both name the server; pass one of them");
+            }
+            return baseUrl;
+        }
+        String value = session.env(ENV_BASE_URL);
+        if (space != null || value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value.strip());
+            session.debug("base URL from $" + ENV_BASE_URL + (session.env(ENV_SPACE) != null ? " ($" + ENV_SPACE
+                    + " is set too; pass --space to use it)" : ""));
+            return uri;
+        } catch (URISyntaxException e) {
+            // The reason and position only: the value might carry user info.
+            throw new InvalidInputException("$" + ENV_BASE_URL + " is not a URL: " + e.getReason()
+                    + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
+        }
+    }
+
     private String project(Session session) {
         return project != null ? project : session.env(ENV_PROJECT);
     }
@@ -231,7 +262,7 @@ final class ApiOptions {
         String value = space != null ? space : session.env(ENV_SPACE);
         if (value == null) {
             throw new InvalidInputException("no space: pass --space NAME or set " + ENV_SPACE
-                    + " (or point --base-url at a server)");
+                    + " (or point --base-url or $" + ENV_BASE_URL + " at a server)");
         }
         String name = value.strip();
         if (name.regionMatches(true, 0, "https://", 0, 8)) {

@@ -18,10 +18,11 @@ public final class Cli {
     /** Shared by every usage text: where the credentials come from. Lines fit 80 columns (picocli wraps them). */
     static final String CREDENTIALS_HELP = "Credentials (metadata, list, download, delete, archive):%n"
             + "  SIGNALWIRE_SPACE       your space: 'example' for example.signalwire.com%n"
+            + "  SIGNALWIRE_BASE_URL    or a server's URL instead (say, 'recordings serve')%n"
             + "  SIGNALWIRE_PROJECT_ID  your project id%n"
             + "  SIGNALWIRE_API_TOKEN   your API token%n"
-            + "  or --space, --project and --token-file PATH. The token is never accepted on%n"
-            + "  the command line, where other users of the machine could see it.";
+            + "  or --space (--base-url), --project and --token-file PATH. The token is never%n"
+            + "  accepted on the command line, where other users of the machine could see it.";
 
     /** Shared by the usage texts of the commands that reach the API: trust and proxies. Lines fit 80 columns. */
     static final String NETWORK_HELP = "HTTPS and proxies (metadata, list, download, delete, archive):%n"

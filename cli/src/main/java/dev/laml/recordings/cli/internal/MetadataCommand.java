@@ -31,7 +31,10 @@ import java.util.concurrent.Callable;
                 "",
                 "Examples (with the variables below set):",
                 "  recordings metadata --sid SID",
-                "  recordings metadata --sid SID --json | jq .duration"},
+                "  recordings metadata --sid SID --json | jq .duration",
+                "",
+                "--json prints one line, as 'list --json' prints one per recording (JSON Lines); --pretty indents "
+                        + "it for reading."},
         optionListHeading = "%nOptions:%n",
         footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.NETWORK_HELP, "", Cli.EXIT_CODES_HELP})
 final class MetadataCommand implements Callable<Integer> {
@@ -44,8 +47,11 @@ final class MetadataCommand implements Callable<Integer> {
     @Option(names = "--sid", required = true, paramLabel = "SID", description = "The recording's id (a UUID).")
     String sid;
 
-    @Option(names = "--json", description = "Print a JSON object instead of a listing.")
+    @Option(names = "--json", description = "Print a JSON object, on one line, instead of a listing.")
     boolean json;
+
+    @Option(names = "--pretty", description = "Print the JSON object indented over several lines (implies --json).")
+    boolean pretty;
 
     @Mixin
     ApiOptions api;
@@ -64,7 +70,7 @@ final class MetadataCommand implements Callable<Integer> {
             // fetch emits exactly one value or fails; an empty completion would be a library bug.
             throw new IllegalStateException("the client completed without a recording");
         }
-        session.out.print(json ? json(recording) : listing(recording));
+        session.out.print(json || pretty ? json(recording, pretty) : listing(recording));
         session.out.flush();
         return Failures.OK;
     }
@@ -98,15 +104,9 @@ final class MetadataCommand implements Callable<Integer> {
 
     /**
      * A JSON object with the API's field names. Values are typed rather than copied from the wire: duration in
-     * seconds (a number), dates in ISO-8601, price a decimal number; absent values are {@code null}.
-     */
-    static String json(Recording r) throws IOException {
-        return json(r, true);
-    }
-
-    /**
-     * As {@link #json(Recording)}; without {@code pretty}, on a single line (as {@code list --json} writes one per
-     * recording). Ends with a line separator either way.
+     * seconds (a number), dates in ISO-8601, price a decimal number; absent values are {@code null}. Without
+     * {@code pretty}, on a single line: {@code metadata --json} and {@code list --json} (one per recording) are JSON
+     * Lines alike. Ends with a line separator either way.
      */
     static String json(Recording r, boolean pretty) throws IOException {
         StringWriter w = new StringWriter();

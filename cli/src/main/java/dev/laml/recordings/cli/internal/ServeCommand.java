@@ -11,9 +11,11 @@ import reactor.netty.ChannelBindException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -173,9 +175,9 @@ final class ServeCommand implements Callable<Integer> {
 
     private void printWelcome(RecordingsServer server, List<TestRecording> recordings, Path ca) {
         PrintStream out = session.out;
-        // Every command printed below must work when pasted, so the CA file goes into each of them.
+        // Every command printed below must work when pasted, so the CA file goes into each of them (into the exports
+        // for this tool).
         String curl = ca == null ? "curl" : "curl --cacert " + shellWord(ca.toString());
-        String caFile = ca == null ? "" : " --ca-file " + shellWord(ca.toString());
         out.println("Testkit recordings server running at " + server.baseUrl() + "  (Ctrl-C to stop)");
         out.println();
         out.println("  base URL      " + server.baseUrl());
@@ -206,12 +208,40 @@ final class ServeCommand implements Callable<Integer> {
                     + first.jsonUrl());
             out.println();
             out.println("or with this tool, from another terminal:");
+            out.println("  export SIGNALWIRE_BASE_URL=" + server.baseUrl()
+                    + (ca == null ? "" : " SIGNALWIRE_CA_FILE=" + shellWord(ca.toString())));
             out.println("  export SIGNALWIRE_PROJECT_ID=" + server.projectId() + " SIGNALWIRE_API_TOKEN="
                     + server.apiToken());
-            out.println("  recordings metadata --base-url " + server.baseUrl() + caFile + " --account "
-                    + first.accountSid() + " --sid " + first.sid());
+            String tool = launcher(ServeCommand.class.getProtectionDomain().getCodeSource());
+            // The account defaults to the project id, as on SignalWire; named only when --project made them differ.
+            String account = server.accountSid().equals(server.projectId()) ? "" : " --account " + server.accountSid();
+            out.println("  " + tool + " metadata" + account + " --sid " + first.sid());
+            out.println("  " + tool + " download" + account + " --sid " + first.sid() + " -o recording.wav");
+            out.println("  " + tool + " list" + account + " --json");
         }
         out.flush();
+    }
+
+    /**
+     * How to run this tool again from a shell: {@code java -jar /absolute/path/recordings.jar} when it runs from a jar
+     * (the README's way: there is no {@code recordings} command on the PATH unless the user made one), else, embedded
+     * or in an IDE, {@code recordings}.
+     *
+     * @param source where this class was loaded from; may be null
+     */
+    static String launcher(CodeSource source) {
+        try {
+            if (source != null && source.getLocation() != null
+                    && "file".equalsIgnoreCase(source.getLocation().getProtocol())) {
+                Path location = Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
+                if (Files.isRegularFile(location) && location.getFileName().toString().endsWith(".jar")) {
+                    return "java -jar " + shellWord(location.toString());
+                }
+            }
+        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
+            // Not a plain file URL: fall through to the plain name.
+        }
+        return "recordings";
     }
 
     /** {@code s} as one shell word: as is when it holds nothing a shell would split or expand, else single-quoted. */
