@@ -37,7 +37,10 @@ import java.util.function.UnaryOperator;
  * {@link IdleTimeout}. Every connection carries {@link MalformedResponses} after its HTTP codec,
  * so that a response the codec cannot parse is told apart from other failures and its
  * connection is never reused, and then {@link InterimResponses}, so that the answer is the final
- * response, never a 1xx before it.
+ * response, never a 1xx before it. A plain connection without a proxy also carries {@link SchemeMismatch}'s
+ * sniffer before the codec until its first bytes arrive, and a plain request whose fresh connection closed
+ * without a byte asks, with one probe, whether the server speaks TLS: either way a server that does fails the
+ * request as such, never retried.
  *
  * <p>Immutable and thread-safe.
  */
@@ -150,12 +153,17 @@ public final class Exchange {
                         return handle(handler, response, body);
                     })
                     .onErrorResume(e -> mayBeTls(attempt, e)
-                            ? SchemeMismatch.probe(loops, uri.getHost(), Transport.port(uri)).flatMapMany(tls ->
+                            ? SchemeMismatch.probe(loops, unbracketed(uri.getHost()), Transport.port(uri)).flatMapMany(tls ->
                                     Flux.<T>error(tls ? transport.speaksTls(request, e) : e))
                             : Flux.error(e))
                     .onErrorMap(e -> transport.translate(request, e))
                     .contextWrite(Context.of(Attempt.class, attempt));
         });
+    }
+
+    /** {@code ::1} for {@code [::1]}: a URI writes an IPv6 host in brackets, a socket address without. */
+    private static String unbracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /**

@@ -40,6 +40,13 @@ import java.util.Locale;
  * after it (a record cut short, a close without {@code close_notify}) is an ordinary broken
  * transfer, resumed like a TCP reset.
  *
+ * <p>Every message says in words what happened and with which {@code host:port} ("connection refused by
+ * 127.0.0.1:18444", "127.0.0.1:8080 closed the connection before responding"), never a Java class name, which
+ * means nothing to the person reading it; the transport's exception stays reachable as the cause. A server that
+ * speaks the other scheme is said to: {@code NotSslRecordException} (plain bytes to a TLS client) is a
+ * {@link TlsException}, TLS bytes to a plain client (see {@link SchemeMismatch}) a
+ * {@link dev.laml.recordings.MalformedResponseException}; neither is retried.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class Transport {
