@@ -201,6 +201,10 @@ public final class Transport {
         if (find(t, SSLException.class) != null) {
             return "the TLS connection to " + where + " broke" + words(find(t, SSLException.class));
         }
+        if (t instanceof java.util.concurrent.TimeoutException && t.getMessage() != null
+                && t.getMessage().startsWith("no data")) {
+            return where + " sent " + clean(t.getMessage()); // IdleTimeout's words
+        }
         if (t instanceof io.netty.handler.timeout.TimeoutException || t instanceof java.util.concurrent.TimeoutException) {
             return "timed out talking to " + where;
         }
@@ -226,12 +230,15 @@ public final class Transport {
         return clean(message.substring(at, end < 0 ? message.length() : end)).trim();
     }
 
-    /** The parser's complaint, with Netty's wrapper left out: {@code NumberFormatException: For input string: "2OO"}. */
+    /**
+     * The parser's complaint in its own words, with Netty's wrapper and the class names left out:
+     * {@code For input string: "2OO"}; "unreadable" when it said nothing.
+     */
     private static String describe(Throwable parser) {
         Throwable shown = parser instanceof io.netty.handler.codec.DecoderException && parser.getCause() != null
                 ? parser.getCause() : parser;
-        return shown == null ? "unreadable" : shown.getClass().getSimpleName()
-                + (shown.getMessage() == null ? "" : ": " + clean(shown.getMessage()));
+        return shown == null || shown.getMessage() == null || shown.getMessage().isBlank() ? "unreadable"
+                : clean(shown.getMessage());
     }
 
     private String proxyReason(ProxyConnectException e) {
@@ -265,6 +272,9 @@ public final class Transport {
             return "the handshake did not complete in time (" + clean(e.getMessage()) + ")";
         }
         String all = messages(e);
+        if (all.isEmpty()) {
+            return "the handshake failed without a reason given";
+        }
         String lower = all.toLowerCase(Locale.ROOT);
         if (lower.contains("protocol_version") || lower.contains("unsupported_protocol")
                 || lower.contains("no appropriate protocol") || lower.contains("wrong_version_number")) {
@@ -284,7 +294,7 @@ public final class Transport {
                 b.append(b.length() == 0 ? "" : ": ").append(c.getMessage());
             }
         }
-        return b.length() == 0 ? t.getClass().getSimpleName() : b.toString();
+        return b.toString();
     }
 
     static <T extends Throwable> T find(Throwable t, Class<T> type) {

@@ -173,6 +173,14 @@ class TransportTest {
     }
 
     @Test
+    void aBodyThatWentSilentSaysWhichServerSentNothing() {
+        String why = Transport.reason(URI.create("http://127.0.0.1:8080/x"),
+                new java.util.concurrent.TimeoutException("no data for PT0.4S while the subscriber was waiting"));
+
+        assertThat(why).isEqualTo("127.0.0.1:8080 sent no data for PT0.4S while the subscriber was waiting");
+    }
+
+    @Test
     void anUnknownHostNamesTheHostAndThePort() {
         UnknownHostException unknown = new UnknownHostException("Failed to resolve 'example.signalwire.com' [A(1)]");
 
