@@ -111,7 +111,7 @@ public final class Transport {
             ConnectException unreachable = find(t, ConnectException.class);
             if (unreachable != null) {
                 return new ProxyException(request.describe() + ": cannot connect to proxy " + proxy.hostPort()
-                        + " (" + clean(unreachable.getMessage()) + ")", t);
+                        + " (" + withoutSyscall(String.valueOf(unreachable.getMessage())) + ")", t);
             }
         }
         // Netty's TLS handler met bytes that are not a TLS record before the handshake: the server answered the
@@ -214,7 +214,15 @@ public final class Transport {
     /** A message's own words in parentheses, or nothing: never the class's name. */
     private static String words(Throwable t) {
         String m = t == null ? null : t.getMessage();
-        return m == null || m.isBlank() ? "" : " (" + clean(m) + ")";
+        return m == null || m.isBlank() ? "" : " (" + withoutSyscall(m) + ")";
+    }
+
+    /**
+     * {@code "Connection refused: /10.0.0.1:3128"} from Netty's native {@code "finishConnect(..) failed with
+     * error(-111): Connection refused: /10.0.0.1:3128"}: the system call's name means nothing to a reader.
+     */
+    static String withoutSyscall(String message) {
+        return clean(message.replaceFirst("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ", ""));
     }
 
     /** {@code "after 10000 ms"} from Netty's {@code "connection timed out after 10000 ms: /10.0.0.1:443"}. */

@@ -71,6 +71,11 @@ class TransportTest {
         Throwable t = translate(PROXY, new ConnectException("Connection refused: proxy.corp/10.0.0.1:3128"));
 
         assertThat(t).isInstanceOf(ProxyException.class).hasMessageContaining("cannot connect to proxy proxy.corp:3128");
+
+        Throwable nettys = translate(PROXY, new ConnectException(
+                "finishConnect(..) failed with error(-111): Connection refused: proxy.corp/10.0.0.1:3128"));
+        assertThat(nettys.getMessage()).as("without the system call's name")
+                .endsWith("cannot connect to proxy proxy.corp:3128 (Connection refused: proxy.corp/10.0.0.1:3128)");
     }
 
     @Test
