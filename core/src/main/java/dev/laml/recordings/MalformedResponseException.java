@@ -4,7 +4,9 @@ package dev.laml.recordings;
  * The response is not valid HTTP: a status line that is not one ({@code HTTP/1.1 2OO OK}, or
  * bytes that are not HTTP at all), a {@code Content-Length} that is negative, not a number, too
  * large or given twice with different values, a header line longer than the client accepts or
- * holding control characters, a chunk size that is not hexadecimal. The transport's own
+ * holding control characters, a chunk size that is not hexadecimal; or a server that speaks TLS, asked with
+ * {@code http://} ({@code "the server at 127.0.0.1:8443 speaks TLS, not plain HTTP: use https://"}), whether it
+ * answered with TLS bytes or closed the connection without a word and then answered a TLS handshake. The transport's own
  * exception (Netty's, or the JDK's parsing exception inside it) is the cause; the message names
  * the request and what was wrong, never a credential.
  *

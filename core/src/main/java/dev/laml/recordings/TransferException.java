@@ -7,7 +7,13 @@ import java.io.IOException;
  * It arrives as the error signal of a {@code Mono} or {@code Flux}, never thrown at call time.
  *
  * <p>An {@link IOException} because it is one: the request itself was fine and may succeed if
- * repeated. The message names the request's method and path and never contains credentials.
+ * repeated. The message names the request's method and path, then the server's {@code host:port}
+ * and what went wrong in plain words, never a Java class name, for example
+ * {@code "GET /api/laml/…/Recordings/….mp3: connection refused by 127.0.0.1:18444"}, {@code "…: unknown
+ * host example.invalid (no address found for example.invalid:443)"}, {@code "…: timed out connecting to
+ * 10.0.0.7:443 (after 10000 ms)"}, {@code "…: connection reset by 127.0.0.1:8080"},
+ * {@code "…: 127.0.0.1:8080 closed the connection before responding"}; it never contains credentials. The
+ * transport's own exception is the {@linkplain #getCause() cause}.
  *
  * <p>Immutable once created; safe to share between threads.
  */

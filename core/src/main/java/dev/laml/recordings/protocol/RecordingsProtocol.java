@@ -995,9 +995,21 @@ public final class RecordingsProtocol {
      * @param cause the transport's error, or null when the body simply ended early
      */
     public IncompleteBodyException incompleteBody(ApiRequest request, long received, long expected, Throwable cause) {
+        return incompleteBody(request, received, expected, cause, null);
+    }
+
+    /**
+     * As {@link #incompleteBody(ApiRequest, long, long, Throwable)}, saying why the body ended.
+     *
+     * @param why the transport's reason in words, naming the host ({@code "connection reset by host:port"}); null
+     *            for none
+     */
+    public IncompleteBodyException incompleteBody(ApiRequest request, long received, long expected, Throwable cause,
+            String why) {
         String what = received < expected || expected < 0 ? "ended after " : "ran past its length at ";
         return new IncompleteBodyException(request.describe() + ": body " + what + received + " of "
-                + (expected < 0 ? "an unknown number of" : String.valueOf(expected)) + " bytes", received, expected, cause);
+                + (expected < 0 ? "an unknown number of" : String.valueOf(expected)) + " bytes"
+                + (why == null ? "" : " (" + safe(why) + ")"), received, expected, cause);
     }
 
     /** Wraps a transport failure (refused, reset, closed early) with the request it broke. */

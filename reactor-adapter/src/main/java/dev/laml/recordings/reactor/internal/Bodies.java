@@ -162,7 +162,8 @@ public final class Bodies {
                 protocol, emitted, chunks, endedBeforeStart);
         return body.<T>handle(counter::take)
                 .onErrorMap(Transport::isTransportFailure,
-                        e -> protocol.incompleteBody(request, counter.received, expectedLength, e))
+                        e -> protocol.incompleteBody(request, counter.received, expectedLength, e,
+                                Transport.reason(request.uri(), e)))
                 .concatWith(Mono.defer(counter::verifyAtEnd));
     }
 
@@ -202,7 +203,8 @@ public final class Bodies {
                     buf.getBytes(buf.readerIndex(), copy);
                     sink.next(copy);
                 }
-            }).onErrorMap(Transport::isTransportFailure, e -> protocol.incompleteBody(request, received[0], codedLength, e));
+            }).onErrorMap(Transport::isTransportFailure, e -> protocol.incompleteBody(request, received[0], codedLength, e,
+                    Transport.reason(request.uri(), e)));
             return coded.concatMap(bytes -> pieces(decoder, bytes, request, status, protocol), 0)
                     .concatWith(Mono.defer(() -> {
                         if (codedLength >= 0 && received[0] != codedLength) {

@@ -10,10 +10,16 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
+import dev.laml.recordings.TransferException;
 import reactor.netty.Connection;
+import reactor.netty.http.client.PrematureCloseException;
+import reactor.netty.resources.LoopResources;
+import reactor.util.context.Context;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -31,7 +37,10 @@ import java.util.function.UnaryOperator;
  * {@link IdleTimeout}. Every connection carries {@link MalformedResponses} after its HTTP codec,
  * so that a response the codec cannot parse is told apart from other failures and its
  * connection is never reused, and then {@link InterimResponses}, so that the answer is the final
- * response, never a 1xx before it.
+ * response, never a 1xx before it. A plain connection without a proxy also carries {@link SchemeMismatch}'s
+ * sniffer before the codec until its first bytes arrive, and a plain request whose fresh connection closed
+ * without a byte asks, with one probe, whether the server speaks TLS: either way a server that does fails the
+ * request as such, never retried.
  *
  * <p>Immutable and thread-safe.
  */
@@ -49,6 +58,17 @@ public final class Exchange {
     private final RecordingsProtocol protocol;
     private final Duration idleTimeout;
     private final Transport transport;
+    /** Where the probe of {@link SchemeMismatch} runs: the client's own event loops (null: Reactor Netty's). */
+    private final LoopResources loops;
+
+    /**
+     * One plain-http exchange: the connection its request went out on, and whether an answer arrived. Written on
+     * the event loop, read after the error signal, which comes later.
+     */
+    private static final class Attempt {
+        volatile Channel channel;
+        volatile boolean answered;
+    }
 
     /**
      * The request senders of one scheme for the two methods this client uses, made once: each
@@ -80,17 +100,20 @@ public final class Exchange {
         long headersNanos = responseTimeout.toNanos();
         HttpClient timed = http
                 .doOnConnected(connection -> {
+                    SchemeMismatch.install(connection.channel());
                     MalformedResponses.install(connection.channel());
                     InterimResponses.install(connection.channel());
                 })
                 .doOnRequest((request, connection) -> {
                     Channel channel = connection.channel();
+                    request.currentContextView().<Attempt>getOrEmpty(Attempt.class).ifPresent(a -> a.channel = channel);
                     ConnectionClock.onLoop(channel, () -> ConnectionClock.of(channel).awaitHeaders(headersNanos));
                 })
                 .doOnResponse((response, connection) -> {
                     Channel channel = connection.channel();
                     ConnectionClock.onLoop(channel, () -> ConnectionClock.of(channel).headersArrived());
                 });
+        this.loops = timed.configuration().loopResources();
         this.plain = new Side(timed);
         this.tls = new Side(tls.apply(timed));
         this.protocol = protocol;
@@ -106,15 +129,53 @@ public final class Exchange {
     public <T> Flux<T> execute(ApiRequest request, ResponseHandler<T> handler) {
         Map<String, String> headers = request.headers();
         URI uri = request.uri();
-        Side side = "https".equalsIgnoreCase(uri.getScheme()) ? tls : plain;
-        return side.sender(request.method())
-                .uri(uri)
-                .send((outbound, out) -> {
-                    headers.forEach(outbound::header);
-                    return out;
-                })
-                .response((HttpClientResponse response, Flux<ByteBuf> body) -> handle(handler, response, body))
-                .onErrorMap(e -> transport.translate(request, e));
+        boolean secure = "https".equalsIgnoreCase(uri.getScheme());
+        if (secure || transport.proxied(uri)) {
+            return (secure ? tls : plain).sender(request.method())
+                    .uri(uri)
+                    .send((outbound, out) -> {
+                        headers.forEach(outbound::header);
+                        return out;
+                    })
+                    .response((HttpClientResponse response, Flux<ByteBuf> body) -> handle(handler, response, body))
+                    .onErrorMap(e -> transport.translate(request, e));
+        }
+        return Flux.defer(() -> {
+            Attempt attempt = new Attempt();
+            return plain.sender(request.method())
+                    .uri(uri)
+                    .send((outbound, out) -> {
+                        headers.forEach(outbound::header);
+                        return out;
+                    })
+                    .response((HttpClientResponse response, Flux<ByteBuf> body) -> {
+                        attempt.answered = true;
+                        return handle(handler, response, body);
+                    })
+                    .onErrorResume(e -> mayBeTls(attempt, e)
+                            ? SchemeMismatch.probe(loops, unbracketed(uri.getHost()), Transport.port(uri)).flatMapMany(tls ->
+                                    Flux.<T>error(tls ? transport.speaksTls(request, e) : e))
+                            : Flux.error(e))
+                    .onErrorMap(e -> transport.translate(request, e))
+                    .contextWrite(Context.of(Attempt.class, attempt));
+        });
+    }
+
+    /** {@code ::1} for {@code [::1]}: a URI writes an IPv6 host in brackets, a socket address without. */
+    private static String unbracketed(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    /**
+     * Whether a failed plain exchange may have met a TLS server that closed on the request without a byte (see
+     * {@link SchemeMismatch}): its fresh connection was closed or reset before any answer, nothing ever arrived on
+     * it. A refused or timed-out connection, a pooled connection that answered before, a failure after the head:
+     * none of these.
+     */
+    private static boolean mayBeTls(Attempt attempt, Throwable e) {
+        return !attempt.answered && SchemeMismatch.silent(attempt.channel)
+                && (e instanceof PrematureCloseException
+                || e instanceof IOException && !(e instanceof ConnectException) && !(e instanceof TransferException));
     }
 
     /**

@@ -36,6 +36,10 @@ import javax.net.ssl.SSLException;
  * shows; closing it here keeps that true whatever a later version does, also for a failure that
  * arrives while no request is in flight (excess bytes on an idle kept-alive connection).
  *
+ * <p>TLS bytes where a plain response was expected (an {@code http://} URL for a TLS server) are not recognised
+ * here but before the codec, by {@link SchemeMismatch}: the decoder skips a TLS alert's control bytes and would
+ * report, at best, a premature close.
+ *
  * <p>Stateless and {@linkplain ChannelHandler.Sharable sharable}: one instance serves every
  * connection.
  */

@@ -1,6 +1,7 @@
 package dev.laml.recordings.reactor.internal;
 
 import dev.laml.recordings.ApiException;
+import dev.laml.recordings.MalformedResponseException;
 import dev.laml.recordings.PoolExhaustedException;
 import dev.laml.recordings.ProxyException;
 import dev.laml.recordings.ResponseTimeoutException;
@@ -11,14 +12,19 @@ import dev.laml.recordings.protocol.RecordingsProtocol;
 import io.netty.channel.ChannelException;
 import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.proxy.ProxyConnectException;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.timeout.ReadTimeoutException;
+import reactor.netty.http.client.PrematureCloseException;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -33,6 +39,13 @@ import java.util.Locale;
  * <p>Only a failed <em>handshake</em> is a {@code TlsException}: a TLS connection that breaks
  * after it (a record cut short, a close without {@code close_notify}) is an ordinary broken
  * transfer, resumed like a TCP reset.
+ *
+ * <p>Every message says in words what happened and with which {@code host:port} ("connection refused by
+ * 127.0.0.1:18444", "127.0.0.1:8080 closed the connection before responding"), never a Java class name, which
+ * means nothing to the person reading it; the transport's exception stays reachable as the cause. A server that
+ * speaks the other scheme is said to: {@code NotSslRecordException} (plain bytes to a TLS client) is a
+ * {@link TlsException}, TLS bytes to a plain client (see {@link SchemeMismatch}) a
+ * {@link dev.laml.recordings.MalformedResponseException}; neither is retried.
  *
  * <p>Immutable and thread-safe.
  */
@@ -68,6 +81,10 @@ public final class Transport {
         if (t instanceof TransferException || t instanceof ApiException) {
             return t;
         }
+        URI uri = request.uri();
+        if (find(t, SchemeMismatch.SpeaksTls.class) != null) {
+            return speaksTls(request, t);
+        }
         MalformedResponses.Malformed malformed = find(t, MalformedResponses.Malformed.class);
         if (malformed != null) {
             Throwable parser = malformed.getCause();
@@ -83,7 +100,6 @@ public final class Transport {
         if (t instanceof ReadTimeoutException) {
             return new ResponseTimeoutException(request.describe() + ": no response headers within " + responseTimeout, t);
         }
-        URI uri = request.uri();
         if (proxy != null && proxy.appliesTo(uri.getHost())) {
             // Netty may report a refused tunnel inside an SSLException (the TLS handler sees the
             // channel close first), so the proxy's failure is looked for before the handshake's.
@@ -95,8 +111,14 @@ public final class Transport {
             ConnectException unreachable = find(t, ConnectException.class);
             if (unreachable != null) {
                 return new ProxyException(request.describe() + ": cannot connect to proxy " + proxy.hostPort()
-                        + " (" + clean(unreachable.getMessage()) + ")", t);
+                        + " (" + withoutSyscall(String.valueOf(unreachable.getMessage())) + ")", t);
             }
+        }
+        // Netty's TLS handler met bytes that are not a TLS record before the handshake: the server answered the
+        // ClientHello in plain text, as a plain-HTTP server does (its 400 to a request it cannot parse).
+        if (find(t, NotSslRecordException.class) != null) {
+            return new TlsException(request.describe() + ": the server at " + hostPort(uri)
+                    + " does not speak TLS (it answered in plain text, as a plain-HTTP server does): use http://", t);
         }
         SSLHandshakeException handshake = find(t, SSLHandshakeException.class);
         if (handshake != null) {
@@ -107,17 +129,124 @@ public final class Transport {
         // breaking: retryable, and resumed for a body. Netty hands it over inside a DecoderException,
         // which is no IOException, so it is looked for in the chain.
         if (isTransportFailure(t) || find(t, SSLException.class) != null) {
-            return protocol.transferFailed(request, t);
+            return new TransferException(request.describe() + ": " + reason(uri, t), t);
         }
         return t;
     }
 
-    /** The parser's complaint, with Netty's wrapper left out: {@code NumberFormatException: For input string: "2OO"}. */
+    /** True when requests to {@code uri} go through the configured proxy. */
+    boolean proxied(URI uri) {
+        return proxy != null && proxy.appliesTo(uri.getHost());
+    }
+
+    /**
+     * The failure of a plain-http request to a server that speaks TLS (see {@link SchemeMismatch}): not a response
+     * this client can read, so a {@link dev.laml.recordings.MalformedResponseException}, never retried.
+     *
+     * @param cause what the transport reported (the TLS bytes seen, or the close the probe explained)
+     */
+    public Throwable speaksTls(ApiRequest request, Throwable cause) {
+        return new MalformedResponseException(request.describe() + ": the server at " + hostPort(request.uri())
+                + " speaks TLS, not plain HTTP: use https://", cause);
+    }
+
+    /**
+     * What broke, in words, for a connection to {@code uri}: the host:port and the reason, never a class name.
+     * Package-private for the body's failures ({@link Bodies}) and tests.
+     */
+    static String reason(URI uri, Throwable t) {
+        String where = hostPort(uri);
+        if (find(t, UnknownHostException.class) != null) {
+            return "unknown host " + uri.getHost() + " (no address found for " + where + ")";
+        }
+        ConnectTimeoutException connectTimeout = find(t, ConnectTimeoutException.class);
+        if (connectTimeout != null) {
+            String timeout = after(connectTimeout.getMessage());
+            return "timed out connecting to " + where + (timeout.isEmpty() ? "" : " (" + timeout + ")");
+        }
+        ConnectException connect = find(t, ConnectException.class);
+        String lower = messages(t).toLowerCase(Locale.ROOT);
+        if (connect != null) {
+            if (lower.contains("refused")) {
+                return "connection refused by " + where;
+            }
+            if (lower.contains("timed out")) {
+                return "timed out connecting to " + where;
+            }
+            if (lower.contains("no route")) {
+                return "no route to " + where;
+            }
+            if (lower.contains("unreachable")) {
+                return "network unreachable for " + where;
+            }
+            return "cannot connect to " + where + words(connect);
+        }
+        PrematureCloseException early = find(t, PrematureCloseException.class);
+        if (early != null) {
+            String m = String.valueOf(early.getMessage());
+            return where + (m.contains("while sending") ? " closed the connection while the request was sent"
+                    : m.contains("BEFORE response") ? " closed the connection before responding"
+                    : m.contains("DURING response") ? " closed the connection during the response"
+                    : " closed the connection");
+        }
+        if (lower.contains("connection reset")) {
+            return "connection reset by " + where;
+        }
+        if (lower.contains("broken pipe")) {
+            return "connection closed by " + where + " while the request was sent (broken pipe)";
+        }
+        if (find(t, ClosedChannelException.class) != null) {
+            return "the connection to " + where + " was closed";
+        }
+        if (find(t, SSLException.class) != null) {
+            return "the TLS connection to " + where + " broke" + words(find(t, SSLException.class));
+        }
+        if (t instanceof java.util.concurrent.TimeoutException && t.getMessage() != null
+                && t.getMessage().startsWith("no data")) {
+            return where + " sent " + clean(t.getMessage()); // IdleTimeout's words
+        }
+        if (t instanceof io.netty.handler.timeout.TimeoutException || t instanceof java.util.concurrent.TimeoutException) {
+            return "timed out talking to " + where;
+        }
+        return "the connection to " + where + " failed" + words(t);
+    }
+
+    /** A message's own words in parentheses, or nothing: never the class's name. */
+    private static String words(Throwable t) {
+        String m = t == null ? null : t.getMessage();
+        return m == null || m.isBlank() ? "" : " (" + withoutSyscall(m) + ")";
+    }
+
+    /**
+     * {@code "Connection refused: /10.0.0.1:3128"} from Netty's native {@code "finishConnect(..) failed with
+     * error(-111): Connection refused: /10.0.0.1:3128"}: the system call's name means nothing to a reader.
+     */
+    static String withoutSyscall(String message) {
+        return clean(message.replaceFirst("^\\w+\\(\\.\\.\\) failed(?: with error\\(-?\\d+\\))?: ", ""));
+    }
+
+    /** {@code "after 10000 ms"} from Netty's {@code "connection timed out after 10000 ms: /10.0.0.1:443"}. */
+    private static String after(String message) {
+        if (message == null) {
+            return "";
+        }
+        int at = message.indexOf("after ");
+        if (at < 0) {
+            return "";
+        }
+        int end = message.indexOf(':', at);
+        return clean(message.substring(at, end < 0 ? message.length() : end)).trim();
+    }
+
+    /**
+     * The parser's complaint in its own words, with Netty's wrapper and the class names left out:
+     * {@code For input string: "2OO"}; "unreadable" when it said nothing.
+     */
     private static String describe(Throwable parser) {
         Throwable shown = parser instanceof io.netty.handler.codec.DecoderException && parser.getCause() != null
                 ? parser.getCause() : parser;
-        return shown == null ? "unreadable" : shown.getClass().getSimpleName()
-                + (shown.getMessage() == null ? "" : ": " + clean(shown.getMessage()));
+        return shown == null || shown.getMessage() == null || shown.getMessage().isBlank() ? "unreadable"
+                : clean(shown.getMessage());
     }
 
     private String proxyReason(ProxyConnectException e) {
@@ -151,6 +280,9 @@ public final class Transport {
             return "the handshake did not complete in time (" + clean(e.getMessage()) + ")";
         }
         String all = messages(e);
+        if (all.isEmpty()) {
+            return "the handshake failed without a reason given";
+        }
         String lower = all.toLowerCase(Locale.ROOT);
         if (lower.contains("protocol_version") || lower.contains("unsupported_protocol")
                 || lower.contains("no appropriate protocol") || lower.contains("wrong_version_number")) {
@@ -170,7 +302,7 @@ public final class Transport {
                 b.append(b.length() == 0 ? "" : ": ").append(c.getMessage());
             }
         }
-        return b.length() == 0 ? t.getClass().getSimpleName() : b.toString();
+        return b.toString();
     }
 
     static <T extends Throwable> T find(Throwable t, Class<T> type) {
@@ -183,9 +315,12 @@ public final class Transport {
         return null;
     }
 
-    private static String hostPort(URI uri) {
-        int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-        return uri.getHost() + ":" + port;
+    static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    static String hostPort(URI uri) {
+        return uri.getHost() + ":" + port(uri);
     }
 
     private static String clean(String s) {

@@ -8,7 +8,9 @@ import dev.laml.recordings.TransferException;
 import dev.laml.recordings.protocol.ApiEndpoint;
 import dev.laml.recordings.protocol.ApiRequest;
 import dev.laml.recordings.protocol.RecordingsProtocol;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -16,7 +18,9 @@ import org.junit.jupiter.api.Test;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import java.io.IOException;
 import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -67,6 +71,11 @@ class TransportTest {
         Throwable t = translate(PROXY, new ConnectException("Connection refused: proxy.corp/10.0.0.1:3128"));
 
         assertThat(t).isInstanceOf(ProxyException.class).hasMessageContaining("cannot connect to proxy proxy.corp:3128");
+
+        Throwable nettys = translate(PROXY, new ConnectException(
+                "finishConnect(..) failed with error(-111): Connection refused: proxy.corp/10.0.0.1:3128"));
+        assertThat(nettys.getMessage()).as("without the system call's name")
+                .endsWith("cannot connect to proxy proxy.corp:3128 (Connection refused: proxy.corp/10.0.0.1:3128)");
     }
 
     @Test
@@ -110,5 +119,96 @@ class TransportTest {
         Throwable t = translate(null, new SSLHandshakeException("weird\r\nInjected: header\u0007"));
 
         assertThat(t.getMessage()).doesNotContain("\r").doesNotContain("\n").doesNotContain("\u0007");
+    }
+
+    // ------------------------------------------------------------------ plain words
+
+    /** What a user reads: the reason and where, never a Java class name. */
+    private static void assertPlainWords(Throwable t) {
+        assertThat(t.getMessage()).doesNotContainPattern("[A-Za-z]*(Exception|Error)\\b")
+                .doesNotContain("io.netty").doesNotContain("(..)").doesNotContain("error(-");
+    }
+
+    @Test
+    void aConnectTimeoutSaysTimedOutConnectingToHostAndPort() {
+        // Not met for real: whether a connection to an unroutable address times out or fails at once depends on
+        // the network, so the mapping is tested with the exception Netty raises when CONNECT_TIMEOUT_MILLIS passes.
+        ConnectTimeoutException netty = new ConnectTimeoutException(
+                "connection timed out after 10000 ms: example.signalwire.com/203.0.113.7:443");
+
+        Throwable t = translate(null, netty);
+
+        assertThat(t).isExactlyInstanceOf(TransferException.class)
+                .hasMessageContaining("timed out connecting to example.signalwire.com:443 (after 10000 ms)")
+                .hasCause(netty);
+        assertPlainWords(t);
+        assertThat(RetryPolicy.defaults().isRetryable(t)).isTrue();
+    }
+
+    @Test
+    void theKernelsWordsForAFailedConnectBecomePlainOnes() {
+        assertThat(translate(null, new ConnectException(
+                "finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:18444")).getMessage())
+                .endsWith(": connection refused by example.signalwire.com:443");
+        assertThat(translate(null, new ConnectException("connect(..) failed: No route to host")).getMessage())
+                .endsWith(": no route to example.signalwire.com:443");
+        assertThat(translate(null, new ConnectException("connect(..) failed: Network is unreachable")).getMessage())
+                .endsWith(": network unreachable for example.signalwire.com:443");
+        assertThat(translate(null, new ConnectException("connect(..) failed: Connection timed out")).getMessage())
+                .endsWith(": timed out connecting to example.signalwire.com:443");
+    }
+
+    @Test
+    void aResetABrokenPipeAndAnUnknownFailureNameTheServer() {
+        Throwable reset = translate(null, new IOException("recvAddress(..) failed with error(-104): Connection reset by peer"));
+        assertThat(reset).isExactlyInstanceOf(TransferException.class)
+                .hasMessageEndingWith(": connection reset by example.signalwire.com:443");
+        assertPlainWords(reset);
+
+        Throwable pipe = translate(null, new IOException("writevAddresses(..) failed: Broken pipe"));
+        assertThat(pipe.getMessage()).contains("connection closed by example.signalwire.com:443 while the request was sent");
+        assertPlainWords(pipe);
+
+        Throwable closed = translate(null, new ClosedChannelException());
+        assertThat(closed.getMessage()).endsWith(": the connection to example.signalwire.com:443 was closed");
+
+        Throwable other = translate(null, new IOException("something odd"));
+        assertThat(other.getMessage()).endsWith(": the connection to example.signalwire.com:443 failed (something odd)");
+        assertPlainWords(other);
+    }
+
+    @Test
+    void aBodyThatWentSilentSaysWhichServerSentNothing() {
+        String why = Transport.reason(URI.create("http://127.0.0.1:8080/x"),
+                new java.util.concurrent.TimeoutException("no data for PT0.4S while the subscriber was waiting"));
+
+        assertThat(why).isEqualTo("127.0.0.1:8080 sent no data for PT0.4S while the subscriber was waiting");
+    }
+
+    @Test
+    void anUnknownHostNamesTheHostAndThePort() {
+        UnknownHostException unknown = new UnknownHostException("Failed to resolve 'example.signalwire.com' [A(1)]");
+
+        Throwable t = translate(null, new ConnectException("resolve failed") {
+            { initCause(unknown); }
+        });
+
+        assertThat(t.getMessage()).endsWith(
+                ": unknown host example.signalwire.com (no address found for example.signalwire.com:443)");
+        assertPlainWords(t);
+    }
+
+    @Test
+    void plainBytesWhereTlsWasExpectedSayTheServerSpeaksPlainHttpAndAreNeverRetried() {
+        NotSslRecordException netty = new NotSslRecordException("not an SSL/TLS record: 485454502f312e3020343030");
+
+        Throwable t = translate(null, new DecoderException(netty));
+
+        assertThat(t).isInstanceOf(TlsException.class)
+                .hasMessageContaining("the server at example.signalwire.com:443 does not speak TLS")
+                .hasMessageContaining("use http://")
+                .hasRootCause(netty);
+        assertPlainWords(t);
+        assertThat(RetryPolicy.defaults().isRetryable(t)).isFalse();
     }
 }
