@@ -226,10 +226,12 @@ class ApiCommandsTest {
 
     @Test
     void exit6WhenEveryAttemptIsResetAndNoFileIsLeftBehind() throws IOException {
-        // More faults than attempts: each attempt (and each resume) is cut again.
+        // More faults than attempts: each attempt (and each resume) is cut again. Each resume delivers bytes, which
+        // would earn it another on the resume budget: --resume-for 0 counts resumes against --attempts.
         testkit.server().enqueueFaults(10, Fault.resetAfterBytes(50_000));
         Path target = dir.resolve("call.mp3");
-        CliRun r = CliRun.run(env(), args("download", large, "--format", "mp3", "-o", target.toString()));
+        CliRun r = CliRun.run(env(), args("download", large, "--format", "mp3", "-o", target.toString(),
+                "--resume-for", "0"));
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(6);
         assertThat(r.stderr()).startsWith("recordings: error: ").contains("4 attempts").hasLineCount(1);
@@ -241,7 +243,8 @@ class ApiCommandsTest {
     @Test
     void exit6WhenEveryAttemptToStreamFailsAfterSomeBytes() {
         testkit.server().enqueueFaults(10, Fault.closeAfterBytes(50_000));
-        CliRun r = CliRun.run(env(), args("download", large, "--format", "mp3", "-o", "-", "--attempts", "2"));
+        CliRun r = CliRun.run(env(), args("download", large, "--format", "mp3", "-o", "-", "--attempts", "2",
+                "--resume-for", "0"));
 
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(6);
         assertThat(r.stderr()).startsWith("recordings: error: ").hasLineCount(1);
