@@ -28,7 +28,8 @@ import java.util.function.DoubleSupplier;
  * capped by {@link #maxResumeDelay()} (default 2 s), so that a server back from a restart is
  * found again within 2 s. A short outage (a deploy, a restart, a load balancer's failover) then
  * costs the wait, not the bytes already received. {@code resumeWithoutProgressFor(Duration.ZERO)}
- * turns the resume budget off: resumes then count against the request budget.
+ * turns the resume budget off: resumes then count against the request budget. {@code maxAttempts(1)}
+ * turns every second attempt off, retries and resumes alike, whatever the resume budget says.
  *
  * <p>Every method is a pure function of its arguments except {@link Budget}, which holds one
  * call's state; all the arithmetic lives here so that an adapter only schedules (and a test needs
@@ -41,7 +42,7 @@ public final class RetryPolicy {
 
     private static final RetryPolicy DEFAULTS = new RetryPolicy(4, Duration.ofMillis(250), Duration.ofSeconds(10),
             Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(2));
-    private static final RetryPolicy NONE = DEFAULTS.maxAttempts(1).resumeWithoutProgressFor(Duration.ZERO);
+    private static final RetryPolicy NONE = DEFAULTS.maxAttempts(1);
 
     private final int maxAttempts;
     private final Duration baseDelay;
@@ -68,12 +69,15 @@ public final class RetryPolicy {
         return DEFAULTS;
     }
 
-    /** One attempt and no resume: every failure is final. */
+    /** One attempt, no retry and no resume: every failure is final. The same as {@code defaults().maxAttempts(1)}. */
     public static RetryPolicy none() {
         return NONE;
     }
 
-    /** Attempts in all, including the first; at least 1. */
+    /**
+     * Attempts in all on the request budget, including the first; at least 1. 1 turns retries off,
+     * and resumes too (see {@link #resumeWithoutProgressFor(Duration)}).
+     */
     public RetryPolicy maxAttempts(int maxAttempts) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
@@ -104,7 +108,8 @@ public final class RetryPolicy {
      * How long a body that made progress keeps being resumed without further progress: a failure
      * less than this after the first failure since the last delivered byte is resumed, the first
      * one at or past it is final. Zero or positive; zero turns the resume budget off (resumes then
-     * count against {@link #maxAttempts()}). Default 30 s.
+     * count against {@link #maxAttempts()}). Ignored when {@code maxAttempts} is 1: nothing is
+     * tried twice. Default 30 s.
      */
     public RetryPolicy resumeWithoutProgressFor(Duration resumeWithoutProgressFor) {
         return new RetryPolicy(maxAttempts, baseDelay, maxDelay, maxRetryAfter,
@@ -181,8 +186,8 @@ public final class RetryPolicy {
 
     /**
      * The wait before the next resume on the resume budget, or null when there is none: the error
-     * is not retryable, the budget is off, or the failures without progress already span
-     * {@link #resumeWithoutProgressFor()}.
+     * is not retryable, the budget is off (a zero window, or {@code maxAttempts} 1), or the
+     * failures without progress already span {@link #resumeWithoutProgressFor()}.
      *
      * @param failuresWithoutProgress failures since the last delivered byte, this one included; at least 1
      * @param withoutProgressFor      time from the first of those failures to this one
@@ -190,10 +195,15 @@ public final class RetryPolicy {
      */
     public Duration delayBeforeNextResume(Throwable error, int failuresWithoutProgress, Duration withoutProgressFor,
             DoubleSupplier random) {
-        if (withoutProgressFor.compareTo(resumeWithoutProgressFor) >= 0 || !isRetryable(error)) {
+        if (!resumes() || withoutProgressFor.compareTo(resumeWithoutProgressFor) >= 0 || !isRetryable(error)) {
             return null;
         }
         return backoff(error, Math.max(1, failuresWithoutProgress), maxResumeDelay, random);
+    }
+
+    /** Whether a body that made progress gets the resume budget. */
+    private boolean resumes() {
+        return maxAttempts > 1 && !resumeWithoutProgressFor.isZero();
     }
 
     /** {@code Retry-After} if the server sent one, else full jitter under the {@code k}-th ceiling. */
@@ -269,7 +279,7 @@ public final class RetryPolicy {
         public Duration failed(Throwable error, long nowNanos, DoubleSupplier random) {
             boolean progressedSinceLastFailure = progressed;
             progressed = false;
-            if (progressedSinceLastFailure && !policy.resumeWithoutProgressFor.isZero()) {
+            if (progressedSinceLastFailure && policy.resumes()) {
                 resuming = true;
                 stalledSinceNanos = nowNanos;
                 failuresWithoutProgress = 0;

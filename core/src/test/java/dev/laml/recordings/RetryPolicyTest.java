@@ -294,6 +294,13 @@ class RetryPolicyTest {
             assertThat(defaults.resumeWithoutProgressFor(Duration.ZERO)
                     .delayBeforeNextResume(reset, 1, Duration.ZERO, NEVER)).isNull();
         }
+
+        @Test
+        void one_attempt_means_no_resume_either() {
+            assertThat(defaults.maxAttempts(1).delayBeforeNextResume(reset, 1, Duration.ZERO, NEVER)).isNull();
+            assertThat(RetryPolicy.none().delayBeforeNextResume(reset, 1, Duration.ZERO, NEVER)).isNull();
+            assertThat(defaults.maxAttempts(2).delayBeforeNextResume(reset, 1, Duration.ZERO, ZERO)).isNotNull();
+        }
     }
 
     /**
@@ -403,11 +410,14 @@ class RetryPolicyTest {
         }
 
         @Test
-        void none_gives_a_body_that_made_progress_no_second_attempt() {
-            RetryPolicy.Budget budget = RetryPolicy.none().budget(0);
-            budget.attemptStarted();
-            budget.progressed();
-            assertThat(budget.failed(reset, ms(1), NEVER)).isNull();
+        void none_or_one_attempt_gives_a_body_that_made_progress_no_second_attempt() {
+            for (RetryPolicy p : new RetryPolicy[] {RetryPolicy.none(), policy.maxAttempts(1)}) {
+                RetryPolicy.Budget budget = p.budget(0);
+                budget.attemptStarted();
+                budget.progressed();
+                assertThat(budget.failed(reset, ms(1), NEVER)).as(p.toString()).isNull();
+                assertThat(budget.resuming()).isFalse();
+            }
         }
 
         @Test
@@ -428,14 +438,13 @@ class RetryPolicyTest {
             assertThat(defaults.baseDelay()).isEqualTo(Duration.ofMillis(250));
             assertThat(defaults.maxDelay()).isEqualTo(Duration.ofSeconds(10));
             assertThat(defaults.maxRetryAfter()).isEqualTo(Duration.ofSeconds(60));
-            assertThat(RetryPolicy.none()).isEqualTo(defaults.maxAttempts(1).resumeWithoutProgressFor(Duration.ZERO));
+            assertThat(RetryPolicy.none()).isEqualTo(defaults.maxAttempts(1));
         }
 
         @Test
         void resumes_by_default_for_30_s_without_progress_waiting_at_most_2_s() {
             assertThat(defaults.resumeWithoutProgressFor()).isEqualTo(Duration.ofSeconds(30));
             assertThat(defaults.maxResumeDelay()).isEqualTo(Duration.ofSeconds(2));
-            assertThat(RetryPolicy.none().resumeWithoutProgressFor()).as("none() resumes nothing").isZero();
         }
 
         @Test

@@ -425,7 +425,7 @@ public class RecordingsProperties {
     /**
      * {@code laml.recordings.retry.*}: the knobs of {@link dev.laml.recordings.RetryPolicy}. Set
      * values replace those of {@link dev.laml.recordings.RetryPolicy#defaults()}; unset ones keep
-     * them. {@code max-attempts: 1} turns retries off.
+     * them. {@code max-attempts: 1} turns retries and resumes off.
      *
      * <p>Every getter returns null when its property is not set. A mutable JavaBean bound once at
      * startup, like its enclosing class: read-only (and then safe to read from any thread) after
@@ -447,8 +447,8 @@ public class RecordingsProperties {
 
         /**
          * How long a download that has made progress keeps being resumed without further progress (the clock
-         * restarts whenever bytes arrive); 0 counts resumes against max-attempts instead. Unset: the client's
-         * default (30 s).
+         * restarts whenever bytes arrive); 0 counts resumes against max-attempts instead, and max-attempts 1 turns
+         * resumes off too. Unset: the client's default (30 s).
          */
         private Duration resumeWithoutProgressFor;
 

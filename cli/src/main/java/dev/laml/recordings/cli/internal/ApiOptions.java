@@ -74,8 +74,8 @@ final class ApiOptions {
 
     @Option(names = "--attempts", paramLabel = "N", defaultValue = "4",
             description = "Tries per request, first included, for failures worth retrying (5xx, 429, broken "
-                    + "connections; a broken download resumes where it stopped). 1 turns retries off (a download "
-                    + "that has received bytes is still resumed: see --resume-for). Default: ${DEFAULT-VALUE}.")
+                    + "connections; a broken download resumes where it stopped, see --resume-for). 1 turns retries and "
+                    + "resumes off. Default: ${DEFAULT-VALUE}.")
     int attempts;
 
     @Option(names = "--resume-for", paramLabel = "SECONDS", defaultValue = "30",
