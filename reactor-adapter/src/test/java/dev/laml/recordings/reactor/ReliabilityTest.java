@@ -137,7 +137,8 @@ class ReliabilityTest {
                 .expectErrorSatisfies(e -> {
                     assertThat(e).isInstanceOf(ServerException.class);
                     assertThat(((ServerException) e).attempts()).isEqualTo(4);
-                    assertThat(e.getMessage()).contains("after 4 attempts");
+                    assertThat(((ServerException) e).elapsed()).isNotNull();
+                    assertThat(e.getMessage()).containsPattern("\\(after 4 attempts over \\d+\\.\\d s\\)$");
                 })
                 .verify(Duration.ofSeconds(10));
         wm.verify(4, getRequestedFor(urlEqualTo(PATH + ".json")));
