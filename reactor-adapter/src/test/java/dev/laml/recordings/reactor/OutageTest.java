@@ -65,14 +65,25 @@ class OutageTest {
     private OutageRelay relay;
 
     private void start() {
-        server = opened(RecordingsServer.start());
+        start(RecordingsServer.builder());
+    }
+
+    private void start(RecordingsServer.Builder builder) {
+        server = opened(builder.start());
         recording = server.addRecording(RecordingSpec.create().size(Format.MP3, 1 << 20));
         relay = opened(OutageRelay.to(server.port()));
         relay.stopAfterBytesToClient(CUT_AFTER);
     }
 
     private RecordingsClient client(RetryPolicy policy) {
-        return opened(RecordingsClient.builder().baseUrl(relay.baseUrl("http")).retryPolicy(policy).build());
+        RecordingsClient.Builder b = RecordingsClient.builder().retryPolicy(policy);
+        if (server.isTls()) {
+            // The relay passes TLS through untouched: the client talks TLS to the testkit, as to nginx.
+            b.baseUrl(relay.baseUrl("https")).trustedCertificates(server.writeCertificatePem(dir.resolve("ca.pem")));
+        } else {
+            b.baseUrl(relay.baseUrl("http"));
+        }
+        return opened(b.build());
     }
 
     private static Mono<byte[]> bytes(Flux<ByteBuffer> body) {
@@ -134,6 +145,19 @@ class OutageTest {
 
         assertThat(saved.get(20, TimeUnit.SECONDS)).isEqualTo(recording.size(Format.MP3));
         assertThat(Files.readAllBytes(target)).isEqualTo(recording.bytes(Format.MP3));
+        assertResumedWithRange();
+    }
+
+    @Test
+    void overTlsTheSameOutageIsRiddenOutWithoutAnyTlsError() throws Exception {
+        start(RecordingsServer.builder().tls());
+        RecordingsClient client = client(RetryPolicy.defaults());
+
+        CompletableFuture<byte[]> download = bytes(client.download(server.accountSid(), recording.sid(),
+                AudioFormat.MP3)).toFuture();
+        outage(Duration.ofMillis(2_500)); // a TLS session cut without close_notify, then refused connections
+
+        assertThat(download.get(20, TimeUnit.SECONDS)).isEqualTo(recording.bytes(Format.MP3));
         assertResumedWithRange();
     }
 
