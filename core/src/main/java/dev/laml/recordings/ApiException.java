@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import java.time.Duration;
+
 /**
  * The API answered, and the answer was an error (or not what the request can use).
  *
@@ -25,6 +27,7 @@ public class ApiException extends RuntimeException {
     private final String moreInfo;
     private final String serverMessage;
     private volatile int attempts = 1;
+    private volatile Duration elapsed;
 
     /**
      * @param message       the full, already redacted message
@@ -75,12 +78,28 @@ public class ApiException extends RuntimeException {
      * exception, so that the error keeps its type rather than being wrapped.
      */
     public void recordAttempts(int attempts) {
+        recordAttempts(attempts, null);
+    }
+
+    /**
+     * Records how many attempts ended in this error and the time from the first attempt's start
+     * to this failure; the message then ends "(after 9 attempts over 31.2 s)".
+     *
+     * @param elapsed null when not measured
+     */
+    public void recordAttempts(int attempts, Duration elapsed) {
+        this.elapsed = elapsed;
         this.attempts = Math.max(1, attempts);
+    }
+
+    /** The time from the first attempt's start to this failure, or null when unknown or there was one attempt. */
+    public Duration elapsed() {
+        return attempts > 1 ? elapsed : null;
     }
 
     @Override
     public String getMessage() {
         String m = super.getMessage();
-        return attempts > 1 ? m + " (after " + attempts + " attempts)" : m;
+        return m + RetryPolicy.attemptsSuffix(attempts, elapsed);
     }
 }

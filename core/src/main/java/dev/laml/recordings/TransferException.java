@@ -1,6 +1,7 @@
 package dev.laml.recordings;
 
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * A transfer broke: the connection was refused, reset or closed early, or a timeout fired.
@@ -22,6 +23,7 @@ public class TransferException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private volatile int attempts = 1;
+    private volatile Duration elapsed;
 
     public TransferException(String message, Throwable cause) {
         super(message, cause);
@@ -38,12 +40,28 @@ public class TransferException extends IOException {
 
     /** Records how many attempts ended in this error; see {@link ApiException#recordAttempts(int)}. */
     public void recordAttempts(int attempts) {
+        recordAttempts(attempts, null);
+    }
+
+    /**
+     * Records how many attempts ended in this error and the time from the first attempt's start
+     * to this failure; the message then ends "(after 9 attempts over 31.2 s)".
+     *
+     * @param elapsed null when not measured
+     */
+    public void recordAttempts(int attempts, Duration elapsed) {
+        this.elapsed = elapsed;
         this.attempts = Math.max(1, attempts);
+    }
+
+    /** The time from the first attempt's start to this failure, or null when unknown or there was one attempt. */
+    public Duration elapsed() {
+        return attempts > 1 ? elapsed : null;
     }
 
     @Override
     public String getMessage() {
         String m = super.getMessage();
-        return attempts > 1 ? m + " (after " + attempts + " attempts)" : m;
+        return m + RetryPolicy.attemptsSuffix(attempts, elapsed);
     }
 }

@@ -50,6 +50,18 @@ class AttemptsTest {
         }
     }
 
+    private static void record(Throwable t, int n, Duration elapsed) {
+        if (t instanceof ApiException a) {
+            a.recordAttempts(n, elapsed);
+        } else {
+            ((TransferException) t).recordAttempts(n, elapsed);
+        }
+    }
+
+    private static Duration elapsed(Throwable t) {
+        return t instanceof ApiException a ? a.elapsed() : ((TransferException) t).elapsed();
+    }
+
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("errors")
     void a_first_attempt_error_says_nothing_about_attempts(String type, Supplier<Throwable> error) {
@@ -81,6 +93,38 @@ class AttemptsTest {
         assertThat(t.getMessage()).isEqualTo(MESSAGE + " (after 3 attempts)");
         record(t, 1);
         assertThat(t.getMessage()).isEqualTo(MESSAGE);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("errors")
+    void with_the_time_spent_the_message_says_both_figures(String type, Supplier<Throwable> error) {
+        Throwable t = error.get();
+        record(t, 9, Duration.ofMillis(31_234));
+        assertThat(attempts(t)).isEqualTo(9);
+        assertThat(elapsed(t)).isEqualTo(Duration.ofMillis(31_234));
+        assertThat(t.getMessage()).isEqualTo(MESSAGE + " (after 9 attempts over 31.2 s)");
+        record(t, 1, Duration.ofSeconds(3));
+        assertThat(t.getMessage()).as("one attempt: nothing to say").isEqualTo(MESSAGE);
+        assertThat(elapsed(t)).isNull();
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} -> \"{1}\"")
+    @CsvSource(delimiter = '|', value = {
+            "PT0S          | ' (after 2 attempts over 0.0 s)'",
+            "PT0.049S      | ' (after 2 attempts over 0.0 s)'",
+            "PT0.05S       | ' (after 2 attempts over 0.1 s)'",
+            "PT1.75S       | ' (after 2 attempts over 1.8 s)'",
+            "PT9.96S       | ' (after 2 attempts over 10.0 s)'",
+            "PT2H          | ' (after 2 attempts over 7200.0 s)'",
+            "PT-1S         | ' (after 2 attempts over 0.0 s)'",
+            "PT2562047H    | ' (after 2 attempts over 9223369200.0 s)'",
+    })
+    void the_time_is_in_seconds_rounded_to_a_tenth(Duration elapsed, String suffix) {
+        for (Throwable t : new Throwable[] {new ServerException(MESSAGE, 500, null, null, null),
+                new TransferException(MESSAGE)}) {
+            record(t, 2, elapsed);
+            assertThat(t.getMessage()).isEqualTo(MESSAGE + suffix);
+        }
     }
 
     @ParameterizedTest(name = "[{index}] recordAttempts({0}) -> {1}, suffix \"{2}\"")

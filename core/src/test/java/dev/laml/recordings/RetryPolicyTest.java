@@ -234,6 +234,201 @@ class RetryPolicyTest {
     }
 
     @Nested
+    @DisplayName("resume budget")
+    class ResumeBudget {
+
+        private final TransferException reset = new TransferException("reset");
+
+        @ParameterizedTest(name = "[{index}] {0} ms without progress: another {1}")
+        @CsvSource({"0, true", "1, true", "29999, true", "30000, false", "30001, false", "3600000, false"})
+        void a_body_is_resumed_while_its_failures_span_less_than_30_s(long millis, boolean another) {
+            assertThat(defaults.delayBeforeNextResume(reset, 5, Duration.ofMillis(millis), ZERO) != null)
+                    .isEqualTo(another);
+        }
+
+        @ParameterizedTest(name = "[{index}] failure {0} without progress")
+        @ValueSource(ints = {4, 5, 100, Integer.MAX_VALUE})
+        void the_count_does_not_end_it(int failures) {
+            assertThat(defaults.delayBeforeNextResume(reset, failures, Duration.ofSeconds(29), ZERO)).isNotNull();
+        }
+
+        @ParameterizedTest(name = "[{index}] failure {0} without progress: up to {1} ms")
+        @CsvSource({"1, 250", "2, 500", "3, 1000", "4, 2000", "5, 2000", "60, 2000", "2147483647, 2000"})
+        void the_backoff_starts_at_the_base_and_is_capped_at_2_s(int failures, long ceilingMillis) {
+            assertThat(defaults.delayBeforeNextResume(reset, failures, Duration.ZERO, TOP))
+                    .isEqualTo(Duration.ofMillis(ceilingMillis));
+            assertThat(defaults.delayBeforeNextResume(status(503), failures, Duration.ZERO, () -> 0.5))
+                    .isEqualTo(Duration.ofMillis(ceilingMillis / 2));
+        }
+
+        @Test
+        void the_cap_and_the_window_are_configurable() {
+            RetryPolicy p = defaults.maxResumeDelay(Duration.ofMillis(300)).resumeWithoutProgressFor(Duration.ofSeconds(2));
+            assertThat(p.delayBeforeNextResume(reset, 9, Duration.ofMillis(1999), TOP)).isEqualTo(Duration.ofMillis(300));
+            assertThat(p.delayBeforeNextResume(reset, 9, Duration.ofSeconds(2), TOP)).isNull();
+        }
+
+        @Test
+        void a_max_resume_delay_above_max_delay_is_not_cut_by_it() {
+            RetryPolicy p = defaults.maxDelay(Duration.ofMillis(100)).maxResumeDelay(Duration.ofSeconds(3));
+            assertThat(p.delayBeforeNextResume(reset, 10, Duration.ZERO, TOP)).isEqualTo(Duration.ofSeconds(3));
+        }
+
+        @Test
+        void retry_after_is_honoured_up_to_max_retry_after_not_max_resume_delay() {
+            assertThat(defaults.delayBeforeNextResume(rateLimited("7"), 1, Duration.ZERO, NEVER))
+                    .isEqualTo(Duration.ofSeconds(7));
+            assertThat(defaults.delayBeforeNextResume(rateLimited("90"), 1, Duration.ZERO, NEVER))
+                    .isEqualTo(Duration.ofSeconds(60));
+        }
+
+        @Test
+        void what_is_never_retried_is_never_resumed() {
+            assertThat(defaults.delayBeforeNextResume(new ContentChangedException("changed"), 1, Duration.ZERO, NEVER))
+                    .isNull();
+            assertThat(defaults.delayBeforeNextResume(status(404), 1, Duration.ZERO, NEVER)).isNull();
+        }
+
+        @Test
+        void a_zero_window_resumes_nothing() {
+            assertThat(defaults.resumeWithoutProgressFor(Duration.ZERO)
+                    .delayBeforeNextResume(reset, 1, Duration.ZERO, NEVER)).isNull();
+        }
+
+        @Test
+        void one_attempt_means_no_resume_either() {
+            assertThat(defaults.maxAttempts(1).delayBeforeNextResume(reset, 1, Duration.ZERO, NEVER)).isNull();
+            assertThat(RetryPolicy.none().delayBeforeNextResume(reset, 1, Duration.ZERO, NEVER)).isNull();
+            assertThat(defaults.maxAttempts(2).delayBeforeNextResume(reset, 1, Duration.ZERO, ZERO)).isNotNull();
+        }
+    }
+
+    /**
+     * One call's budget driven by explicit times (milliseconds here, as nanoseconds): no clock,
+     * no sleep. "fail at t" is a failed attempt at t; "bytes" is a delivered buffer.
+     */
+    @Nested
+    @DisplayName("Budget")
+    class CallBudget {
+
+        private final TransferException reset = new TransferException("reset");
+        private final RetryPolicy policy = defaults.resumeWithoutProgressFor(Duration.ofSeconds(30));
+
+        private long ms(long millis) {
+            return millis * 1_000_000L;
+        }
+
+        /** Starts attempts and fails each at the given times, with no progress; returns how many got a next one. */
+        private int failAt(RetryPolicy.Budget budget, long... millis) {
+            int granted = 0;
+            for (long t : millis) {
+                budget.attemptStarted();
+                if (budget.failed(reset, ms(t), ZERO) == null) {
+                    return granted;
+                }
+                granted++;
+            }
+            return granted;
+        }
+
+        @Test
+        void a_call_that_delivered_nothing_stays_on_the_request_budget() {
+            RetryPolicy.Budget budget = policy.budget(0);
+            assertThat(failAt(budget, 10, 20, 30, 40, 50)).as("4 attempts: 3 retries").isEqualTo(3);
+            assertThat(budget.attempts()).isEqualTo(4);
+            assertThat(budget.resuming()).isFalse();
+        }
+
+        @Test
+        void a_failure_after_delivered_bytes_moves_to_the_resume_budget_whatever_the_attempts_made() {
+            RetryPolicy.Budget budget = policy.budget(0);
+            assertThat(failAt(budget, 10, 20, 30)).isEqualTo(3); // request budget: 3 retries of 4 attempts
+            budget.attemptStarted();
+            budget.progressed();
+            assertThat(budget.failed(reset, ms(1_000), TOP)).as("the backoff starts again at the base")
+                    .isEqualTo(Duration.ofMillis(250));
+            assertThat(budget.resuming()).isTrue();
+            // failures without progress, 1 s apart from 1 s to 30 s after the first: 29 more resumes, then final
+            long[] times = new long[31];
+            for (int i = 0; i < times.length; i++) {
+                times[i] = 2_000 + 1_000L * i;
+            }
+            assertThat(failAt(budget, times)).as("resumed until the failures span 30 s").isEqualTo(29);
+            assertThat(budget.attempts()).isEqualTo(4 + 30);
+        }
+
+        @Test
+        void every_delivered_byte_restarts_the_clock() {
+            RetryPolicy.Budget budget = policy.budget(0);
+            budget.attemptStarted();
+            budget.progressed();
+            assertThat(budget.failed(reset, ms(1_000), ZERO)).isNotNull();
+            assertThat(failAt(budget, 20_000, 30_999)).isEqualTo(2); // 29.999 s without progress: resumed
+            budget.attemptStarted();
+            budget.progressed(); // the resume delivered something, then broke
+            assertThat(budget.failed(reset, ms(40_000), ZERO)).as("a new window from 40 s").isNotNull();
+            assertThat(failAt(budget, 69_999)).isEqualTo(1);
+            assertThat(failAt(budget, 70_000)).as("30 s after the first failure since progress").isZero();
+            assertThat(budget.elapsed(ms(70_000))).isEqualTo(Duration.ofSeconds(70));
+        }
+
+        @Test
+        void the_backoff_grows_with_failures_since_progress_and_falls_back_after_progress() {
+            RetryPolicy.Budget budget = policy.budget(0);
+            budget.attemptStarted();
+            budget.progressed();
+            java.util.List<Duration> waits = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                waits.add(budget.failed(reset, ms(i), TOP));
+                budget.attemptStarted();
+            }
+            budget.progressed();
+            waits.add(budget.failed(reset, ms(10), TOP));
+            assertThat(waits).extracting(Duration::toMillis).containsExactly(250L, 500L, 1000L, 2000L, 2000L, 2000L, 250L);
+        }
+
+        @Test
+        void a_final_error_on_the_resume_budget_is_the_first_not_retryable_one() {
+            RetryPolicy.Budget budget = policy.budget(0);
+            budget.attemptStarted();
+            budget.progressed();
+            assertThat(budget.failed(new ContentChangedException("changed"), ms(5), NEVER)).isNull();
+        }
+
+        @Test
+        void with_the_resume_budget_off_resumes_count_against_max_attempts() {
+            RetryPolicy.Budget budget = policy.resumeWithoutProgressFor(Duration.ZERO).budget(0);
+            for (int i = 0; i < 3; i++) {
+                budget.attemptStarted();
+                budget.progressed();
+                assertThat(budget.failed(reset, ms(i), ZERO)).isNotNull();
+            }
+            budget.attemptStarted();
+            budget.progressed();
+            assertThat(budget.failed(reset, ms(4), ZERO)).as("the 4th attempt is the last, progress or not").isNull();
+            assertThat(budget.resuming()).isFalse();
+        }
+
+        @Test
+        void none_or_one_attempt_gives_a_body_that_made_progress_no_second_attempt() {
+            for (RetryPolicy p : new RetryPolicy[] {RetryPolicy.none(), policy.maxAttempts(1)}) {
+                RetryPolicy.Budget budget = p.budget(0);
+                budget.attemptStarted();
+                budget.progressed();
+                assertThat(budget.failed(reset, ms(1), NEVER)).as(p.toString()).isNull();
+                assertThat(budget.resuming()).isFalse();
+            }
+        }
+
+        @Test
+        void elapsed_runs_from_the_start_given_whatever_the_origin() {
+            RetryPolicy.Budget budget = policy.budget(-5_000_000_000L);
+            assertThat(budget.elapsed(-2_000_000_000L)).isEqualTo(Duration.ofSeconds(3));
+            assertThat(budget.elapsed(-6_000_000_000L)).as("never negative").isZero();
+        }
+    }
+
+    @Nested
     @DisplayName("configuration")
     class Configuration {
 
@@ -247,14 +442,33 @@ class RetryPolicyTest {
         }
 
         @Test
+        void resumes_by_default_for_30_s_without_progress_waiting_at_most_2_s() {
+            assertThat(defaults.resumeWithoutProgressFor()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(defaults.maxResumeDelay()).isEqualTo(Duration.ofSeconds(2));
+        }
+
+        @Test
+        void a_zero_resume_window_is_allowed_and_means_off_but_a_negative_one_is_not() {
+            assertThat(defaults.resumeWithoutProgressFor(Duration.ZERO).resumeWithoutProgressFor()).isZero();
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> defaults.resumeWithoutProgressFor(Duration.ofMillis(-1)))
+                    .withMessageStartingWith("resumeWithoutProgressFor ").withMessageContaining("zero or positive");
+            assertThatThrownBy(() -> defaults.resumeWithoutProgressFor(null))
+                    .isInstanceOf(NullPointerException.class).hasMessageContaining("resumeWithoutProgressFor");
+        }
+
+        @Test
         void withers_return_modified_copies() {
             RetryPolicy p = defaults.maxAttempts(7).baseDelay(Duration.ofMillis(10)).maxDelay(Duration.ofSeconds(2))
-                    .maxRetryAfter(Duration.ofSeconds(5));
+                    .maxRetryAfter(Duration.ofSeconds(5)).resumeWithoutProgressFor(Duration.ofMinutes(2))
+                    .maxResumeDelay(Duration.ofSeconds(4));
 
             assertThat(p.maxAttempts()).isEqualTo(7);
             assertThat(p.baseDelay()).isEqualTo(Duration.ofMillis(10));
             assertThat(p.maxDelay()).isEqualTo(Duration.ofSeconds(2));
             assertThat(p.maxRetryAfter()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(p.resumeWithoutProgressFor()).isEqualTo(Duration.ofMinutes(2));
+            assertThat(p.maxResumeDelay()).isEqualTo(Duration.ofSeconds(4));
             assertThat(RetryPolicy.defaults()).isEqualTo(defaults).isNotEqualTo(p);
             assertThat(defaults.maxAttempts()).isEqualTo(4);
         }
@@ -265,7 +479,11 @@ class RetryPolicyTest {
             RetryPolicy b = defaults.baseDelay(Duration.ofMillis(100)).maxAttempts(3);
             assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(defaults);
             assertThat(a.toString()).contains("maxAttempts=3", "baseDelay=PT0.1S", "maxDelay=PT10S",
-                    "maxRetryAfter=PT1M");
+                    "maxRetryAfter=PT1M", "resumeWithoutProgressFor=PT30S", "maxResumeDelay=PT2S");
+            assertThat(a.resumeWithoutProgressFor(Duration.ofSeconds(5))).isNotEqualTo(a)
+                    .isEqualTo(b.resumeWithoutProgressFor(Duration.ofSeconds(5)));
+            assertThat(a.maxResumeDelay(Duration.ofSeconds(5))).isNotEqualTo(a)
+                    .isEqualTo(b.maxResumeDelay(Duration.ofSeconds(5)));
         }
 
         @ParameterizedTest(name = "[{index}] maxAttempts({0})")
@@ -280,7 +498,9 @@ class RetryPolicyTest {
                     arguments("baseDelay", (Function<Duration, RetryPolicy>) d -> RetryPolicy.defaults().baseDelay(d)),
                     arguments("maxDelay", (Function<Duration, RetryPolicy>) d -> RetryPolicy.defaults().maxDelay(d)),
                     arguments("maxRetryAfter",
-                            (Function<Duration, RetryPolicy>) d -> RetryPolicy.defaults().maxRetryAfter(d)));
+                            (Function<Duration, RetryPolicy>) d -> RetryPolicy.defaults().maxRetryAfter(d)),
+                    arguments("maxResumeDelay",
+                            (Function<Duration, RetryPolicy>) d -> RetryPolicy.defaults().maxResumeDelay(d)));
         }
 
         @ParameterizedTest(name = "[{index}] {0}")

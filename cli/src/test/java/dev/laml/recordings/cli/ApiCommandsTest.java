@@ -172,6 +172,30 @@ class ApiCommandsTest {
     }
 
     @Test
+    void exit2ForAResumeWindowOutOfRange() {
+        for (String value : new String[] {"-1", "3601"}) {
+            CliRun r = CliRun.run(env(), args("download", recording, "-o", "-", "--resume-for", value));
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+            assertThat(r.stderr()).startsWith("recordings: error: ")
+                    .contains("--resume-for must be between 0 and 3600 seconds, got " + value).hasLineCount(1);
+        }
+        assertThat(testkit.server().requestCount()).isZero();
+    }
+
+    @Test
+    void aDownloadThatKeepsProgressingIsResumedPastTheAttemptsByDefault() throws IOException {
+        // Six answers in a row are cut after 50 KB: two attempts could not do it, but every resume delivers bytes.
+        testkit.server().enqueueFaults(6, Fault.resetAfterBytes(50_000));
+        Path target = dir.resolve("call.mp3");
+        CliRun r = CliRun.run(env(), args("download", large, "--format", "mp3", "-o", target.toString(),
+                "--attempts", "2"));
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(Files.readAllBytes(target)).isEqualTo(large.bytes(Format.MP3));
+        assertThat(testkit.server().requestCount(large.url(Format.MP3).getPath())).isEqualTo(7);
+    }
+
+    @Test
     void exit2ForConflictingOrMissingServerSettings() {
         CliRun both = CliRun.run(env(), args("metadata", recording, "--space", "example"));
         assertThat(both.exitCode()).isEqualTo(2);
@@ -226,10 +250,12 @@ class ApiCommandsTest {
 
     @Test
     void exit6WhenEveryAttemptIsResetAndNoFileIsLeftBehind() throws IOException {
-        // More faults than attempts: each attempt (and each resume) is cut again.
+        // More faults than attempts: each attempt (and each resume) is cut again. Each resume delivers bytes, which
+        // would earn it another on the resume budget: --resume-for 0 counts resumes against --attempts.
         testkit.server().enqueueFaults(10, Fault.resetAfterBytes(50_000));
         Path target = dir.resolve("call.mp3");
-        CliRun r = CliRun.run(env(), args("download", large, "--format", "mp3", "-o", target.toString()));
+        CliRun r = CliRun.run(env(), args("download", large, "--format", "mp3", "-o", target.toString(),
+                "--resume-for", "0"));
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(6);
         assertThat(r.stderr()).startsWith("recordings: error: ").contains("4 attempts").hasLineCount(1);
@@ -241,7 +267,8 @@ class ApiCommandsTest {
     @Test
     void exit6WhenEveryAttemptToStreamFailsAfterSomeBytes() {
         testkit.server().enqueueFaults(10, Fault.closeAfterBytes(50_000));
-        CliRun r = CliRun.run(env(), args("download", large, "--format", "mp3", "-o", "-", "--attempts", "2"));
+        CliRun r = CliRun.run(env(), args("download", large, "--format", "mp3", "-o", "-", "--attempts", "2",
+                "--resume-for", "0"));
 
         assertThat(r.exitCode()).as(r.stderr()).isEqualTo(6);
         assertThat(r.stderr()).startsWith("recordings: error: ").hasLineCount(1);

@@ -220,7 +220,8 @@ class ArchiveCommandTest {
     void exit6WhenTransfersKeepBreaking() throws IOException {
         recordings.get(0).injectFault(Fault.resetAfterBytes(1000));
 
-        CliRun r = archive("--attempts", "2");
+        // Every resume delivers 1000 bytes more: without --resume-for 0 that progress would carry it to the end.
+        CliRun r = archive("--attempts", "2", "--resume-for", "0");
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(6);
         assertThat(r.stdout()).contains("FAILED  " + recordings.get(0).sid() + "  download: ");

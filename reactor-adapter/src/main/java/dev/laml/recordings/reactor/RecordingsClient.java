@@ -728,7 +728,10 @@ public final class RecordingsClient implements AutoCloseable {
 
         /**
          * When to retry and resume; default {@link RetryPolicy#defaults()} (4 attempts in all,
-         * exponential backoff with full jitter). {@link RetryPolicy#none()} turns retries off.
+         * exponential backoff with full jitter; a body that has delivered bytes since its last
+         * failure resumed while its failures span less than 30 s). {@link RetryPolicy#none()}
+         * turns retries and resumes off. {@code download}, {@code downloadTo} and the body of
+         * {@code open} share the same budgets.
          */
         public Builder retryPolicy(RetryPolicy policy) {
             this.retryPolicy = Objects.requireNonNull(policy, "policy");

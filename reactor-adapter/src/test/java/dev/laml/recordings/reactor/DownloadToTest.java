@@ -224,16 +224,18 @@ class DownloadToTest {
             response.head(range == null ? 200 : 206, "OK", "Content-Type", "audio/mpeg", "ETag", ETAG,
                     "Content-Length", String.valueOf(AUDIO.length - from),
                     "Content-Range", "bytes " + from + "-" + (AUDIO.length - 1) + "/" + AUDIO.length);
-            response.body(AUDIO, from, 100_000);
-            response.reset();
-        }, b -> b.retryPolicy(FAST));
+            if (range == null) {
+                response.body(AUDIO, from, 100_000);
+            }
+            response.reset(); // every resume breaks before its first byte: no progress after the first
+        }, b -> b.retryPolicy(FAST.resumeWithoutProgressFor(Duration.ofMillis(300))));
         Path target = dir.resolve("call.mp3");
 
         StepVerifier.create(client.downloadTo(ACCOUNT, RECORDING, AudioFormat.MP3, target))
                 .expectError(dev.laml.recordings.TransferException.class)
                 .verify(Duration.ofSeconds(10));
 
-        assertThat(requests).hasValue(FAST.maxAttempts());
+        assertThat(requests).as("the first request and its resumes").hasValueGreaterThan(1);
         assertThat(filesIn(dir)).isZero();
     }
 

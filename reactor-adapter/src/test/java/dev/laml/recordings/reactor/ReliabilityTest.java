@@ -10,6 +10,7 @@ import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.PoolExhaustedException;
 import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.ServerException;
+import dev.laml.recordings.TransferException;
 import dev.laml.recordings.UnexpectedResponseException;
 import dev.laml.recordings.testkit.Format;
 import dev.laml.recordings.testkit.RecordingSpec;
@@ -136,7 +137,8 @@ class ReliabilityTest {
                 .expectErrorSatisfies(e -> {
                     assertThat(e).isInstanceOf(ServerException.class);
                     assertThat(((ServerException) e).attempts()).isEqualTo(4);
-                    assertThat(e.getMessage()).contains("after 4 attempts");
+                    assertThat(((ServerException) e).elapsed()).isNotNull();
+                    assertThat(e.getMessage()).containsPattern("\\(after 4 attempts over \\d+\\.\\d s\\)$");
                 })
                 .verify(Duration.ofSeconds(10));
         wm.verify(4, getRequestedFor(urlEqualTo(PATH + ".json")));
@@ -298,20 +300,33 @@ class ReliabilityTest {
     }
 
     @Test
-    void resumeCountsAgainstTheRetryBudget() throws IOException {
+    void aResumeThatGetsNoFurtherEndsWhenItsResumeBudgetRunsOutWithBothFigures() throws IOException {
+        // The first answer delivers 1000 bytes, every resume breaks before its first byte: progress once, then none.
         RawHttpServer server = track(new RawHttpServer((request, response) -> {
-            response.head(200, "OK", "Content-Type", "audio/mpeg", "Content-Length", String.valueOf(AUDIO.length));
-            response.body(AUDIO, 0, 1000);
+            if (request.header("Range") == null) {
+                response.head(200, "OK", "Content-Type", "audio/mpeg", "ETag", ETAG,
+                        "Content-Length", String.valueOf(AUDIO.length));
+                response.body(AUDIO, 0, 1000);
+            }
+            response.reset();
         }));
-        RecordingsClient client = track(RecordingsClient.builder().baseUrl(server.baseUrl())
-                .retryPolicy(FAST.maxAttempts(3)).build());
+        RetryPolicy policy = FAST.maxAttempts(2).resumeWithoutProgressFor(Duration.ofSeconds(1));
+        RecordingsClient client = track(RecordingsClient.builder().baseUrl(server.baseUrl()).retryPolicy(policy).build());
 
         StepVerifier.create(client.download(ACCOUNT, RECORDING, AudioFormat.MP3))
                 .thenConsumeWhile(b -> true)
-                .expectErrorSatisfies(e -> assertThat(e).isInstanceOfAny(IncompleteBodyException.class,
-                        ContentChangedException.class))
+                .expectErrorSatisfies(e -> {
+                    assertThat(e).isInstanceOf(TransferException.class);
+                    TransferException te = (TransferException) e;
+                    assertThat(te.attempts()).as("every attempt reached the server").isEqualTo(server.requests().size())
+                            .as("resumed by time, past the request budget's 2").isGreaterThan(policy.maxAttempts());
+                    assertThat(te.elapsed()).as("failures spread over the whole window").isGreaterThanOrEqualTo(
+                            policy.resumeWithoutProgressFor());
+                    assertThat(te.getMessage()).containsPattern("\\(after " + te.attempts() + " attempts over \\d+\\.\\d s\\)$");
+                })
                 .verify(Duration.ofSeconds(10));
-        assertThat(server.requests()).hasSizeLessThanOrEqualTo(3);
+        assertThat(server.requests().subList(1, server.requests().size()))
+                .allSatisfy(r -> assertThat(r.header("Range")).isEqualTo("bytes=1000-"));
     }
 
     // ------------------------------------------------------------------ idle timeout

@@ -425,7 +425,7 @@ public class RecordingsProperties {
     /**
      * {@code laml.recordings.retry.*}: the knobs of {@link dev.laml.recordings.RetryPolicy}. Set
      * values replace those of {@link dev.laml.recordings.RetryPolicy#defaults()}; unset ones keep
-     * them. {@code max-attempts: 1} turns retries off.
+     * them. {@code max-attempts: 1} turns retries and resumes off.
      *
      * <p>Every getter returns null when its property is not set. A mutable JavaBean bound once at
      * startup, like its enclosing class: read-only (and then safe to read from any thread) after
@@ -444,6 +444,16 @@ public class RecordingsProperties {
 
         /** The longest Retry-After honoured on a 429; a longer one is shortened to it. Unset: the client's default. */
         private Duration maxRetryAfter;
+
+        /**
+         * How long a download that has made progress keeps being resumed without further progress (the clock
+         * restarts whenever bytes arrive); 0 counts resumes against max-attempts instead, and max-attempts 1 turns
+         * resumes off too. Unset: the client's default (30 s).
+         */
+        private Duration resumeWithoutProgressFor;
+
+        /** The backoff's largest ceiling between resumes of a download that made progress. Unset: the client's default (2 s). */
+        private Duration maxResumeDelay;
 
         /** Attempts in all, or null if not set. */
         public Integer getMaxAttempts() {
@@ -481,9 +491,28 @@ public class RecordingsProperties {
             this.maxRetryAfter = maxRetryAfter;
         }
 
+        /** How long a download that made progress is resumed without more, or null if not set. */
+        public Duration getResumeWithoutProgressFor() {
+            return resumeWithoutProgressFor;
+        }
+
+        public void setResumeWithoutProgressFor(Duration resumeWithoutProgressFor) {
+            this.resumeWithoutProgressFor = resumeWithoutProgressFor;
+        }
+
+        /** The largest backoff ceiling between resumes, or null if not set. */
+        public Duration getMaxResumeDelay() {
+            return maxResumeDelay;
+        }
+
+        public void setMaxResumeDelay(Duration maxResumeDelay) {
+            this.maxResumeDelay = maxResumeDelay;
+        }
+
         /** Whether any retry property is set. */
         boolean anySet() {
-            return maxAttempts != null || baseDelay != null || maxDelay != null || maxRetryAfter != null;
+            return maxAttempts != null || baseDelay != null || maxDelay != null || maxRetryAfter != null
+                    || resumeWithoutProgressFor != null || maxResumeDelay != null;
         }
 
         /** The retry properties that are set. */
@@ -494,6 +523,8 @@ public class RecordingsProperties {
             add(out, "baseDelay", baseDelay);
             add(out, "maxDelay", maxDelay);
             add(out, "maxRetryAfter", maxRetryAfter);
+            add(out, "resumeWithoutProgressFor", resumeWithoutProgressFor);
+            add(out, "maxResumeDelay", maxResumeDelay);
             return out.toString();
         }
     }

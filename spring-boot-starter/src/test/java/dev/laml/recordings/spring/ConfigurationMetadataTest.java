@@ -30,13 +30,14 @@ class ConfigurationMetadataTest {
             "max-connections", "pending-acquire-max-count", "pending-acquire-timeout", "max-idle-time",
             "connect-timeout", "response-timeout", "idle-timeout",
             "retry.max-attempts", "retry.base-delay", "retry.max-delay", "retry.max-retry-after",
-            "retry-not-found-for", "durable-files",
+            "retry.resume-without-progress-for", "retry.max-resume-delay", "retry-not-found-for", "durable-files",
             "tls-engine", "trusted-certificates", "tls-handshake-timeout", "proxy", "no-proxy");
 
     /** Builder settings that are not one property of the same name, and where they went. */
     private static final Map<String, Set<String>> NOT_BY_NAME = Map.of(
             "credentials", Set.of("project-id", "api-token"),
-            "retryPolicy", Set.of("retry.max-attempts", "retry.base-delay", "retry.max-delay", "retry.max-retry-after"),
+            "retryPolicy", Set.of("retry.max-attempts", "retry.base-delay", "retry.max-delay", "retry.max-retry-after",
+                    "retry.resume-without-progress-for", "retry.max-resume-delay"),
             "meterRegistry", Set.of(), // a bean: the MeterRegistry in the context
             "trustManagerFactory", Set.of()); // an object: define a RecordingsClient bean for it
 

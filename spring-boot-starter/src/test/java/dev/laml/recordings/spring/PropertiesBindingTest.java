@@ -87,6 +87,8 @@ class PropertiesBindingTest {
                 "laml.recordings.retry.base-delay=100ms",
                 "laml.recordings.retry.max-delay=5s",
                 "laml.recordings.retry.max-retry-after=30s",
+                "laml.recordings.retry.resume-without-progress-for=1m",
+                "laml.recordings.retry.max-resume-delay=3s",
                 "laml.recordings.retry-not-found-for=2m",
                 "laml.recordings.durable-files=false",
                 "laml.recordings.tls-engine=jdk",
@@ -115,6 +117,8 @@ class PropertiesBindingTest {
             assertThat(p.getRetry().getBaseDelay()).isEqualTo(Duration.ofMillis(100));
             assertThat(p.getRetry().getMaxDelay()).isEqualTo(Duration.ofSeconds(5));
             assertThat(p.getRetry().getMaxRetryAfter()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(p.getRetry().getResumeWithoutProgressFor()).isEqualTo(Duration.ofMinutes(1));
+            assertThat(p.getRetry().getMaxResumeDelay()).isEqualTo(Duration.ofSeconds(3));
             assertThat(p.getRetryNotFoundFor()).isEqualTo(Duration.ofMinutes(2));
             assertThat(p.getDurableFiles()).isFalse();
             assertThat(p.getTlsEngine()).isEqualTo(TlsEngine.JDK);

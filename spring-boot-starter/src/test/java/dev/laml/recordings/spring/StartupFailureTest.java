@@ -111,6 +111,8 @@ class StartupFailureTest {
             "retry.base-delay            | 0s                  | baseDelay must be positive",
             "retry.max-delay             | 0s                  | maxDelay must be positive",
             "retry.max-retry-after       | 0s                  | maxRetryAfter must be positive",
+            "retry.resume-without-progress-for | -1s           | resumeWithoutProgressFor must be zero or positive",
+            "retry.max-resume-delay      | 0s                  | maxResumeDelay must be positive",
             "retry-not-found-for         | -1s                 | window must be zero or positive",
             "tls-handshake-timeout       | 0s                  | tlsHandshakeTimeout must be a positive duration",
             "trusted-certificates        | /no/such/ca.pem     | /no/such/ca.pem",

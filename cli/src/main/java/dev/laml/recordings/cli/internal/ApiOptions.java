@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -76,9 +77,16 @@ final class ApiOptions {
 
     @Option(names = "--attempts", paramLabel = "N", defaultValue = "4",
             description = "Tries per request, first included, for failures worth retrying (5xx, 429, broken "
-                    + "connections; a broken download resumes where it stopped). 1 turns retries off. "
-                    + "Default: ${DEFAULT-VALUE}.")
+                    + "connections; a broken download resumes where it stopped, see --resume-for). 1 turns retries and "
+                    + "resumes off. Default: ${DEFAULT-VALUE}.")
     int attempts;
+
+    @Option(names = "--resume-for", paramLabel = "SECONDS", defaultValue = "30",
+            description = "How long a download that has received bytes keeps being resumed while no more arrive "
+                    + "(a server restarting, say): each byte received restarts the clock, and the waits between "
+                    + "resumes stay under 2 s. 0: resumes count against --attempts instead. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int resumeFor;
 
     /** The CA file {@link #client} configured, from the option or the environment; null for the default trust. */
     private Path trustedFile;
@@ -104,8 +112,12 @@ final class ApiOptions {
         if (attempts < 1 || attempts > 20) {
             throw new InvalidInputException("--attempts must be between 1 and 20, got " + attempts);
         }
+        if (resumeFor < 0 || resumeFor > 3600) {
+            throw new InvalidInputException("--resume-for must be between 0 and 3600 seconds, got " + resumeFor);
+        }
         RecordingsClient.Builder builder = RecordingsClient.builder()
-                .retryPolicy(RetryPolicy.defaults().maxAttempts(attempts));
+                .retryPolicy(RetryPolicy.defaults().maxAttempts(attempts)
+                        .resumeWithoutProgressFor(Duration.ofSeconds(resumeFor)));
         String where;
         boolean https;
         URI base = baseUrl(session);

@@ -155,6 +155,8 @@ public final class Calls {
 
         final DownloadProgress progress;
         final Consumer<OpenedAudio.Head> onHead;
+        /** The call's attempts, told of every delivered buffer: progress buys the body a resume budget of its own. */
+        Retries.Attempts attempts;
 
         Download(ApiRequest request, ByteRange range, DownloadProgress progress, Consumer<OpenedAudio.Head> onHead) {
             this.current = request;
@@ -165,6 +167,9 @@ public final class Calls {
 
         void emitted(long n) {
             emitted += n;
+            if (n > 0) {
+                attempts.progressed();
+            }
             if (progress != null) {
                 progress.delivered(n);
             }
@@ -210,6 +215,7 @@ public final class Calls {
             }
             metrics.downloadStarted();
             Flux<T> attempts = retries.run(attempt -> {
+                d.attempts = attempt;
                 // Nothing delivered yet: start afresh (a plain GET, no validator to honour);
                 // otherwise ask for the rest only.
                 d.started = d.emitted > 0 || d.headSent;

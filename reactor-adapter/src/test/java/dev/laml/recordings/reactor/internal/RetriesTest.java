@@ -70,6 +70,63 @@ class RetriesTest {
         TransferException reset = new TransferException("GET /x failed in transfer");
         assertThat(attemptTimes(POLICY.maxAttempts(3), 0.1, reset)).hasSize(3);
         assertThat(reset.attempts()).isEqualTo(3);
-        assertThat(reset.getMessage()).endsWith("(after 3 attempts)");
+        assertThat(reset.getMessage()).endsWith("(after 3 attempts over 0.3 s)"); // waits of 0.1 s and 0.2 s
+    }
+
+    /**
+     * Attempt 1 delivers two elements then fails; attempts 2 to {@code deliveringAttempt - 1} fail
+     * at once, attempt {@code deliveringAttempt} delivers one more and fails, the rest fail at once.
+     * Returns the instants (ms from the first) of every attempt.
+     */
+    private static List<Long> resumeTimes(RetryPolicy policy, double random, int deliveringAttempt,
+            TransferException error) {
+        List<Long> at = new ArrayList<>();
+        StepVerifier.withVirtualTime(() -> new Retries(policy, () -> random, Schedulers::parallel)
+                        .run(attempts -> Flux.defer(() -> {
+                            at.add(Schedulers.parallel().now(java.util.concurrent.TimeUnit.MILLISECONDS));
+                            int n = attempts.made() == 1 ? 2 : attempts.made() == deliveringAttempt ? 1 : 0;
+                            return Flux.range(0, n).doOnNext(i -> attempts.progressed())
+                                    .concatWith(Flux.error(error));
+                        })))
+                .expectNextCount(2)
+                .thenAwait(Duration.ofMinutes(10))
+                .expectNextCount(deliveringAttempt > 0 ? 1 : 0)
+                .expectErrorSatisfies(e -> assertThat(e).isSameAs(error))
+                .verify(Duration.ofSeconds(5));
+        long t0 = at.get(0);
+        return at.stream().map(t -> t - t0).toList();
+    }
+
+    @Test
+    void aBodyThatDeliveredResumesByTimeWithTheBackoffCappedNotByCount() {
+        RetryPolicy policy = POLICY.maxAttempts(2).resumeWithoutProgressFor(Duration.ofSeconds(10))
+                .maxResumeDelay(Duration.ofSeconds(2));
+        TransferException reset = new TransferException("GET /x failed in transfer");
+
+        // random just below 1: waits 1 s, then capped at 2 s; resumed while the failures span less than 10 s
+        List<Long> times = resumeTimes(policy, 0.999999, 0, reset);
+        assertThat(times).containsExactly(0L, 999L, 2999L, 4999L, 6999L, 8999L, 10999L);
+        assertThat(reset.attempts()).isEqualTo(7);
+        assertThat(reset.getMessage()).endsWith("(after 7 attempts over 11.0 s)");
+    }
+
+    @Test
+    void bytesDeliveredByAResumeRestartTheClockAndTheBackoff() {
+        RetryPolicy policy = POLICY.maxAttempts(2).resumeWithoutProgressFor(Duration.ofSeconds(3))
+                .maxResumeDelay(Duration.ofSeconds(2));
+        TransferException reset = new TransferException("GET /x failed in transfer");
+
+        // attempt 3 (at 1.5 s) delivers: a fresh 3 s window from its failure, backoff from 1 s again
+        List<Long> times = resumeTimes(policy, 0.5, 3, reset);
+        assertThat(times).containsExactly(0L, 500L, 1500L, 2000L, 3000L, 4000L, 5000L);
+        assertThat(reset.getMessage()).endsWith("(after 7 attempts over 5.0 s)");
+    }
+
+    @Test
+    void withoutDeliveredBytesTheRequestBudgetStillRules() {
+        TransferException refused = new TransferException("GET /x failed in transfer");
+        assertThat(attemptTimes(POLICY.resumeWithoutProgressFor(Duration.ofHours(1)), 0.5, refused))
+                .containsExactly(0L, 500L, 1500L, 3000L);
+        assertThat(refused.getMessage()).endsWith("(after 4 attempts over 3.0 s)");
     }
 }

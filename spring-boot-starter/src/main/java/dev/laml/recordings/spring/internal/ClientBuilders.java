@@ -140,6 +140,10 @@ public final class ClientBuilders {
         policy = retrySetting(PREFIX + "retry.base-delay", retry.getBaseDelay(), policy, RetryPolicy::baseDelay);
         policy = retrySetting(PREFIX + "retry.max-delay", retry.getMaxDelay(), policy, RetryPolicy::maxDelay);
         policy = retrySetting(PREFIX + "retry.max-retry-after", retry.getMaxRetryAfter(), policy, RetryPolicy::maxRetryAfter);
+        policy = retrySetting(PREFIX + "retry.resume-without-progress-for", retry.getResumeWithoutProgressFor(), policy,
+                RetryPolicy::resumeWithoutProgressFor);
+        policy = retrySetting(PREFIX + "retry.max-resume-delay", retry.getMaxResumeDelay(), policy,
+                RetryPolicy::maxResumeDelay);
         if (policy != defaults) { // every setter returns a new policy: identity tells whether any was set
             builder.retryPolicy(policy);
         }
