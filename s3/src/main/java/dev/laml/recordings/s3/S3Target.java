@@ -10,7 +10,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.StorageClass;
@@ -297,8 +296,7 @@ public final class S3Target implements ArchiveTarget {
             int cap = Math.min(maxBytes, MAX_SIDECAR_BYTES);
             return upload.head(bucket, full)
                     .filter(info -> info.size() <= cap)
-                    .flatMap(info -> Mono.fromFuture(() -> s3.getObject(GetObjectRequest.builder().bucket(bucket)
-                                    .key(full).expectedBucketOwner(options().expectedBucketOwner()).build(),
+                    .flatMap(info -> Mono.fromFuture(() -> s3.getObject(upload.getRequest(bucket, full),
                                     AsyncResponseTransformer.toBytes()))
                             .map(bytes -> bytes.asByteArray())
                             .onErrorResume(e -> S3Errors.hasStatus(e, 404), e -> Mono.empty())

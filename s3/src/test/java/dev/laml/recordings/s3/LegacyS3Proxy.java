@@ -120,7 +120,7 @@ public final class LegacyS3Proxy implements S3Store {
     private static String tail(Path log) {
         try {
             String s = Files.readString(log, StandardCharsets.UTF_8);
-            return s.length() > 2000 ? s.substring(s.length() - 2000) : s;
+            return s.length() > 20000 ? s.substring(s.length() - 20000) : s;
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
@@ -170,6 +170,9 @@ public final class LegacyS3Proxy implements S3Store {
 
     @Override
     public void close() {
+        if (Boolean.getBoolean("s3proxy.legacy.showLog")) {
+            System.err.println(log());
+        }
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -229,11 +229,21 @@ public final class S3Upload {
     public Flux<ByteBuffer> get(String bucket, String key) {
         requireName(bucket, "bucket");
         requireName(key, "key");
-        GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(key)
-                .expectedBucketOwner(settings.objectOptions().expectedBucketOwner()).build();
+        GetObjectRequest request = getRequest(bucket, key);
         return Mono.fromFuture(() -> s3.getObject(request, AsyncResponseTransformer.toPublisher()))
                 .flatMapMany(Flux::from)
                 .onErrorMap(e -> S3Errors.of("GetObject", bucket, key, e));
+    }
+
+    /**
+     * A GetObject that asks for the store's checksum ({@code x-amz-checksum-mode: ENABLED}, which the SDK then
+     * validates when the store sends one). Without it, a client built with defaults adds {@code x-amz-te: append-md5}
+     * (its legacy GetObject validation, {@code ChecksumsEnabledValidator}), which stores without S3's additional
+     * checksums refuse with 501; the checksum mode header they accept and ignore.
+     */
+    public GetObjectRequest getRequest(String bucket, String key) {
+        return GetObjectRequest.builder().bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED)
+                .expectedBucketOwner(settings.objectOptions().expectedBucketOwner()).build();
     }
 
     /** Reads the whole object back and hashes it: the archive's {@code --verify-remote}. */
