@@ -5,15 +5,14 @@ import dev.laml.recordings.reactor.ArchiveEvent;
 import dev.laml.recordings.reactor.ArchiveOptions;
 import dev.laml.recordings.reactor.ArchiveTarget;
 import dev.laml.recordings.reactor.RecordingsClient;
+import dev.laml.recordings.s3.S3Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-
-import dev.laml.recordings.s3.S3Target;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.StorageClass;
-import java.util.function.UnaryOperator;
+
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -27,6 +26,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code recordings archive}: every recording of an account (or of a date range, or of one shard) into a directory or
