@@ -76,6 +76,7 @@ class ArchiveToS3Test {
         bucket = "cli-" + BUCKETS.incrementAndGet();
         s3.createBucket(b -> b.bucket(bucket)).join();
         api = RecordingsServer.builder().credentials(PROJECT, TOKEN).start();
+        recordings.clear(); // one instance for the class (the store is started once): this test's recordings only
         for (int i = 0; i < 6; i++) {
             recordings.add(api.addRecording(RecordingSpec.create().seed(800 + i).durationSeconds(1 + i % 3)
                     .dateCreated(DAY1.plusDays(i / 2).plusHours(9L * (i % 2)))));
