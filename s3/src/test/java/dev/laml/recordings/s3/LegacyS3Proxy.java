@@ -31,6 +31,9 @@ import java.util.stream.Stream;
  * with {@link #close()}, and with this JVM (its standard input is this JVM's pipe, and it is destroyed by a shutdown
  * hook).
  *
+ * <p>With {@code -Ds3proxy.legacy.showLog=true} in the test JVM, the child's log (which names each header it refused)
+ * is printed when it is closed.
+ *
  * <p>Not thread-safe: start and close it from the test thread; clients may be used from any thread.
  */
 public final class LegacyS3Proxy implements S3Store {
