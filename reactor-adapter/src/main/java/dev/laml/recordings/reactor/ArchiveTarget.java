@@ -83,10 +83,18 @@ public interface ArchiveTarget {
     }
 
     /**
-     * What a {@link Session#write} stored: its size in bytes, and the store's own proof of the content (an S3
-     * checksum, say) that {@link Session#holds} can compare later without reading the bytes; null when the store
-     * has none. The archive job records both in the sidecar. An immutable value.
+     * What a {@link Session#write} stored: its size in bytes, the store's own proof of the content (an S3
+     * checksum, say) that {@link Session#holds} can compare later without reading the bytes (null when the store
+     * has none), and which check the store performed on the bytes it received ({@code "sha256"}, {@code "md5"},
+     * {@code "none"}; null when the target does not say). The archive job records them in the sidecar
+     * ({@code stored_fingerprint}, {@code store_check}); after a {@code "none"}, it deletes a recording only when the
+     * copy was read back ({@code ArchiveOptions.verifyRemote}). An immutable value.
      */
-    record Stored(long size, String fingerprint) {
+    record Stored(long size, String fingerprint, String check) {
+
+        /** A store that does not say which check it performed. */
+        public Stored(long size, String fingerprint) {
+            this(size, fingerprint, null);
+        }
     }
 }

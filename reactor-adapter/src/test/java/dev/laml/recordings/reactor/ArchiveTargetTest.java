@@ -100,6 +100,8 @@ class ArchiveTargetTest {
         final AtomicInteger opened = new AtomicInteger();
         final AtomicInteger holdsAsked = new AtomicInteger();
         final AtomicInteger readBacks = new AtomicInteger();
+        /** The check this store says it made on what it received; null: it does not say. */
+        volatile String check;
 
         @Override
         public Mono<Session> open() {
@@ -139,7 +141,7 @@ class ArchiveTargetTest {
                     }).map(out -> {
                         byte[] all = out.toByteArray();
                         objects.put(key, all);
-                        return new Stored(all.length, "fp-" + all.length);
+                        return new Stored(all.length, "fp-" + all.length, check);
                     });
                 }
 
@@ -192,6 +194,33 @@ class ArchiveTargetTest {
         assertThat(sids(third, Kind.DOWNLOADED)).containsExactly(r.sid());
         assertThat(target.readBacks.get()).isGreaterThanOrEqualTo(40);
         assertThat(target.opened).hasValue(3);
+    }
+
+    @Test
+    void aCopyTheStoreCheckedNothingOfIsDeletedOnlyAfterItWasReadBack() {
+        MemoryTarget target = new MemoryTarget();
+        target.check = "none";
+
+        List<ArchiveEvent> first = archive(target, ArchiveOptions.defaults().deleteAfterVerify(true));
+
+        assertThat(sids(first, Kind.DOWNLOADED)).hasSize(40);
+        assertThat(sids(first, Kind.DELETED)).isEmpty();
+        assertThat(first).filteredOn(e -> e instanceof ArchiveEvent.Failed).hasSize(40).allSatisfy(e ->
+                assertThat(((ArchiveEvent.Failed) e).reason()).startsWith("verify: ").contains("checked nothing"));
+        TestRecording r = recordings.get(0);
+        String sidecar = target.objects.entrySet().stream().filter(e -> e.getKey().endsWith(r.sid() + ".json"))
+                .map(e -> new String(e.getValue(), StandardCharsets.UTF_8)).findFirst().orElseThrow();
+        assertThat(sidecar).contains("\"store_check\" : \"none\"");
+
+        // A rerun learns it from the sidecar: skipped, still not deleted without a read-back.
+        List<ArchiveEvent> second = archive(target, ArchiveOptions.defaults().deleteAfterVerify(true));
+        assertThat(sids(second, Kind.SKIPPED)).hasSize(40);
+        assertThat(sids(second, Kind.DELETED)).isEmpty();
+        assertThat(server.recordings()).hasSize(40);
+
+        List<ArchiveEvent> third = archive(target, ArchiveOptions.defaults().deleteAfterVerify(true).verifyRemote(true));
+        assertThat(sids(third, Kind.DELETED)).hasSize(40);
+        assertThat(server.recordings()).isEmpty();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.laml.recordings.s3;
 
 import dev.laml.recordings.reactor.ArchiveTarget;
+import dev.laml.recordings.s3.internal.Integrity;
 import dev.laml.recordings.s3.internal.S3Errors;
 import dev.laml.recordings.s3.internal.S3Upload;
 import dev.laml.recordings.s3.internal.S3Upload.Destination;
@@ -9,12 +10,15 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadBucketRequest;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.StorageClass;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -34,24 +38,58 @@ import java.util.regex.Pattern;
  * what a HEAD said right after it was uploaded (recorded in the sidecar). {@code ArchiveOptions.verifyRemote(true)} reads the object back and hashes
  * it instead.
  *
- * <p>Credentials, region and endpoint are the {@link S3AsyncClient}'s; this class never sees a secret. Thread-safe
- * and immutable; the client is not closed by it.
+ * <p>Integrity adapts to the store ({@link #checksum(Checksum)}): by default ({@link Checksum#AUTO}) each request
+ * carries S3's SHA-256 checksum; a store that answers that it does not implement S3's additional checksums (501
+ * NotImplemented, or a 400 saying so, as S3Proxy 2.x and several S3-compatible stores do) makes the run fall back,
+ * once and for all its uploads, to {@code Content-MD5} on every PutObject and UploadPart, which such stores check;
+ * the refused request is sent again from the bytes in hand, so nothing is downloaded twice. The whole recording's
+ * SHA-256 is computed while it streams whatever the store checks, and the sidecar records which check the store
+ * performed ({@code store_check}). Storage settings: {@link #storageClass(StorageClass)}, {@link #sse} and
+ * {@link #expectedBucketOwner(String)}.
+ *
+ * <p>Credentials, region and endpoint are the {@link S3AsyncClient}'s (built with the SDK's defaults or not: the
+ * checksum behaviour above does not depend on its {@code requestChecksumCalculation}); this class never sees a
+ * secret. Thread-safe and immutable (the settings methods return copies); the client is not closed by it.
  */
 public final class S3Target implements ArchiveTarget {
 
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final int MAX_SIDECAR_BYTES = 64 * 1024;
 
+    /**
+     * Which integrity check uploads ask the store for.
+     *
+     * <ul>
+     *   <li>{@link #AUTO} (the default): {@link #SHA256} where the store accepts it; on the first refusal (501
+     *       NotImplemented, or a 400 saying it does not implement the checksum), {@link #MD5} for the rest of the run
+     *       (one {@link #open() session}), said once to {@link #onChecksumFallback(Consumer)}.</li>
+     *   <li>{@link #SHA256}: S3's additional checksum, {@code x-amz-checksum-sha256}, on every PutObject and
+     *       UploadPart, and S3's composite checksum compared after a multipart upload. A store without it fails.</li>
+     *   <li>{@link #MD5}: {@code Content-MD5} on every PutObject and UploadPart (the MD5 of each part computed as its
+     *       blocks arrive), and a single PutObject's ETag compared with the MD5 when it has an MD5's form (it has
+     *       not with SSE-KMS). No {@code x-amz-checksum-*} header is sent, not even the SDK's default CRC32.</li>
+     *   <li>{@link #NONE}: no checksum at all, for stores that check nothing: a copy is then proven only by the HEAD
+     *       (length, ETag) and the sidecar, and a recording is deleted after archiving only when the copy was read
+     *       back ({@code ArchiveOptions.verifyRemote(true)}).</li>
+     * </ul>
+     */
+    public enum Checksum { AUTO, SHA256, MD5, NONE }
+
     private final S3AsyncClient s3;
     private final S3Upload upload;
     private final String bucket;
     private final String prefix;
+    private final Checksum checksum;
+    private final Consumer<String> fallbackNotice;
 
-    private S3Target(S3AsyncClient s3, S3Upload upload, String bucket, String prefix) {
+    private S3Target(S3AsyncClient s3, S3Upload upload, String bucket, String prefix, Checksum checksum,
+            Consumer<String> fallbackNotice) {
         this.s3 = s3;
         this.upload = upload;
         this.bucket = bucket;
         this.prefix = prefix;
+        this.checksum = checksum;
+        this.fallbackNotice = fallbackNotice;
     }
 
     /**
@@ -88,7 +126,98 @@ public final class S3Target implements ArchiveTarget {
         if (partsInFlight != 0) {
             settings = settings.withPartsInFlight(partsInFlight);
         }
-        return new S3Target(s3, new S3Upload(s3, settings), bucket, p);
+        return new S3Target(s3, new S3Upload(s3, settings), bucket, p, Checksum.AUTO, null);
+    }
+
+    /**
+     * A copy that asks the store for {@code checksum} (see {@link Checksum}); {@link Checksum#AUTO} by default.
+     *
+     * @throws IllegalArgumentException if {@code checksum} is null
+     */
+    public S3Target checksum(Checksum checksum) {
+        if (checksum == null) {
+            throw new IllegalArgumentException("checksum must not be null");
+        }
+        return new S3Target(s3, upload, bucket, prefix, checksum, fallbackNotice);
+    }
+
+    /** The integrity check asked for. */
+    public Checksum checksum() {
+        return checksum;
+    }
+
+    /**
+     * A copy that tells {@code notice} (one line, in words, naming the bucket and the store's answer) when
+     * {@link Checksum#AUTO} falls back to MD5: once per run. Called from an SDK thread; must be quick. Null: nobody.
+     */
+    public S3Target onChecksumFallback(Consumer<String> notice) {
+        return new S3Target(s3, upload, bucket, prefix, checksum, notice);
+    }
+
+    /**
+     * A copy that stores audio in {@code storageClass} ({@code x-amz-storage-class}: {@code STANDARD_IA},
+     * {@code GLACIER_IR}, ...); null for the bucket's default. Sidecars stay in the bucket's default class: they are
+     * read on every rerun (a GLACIER object cannot be), and the infrequent-access classes bill an object below 128 KiB
+     * as 128 KiB. A rerun's check does not look at the class: an object stored with another class counts as stored.
+     * (A copy in GLACIER or DEEP_ARCHIVE cannot be read back without a restore, so {@code verifyRemote} fails there.)
+     */
+    public S3Target storageClass(StorageClass storageClass) {
+        if (storageClass == StorageClass.UNKNOWN_TO_SDK_VERSION) {
+            throw new IllegalArgumentException("storage class unknown to this SDK version");
+        }
+        return withOptions(new S3Upload.ObjectOptions(storageClass, options().sse(), options().kmsKeyId(),
+                options().expectedBucketOwner()));
+    }
+
+    /**
+     * A copy that asks for server-side encryption {@code sse} ({@code AES256}: SSE-S3; {@code aws:kms}: SSE-KMS with
+     * the account's default key) on every PutObject and CreateMultipartUpload; null for the bucket's default.
+     *
+     * @throws IllegalArgumentException for {@code UNKNOWN_TO_SDK_VERSION}
+     */
+    public S3Target sse(ServerSideEncryption sse) {
+        return sse(sse, null);
+    }
+
+    /**
+     * As {@link #sse(ServerSideEncryption)}, with the KMS key {@code kmsKeyId} (a key id, ARN or alias) for
+     * {@code aws:kms}.
+     *
+     * @throws IllegalArgumentException for a key id without {@code aws:kms}, or {@code UNKNOWN_TO_SDK_VERSION}
+     */
+    public S3Target sse(ServerSideEncryption sse, String kmsKeyId) {
+        if (sse == ServerSideEncryption.UNKNOWN_TO_SDK_VERSION) {
+            throw new IllegalArgumentException("server-side encryption unknown to this SDK version");
+        }
+        if (kmsKeyId != null && (kmsKeyId.isBlank() || !kmsKeyId.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+            throw new IllegalArgumentException("a KMS key id is printable ASCII without spaces");
+        }
+        return withOptions(new S3Upload.ObjectOptions(options().storageClass(), sse, kmsKeyId,
+                options().expectedBucketOwner()));
+    }
+
+    /**
+     * A copy that sends {@code x-amz-expected-bucket-owner: accountId} on every request (HeadBucket, HeadObject,
+     * GetObject, PutObject, the multipart requests, DeleteObject): S3 answers 403 when another account owns the
+     * bucket, so that a bucket name taken over by someone else never receives a recording. Null: not sent.
+     *
+     * @throws IllegalArgumentException unless {@code accountId} is a 12-digit AWS account id
+     */
+    public S3Target expectedBucketOwner(String accountId) {
+        if (accountId != null && !accountId.matches("[0-9]{12}")) {
+            throw new IllegalArgumentException("the expected bucket owner is a 12-digit AWS account id");
+        }
+        return withOptions(new S3Upload.ObjectOptions(options().storageClass(), options().sse(), options().kmsKeyId(),
+                accountId));
+    }
+
+    private S3Upload.ObjectOptions options() {
+        return upload.settings().objectOptions();
+    }
+
+    private S3Target withOptions(S3Upload.ObjectOptions options) {
+        return new S3Target(s3, new S3Upload(s3, upload.settings().withObjectOptions(options)), bucket, prefix,
+                checksum, fallbackNotice);
     }
 
     private static String normalizePrefix(String prefix) {
@@ -130,12 +259,14 @@ public final class S3Target implements ArchiveTarget {
      */
     @Override
     public Mono<Session> open() {
-        return Mono.fromFuture(() -> s3.headBucket(HeadBucketRequest.builder().bucket(bucket).build()))
+        return Mono.fromFuture(() -> s3.headBucket(HeadBucketRequest.builder().bucket(bucket)
+                        .expectedBucketOwner(options().expectedBucketOwner()).build()))
                 .onErrorMap(e -> S3Errors.of("HeadBucket", bucket, null, e))
-                .thenReturn(new S3Session());
+                .then(Mono.fromCallable(() -> new S3Session(new Integrity(Integrity.Mode.valueOf(checksum.name()),
+                        fallbackNotice))));
     }
 
-    /** {@code s3://bucket/prefix}. */
+    /** {@code s3://bucket/prefix}; the settings are not shown. */
     @Override
     public String toString() {
         return "s3://" + bucket + (prefix.isEmpty() ? "" : "/" + prefix);
@@ -146,6 +277,13 @@ public final class S3Target implements ArchiveTarget {
     }
 
     private final class S3Session implements Session {
+
+        /** This run's integrity check: AUTO's decision is learnt once per run and shared by its uploads. */
+        private final Integrity integrity;
+
+        S3Session(Integrity integrity) {
+            this.integrity = Objects.requireNonNull(integrity);
+        }
 
         @Override
         public URI location(String key) {
@@ -158,8 +296,8 @@ public final class S3Target implements ArchiveTarget {
             int cap = Math.min(maxBytes, MAX_SIDECAR_BYTES);
             return upload.head(bucket, full)
                     .filter(info -> info.size() <= cap)
-                    .flatMap(info -> Mono.fromFuture(() -> s3.getObject(GetObjectRequest.builder().bucket(bucket)
-                                    .key(full).build(), AsyncResponseTransformer.toBytes()))
+                    .flatMap(info -> Mono.fromFuture(() -> s3.getObject(upload.getRequest(bucket, full),
+                                    AsyncResponseTransformer.toBytes()))
                             .map(bytes -> bytes.asByteArray())
                             .onErrorResume(e -> S3Errors.hasStatus(e, 404), e -> Mono.empty())
                             .onErrorMap(e -> S3Errors.of("GetObject", bucket, full, e)))
@@ -188,13 +326,13 @@ public final class S3Target implements ArchiveTarget {
             // The fingerprint is what a HEAD says after the upload, not what the upload's answer said: stores differ
             // (S3Proxy gives a multipart object one ETag in CompleteMultipartUpload and another in HEAD, and no
             // checksum in HEAD), and the later checks are HEADs. One HEAD per upload also proves it landed whole.
-            return upload.upload(new Destination(bucket, full, contentType, metadata), audio, contentLength)
+            return upload.upload(new Destination(bucket, full, contentType, metadata), audio, contentLength, integrity)
                     .flatMap(u -> upload.head(bucket, full)
                             .switchIfEmpty(Mono.error(() -> new S3StorageException("s3://" + bucket + "/" + full
                                     + " is missing right after its upload completed", "HeadObject", bucket, full, 404,
                                     null, null)))
                             .flatMap(info -> info.size() == u.size() ? Mono.just(new Stored(u.size(),
-                                    fingerprint(info.checksumSha256(), info.eTag())))
+                                    fingerprint(info.checksumSha256(), info.eTag()), u.check().wireName()))
                                     : Mono.error(new S3StorageException("s3://" + bucket + "/" + full + " has "
                                     + info.size() + " bytes right after an upload of " + u.size(), "HeadObject",
                                     bucket, full, 200, null, null))));
@@ -202,7 +340,7 @@ public final class S3Target implements ArchiveTarget {
 
         @Override
         public Mono<Void> put(String key, byte[] bytes, String contentType) {
-            return upload.put(new Destination(bucket, fullKey(key), contentType, null), bytes).then();
+            return upload.put(new Destination(bucket, fullKey(key), contentType, null), bytes, integrity).then();
         }
     }
 

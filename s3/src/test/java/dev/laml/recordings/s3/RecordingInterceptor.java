@@ -9,8 +9,14 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import reactor.core.publisher.Flux;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
@@ -46,6 +52,47 @@ public final class RecordingInterceptor implements ExecutionInterceptor {
     /** Rewrites every request before it is signed; return {@code http} to leave one alone. */
     public void tamper(BiFunction<SdkRequest, SdkHttpRequest, SdkHttpRequest> tamper) {
         this.tamper = tamper;
+    }
+
+    private volatile Predicate<SdkRequest> damageBody = request -> false;
+
+    /**
+     * Flips one bit of the body of every request {@code which} selects, after its checksums were computed: the
+     * store receives other bytes than those the client hashed (a copy is altered; the uploader's buffers are not).
+     */
+    public void damageBody(Predicate<SdkRequest> which) {
+        this.damageBody = which;
+    }
+
+    @Override
+    public Optional<AsyncRequestBody> modifyAsyncHttpContent(Context.ModifyHttpRequest context,
+            ExecutionAttributes attributes) {
+        Optional<AsyncRequestBody> body = context.asyncRequestBody();
+        if (body.isEmpty() || !damageBody.test(context.request())) {
+            return body;
+        }
+        AsyncRequestBody original = body.get();
+        return Optional.of(AsyncRequestBody.fromPublisher(subscriber -> {
+            AtomicBoolean damaged = new AtomicBoolean();
+            Flux.from(original).map(buffer -> {
+                if (!buffer.hasRemaining() || !damaged.compareAndSet(false, true)) {
+                    return buffer;
+                }
+                ByteBuffer copy = ByteBuffer.allocate(buffer.remaining()).put(buffer.duplicate()).flip();
+                copy.put(0, (byte) (copy.get(0) ^ 1));
+                return copy;
+            }).subscribe(subscriber);
+        })).map(b -> new AsyncRequestBody() {
+            @Override
+            public Optional<Long> contentLength() {
+                return original.contentLength();
+            }
+
+            @Override
+            public void subscribe(org.reactivestreams.Subscriber<? super ByteBuffer> s) {
+                b.subscribe(s);
+            }
+        });
     }
 
     /** Rewrites every response the SDK has parsed before the caller sees it. */

@@ -32,25 +32,36 @@ import java.util.stream.Stream;
  *
  * <p>Not thread-safe: start, stop and restart it from the test thread.
  */
-public final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements S3Store {
 
     public static final String ACCESS_KEY = "laml-test-access-key";
     public static final String SECRET_KEY = "laml-test-secret-key-0123456789abcdef";
     public static final Region REGION = Region.US_EAST_1;
 
     private final Path storage;
+    private final boolean ignoreUnknownHeaders;
     private BlobStoreContext context;
     private S3Proxy proxy;
     private int port;
 
-    private S3ProxyServer(Path storage) {
+    private S3ProxyServer(Path storage, boolean ignoreUnknownHeaders) {
         this.storage = storage;
+        this.ignoreUnknownHeaders = ignoreUnknownHeaders;
     }
 
     /** Starts a server on a free loopback port over a new, empty directory. */
     public static S3ProxyServer start() {
+        return start(false);
+    }
+
+    /**
+     * As {@link #start()}; with {@code ignoreUnknownHeaders}, headers S3Proxy does not implement (server-side
+     * encryption, the expected bucket owner) are accepted and ignored instead of answered with 501, so that a test can
+     * see them sent (through a {@link WireRecorder}).
+     */
+    public static S3ProxyServer start(boolean ignoreUnknownHeaders) {
         try {
-            S3ProxyServer server = new S3ProxyServer(Files.createTempDirectory("s3proxy"));
+            S3ProxyServer server = new S3ProxyServer(Files.createTempDirectory("s3proxy"), ignoreUnknownHeaders);
             server.startOn(0);
             return server;
         } catch (IOException e) {
@@ -58,8 +69,35 @@ public final class S3ProxyServer implements AutoCloseable {
         }
     }
 
+    @Override
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    @Override
+    public boolean implementsChecksums() {
+        return true;
+    }
+
+    @Override
+    public S3AsyncClient client(URI endpoint, ExecutionInterceptor... interceptors) {
+        return S3AsyncClient.builder()
+                .endpointOverride(endpoint)
+                .forcePathStyle(true)
+                .region(REGION)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .httpClient(NettyNioAsyncHttpClient.builder().build())
+                .overrideConfiguration(o -> {
+                    for (ExecutionInterceptor interceptor : interceptors) {
+                        o.addExecutionInterceptor(interceptor);
+                    }
+                })
+                .build();
+    }
+
+    @Override
+    public String toString() {
+        return "S3Proxy 3.3";
     }
 
     /** The directory the blob store keeps buckets in (one subdirectory per bucket). */
@@ -68,6 +106,7 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     /** A client of this server over the SDK's Netty NIO HTTP client, with {@code interceptors}. */
+    @Override
     public S3AsyncClient client(ExecutionInterceptor... interceptors) {
         return client(NettyNioAsyncHttpClient.builder().build(), interceptors);
     }
@@ -121,6 +160,7 @@ public final class S3ProxyServer implements AutoCloseable {
                 .blobStore(context.getBlobStore())
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .endpoint(URI.create("http://127.0.0.1:" + requestedPort))
+                .ignoreUnknownHeaders(ignoreUnknownHeaders)
                 .build();
         try {
             proxy.start();

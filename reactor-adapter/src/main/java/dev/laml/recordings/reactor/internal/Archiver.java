@@ -179,10 +179,11 @@ public final class Archiver {
                         new RecordingNotReadyException("recording " + r.sid() + " is " + reason, r.status(), r.errorCode())));
             }
             Mono<Outcome> outcome = verified(r, keys)
-                    .map(v -> new Outcome(new Skipped(r, location, v.size, v.sha256), null))
+                    .map(v -> new Outcome(new Skipped(r, location, v.size, v.sha256), null, v.check))
                     .switchIfEmpty(Mono.defer(() -> options.dryRun()
-                            ? Mono.just(new Outcome(new WouldDownload(r, location), null)) : download(r, keys, location)))
-                    .onErrorResume(e -> Mono.just(new Outcome(failed(r, e), null)));
+                            ? Mono.just(new Outcome(new WouldDownload(r, location), null, null))
+                            : download(r, keys, location)))
+                    .onErrorResume(e -> Mono.just(new Outcome(failed(r, e), null, null)));
             return Flux.concat(Mono.just(listedEvent), outcome.flatMapMany(o -> afterOutcome(r, keys, location, o)));
         }
 
@@ -193,6 +194,13 @@ public final class Archiver {
             }
             if (options.dryRun()) {
                 return Flux.just(outcome, new WouldDelete(r, location));
+            }
+            if ("none".equals(o.check) && !options.verifyRemote()) {
+                // The store checked nothing on arrival, and a HEAD proves only a length and the store's own ETag:
+                // nothing but reading the copy back proves it before the recording is gone for good.
+                return Flux.just(outcome, failed(r, new StageFailure("verify", new IOException("the store of "
+                        + location + " checked nothing on upload; deleting needs the copy read back (verify "
+                        + "remote)"))));
             }
             // Skipped: the copy was just checked against its sidecar. Downloaded: prove the stored copy now.
             Mono<Void> verifiedCopy = outcome instanceof Downloaded d ? confirm(keys, location, d, o.fingerprint)
@@ -217,7 +225,7 @@ public final class Archiver {
                             && sc.sha256 != null && sc.size >= 0)
                     .flatMap(sc -> target.holds(keys.audio, sc.size, sc.sha256, sc.fingerprint, options.verifyRemote())
                             .filter(Boolean::booleanValue)
-                            .map(ok -> new Verified(sc.size, sc.sha256)))
+                            .map(ok -> new Verified(sc.size, sc.sha256, sc.check)))
                     .onErrorResume(unreadable -> Mono.empty());
         }
 
@@ -247,7 +255,8 @@ public final class Archiver {
                                     .flatMap(json -> target.put(keys.sidecar, json, "application/json"))
                                     .onErrorMap(e -> new StageFailure("write", e))
                                     .then(Mono.fromCallable(() -> new Outcome(new Downloaded(r, location, stored.size(),
-                                            sha256, Duration.ofNanos(System.nanoTime() - started)), stored.fingerprint())));
+                                            sha256, Duration.ofNanos(System.nanoTime() - started)), stored.fingerprint(),
+                                            stored.check())));
                         });
             });
         }
@@ -325,6 +334,9 @@ public final class Archiver {
                 if (stored.fingerprint() != null) {
                     g.writeStringField("stored_fingerprint", stored.fingerprint());
                 }
+                if (stored.check() != null) {
+                    g.writeStringField("store_check", stored.check());
+                }
                 g.writeStringField("archived_at", DateTimeFormatter.ISO_INSTANT.format(Instant.now()));
                 g.writeEndObject();
             }
@@ -334,7 +346,7 @@ public final class Archiver {
     }
 
     /** One recording's outcome, and for a store just made, the fingerprint the target gave it (else null). */
-    private record Outcome(ArchiveEvent event, String fingerprint) {
+    private record Outcome(ArchiveEvent event, String fingerprint, String check) {
     }
 
     /** The fields of a sidecar that verification needs; empty fields when it is not a sidecar this class wrote. */
@@ -343,6 +355,7 @@ public final class Archiver {
         String format = null;
         String sha256 = null;
         String fingerprint = null;
+        String check = null;
         long size = -1;
         try (JsonParser p = JSON.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -356,6 +369,7 @@ public final class Archiver {
                     case "format" -> format = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "sha256" -> sha256 = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "stored_fingerprint" -> fingerprint = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "store_check" -> check = value == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "size" -> size = value == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
                     default -> p.skipChildren();
                 }
@@ -363,7 +377,7 @@ public final class Archiver {
         } catch (IOException malformed) {
             return Sidecar.NONE;
         }
-        return new Sidecar(sid, format, size, sha256, fingerprint);
+        return new Sidecar(sid, format, size, sha256, fingerprint, check);
     }
 
     private static String iso(OffsetDateTime t) {
@@ -433,10 +447,10 @@ public final class Archiver {
     private record Layout(String audio, String sidecar) {
     }
 
-    private record Verified(long size, String sha256) {
+    private record Verified(long size, String sha256, String check) {
     }
 
-    private record Sidecar(String sid, String format, long size, String sha256, String fingerprint) {
-        static final Sidecar NONE = new Sidecar(null, null, -1, null, null);
+    private record Sidecar(String sid, String format, long size, String sha256, String fingerprint, String check) {
+        static final Sidecar NONE = new Sidecar(null, null, -1, null, null, null);
     }
 }

@@ -47,6 +47,55 @@ public final class S3Errors {
         return cause instanceof AwsServiceException service && service.statusCode() == status;
     }
 
+    /**
+     * True when the store answered that it does not implement what a request's {@code x-amz-checksum-*} header asks
+     * for: 501 (S3Proxy 2.x: NotImplemented, "A header you provided implies functionality that is not implemented"),
+     * or a 400 that says so (NotImplemented, or an InvalidArgument/InvalidRequest/UnsupportedHeader naming a checksum).
+     * A BadDigest is not one: that is the check working.
+     */
+    public static boolean checksumNotImplemented(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        int status;
+        String code;
+        String message;
+        if (cause instanceof S3StorageException s3) {
+            status = s3.statusCode();
+            code = s3.errorCode();
+            message = s3.getMessage();
+        } else if (cause instanceof AwsServiceException service) {
+            status = service.statusCode();
+            AwsErrorDetails details = service.awsErrorDetails();
+            code = details == null ? null : details.errorCode();
+            message = details == null ? null : details.errorMessage();
+        } else {
+            return false;
+        }
+        if (status == 501) {
+            return true;
+        }
+        if (status != 400 || code == null) {
+            return false;
+        }
+        if (code.equals("NotImplemented")) {
+            return true;
+        }
+        return (code.equals("InvalidArgument") || code.equals("InvalidRequest") || code.equals("UnsupportedHeader"))
+                && message != null && message.toLowerCase(java.util.Locale.ROOT).contains("checksum");
+    }
+
+    /** The status and code of a store's answer, for a one-line notice: {@code 501 NotImplemented}. */
+    static String brief(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof S3StorageException s3) {
+            return s3.statusCode() + (s3.errorCode() == null ? "" : " " + s3.errorCode());
+        }
+        if (cause instanceof AwsServiceException service) {
+            AwsErrorDetails details = service.awsErrorDetails();
+            return service.statusCode() + (details == null || details.errorCode() == null ? "" : " " + details.errorCode());
+        }
+        return "refused";
+    }
+
     static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
         while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {

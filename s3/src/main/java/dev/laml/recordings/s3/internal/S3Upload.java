@@ -4,7 +4,11 @@ import dev.laml.recordings.s3.S3StorageException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
+import software.amazon.awssdk.core.SdkPlugin;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
@@ -16,6 +20,8 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.StorageClass;
+import dev.laml.recordings.s3.internal.Integrity.Check;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +84,23 @@ public final class S3Upload {
     static final int MAX_CALLER_METADATA_BYTES = 2048 - (SHA256_METADATA.length() + 64);
     private static final Pattern METADATA_KEY = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     private static final Pattern METADATA_VALUE = Pattern.compile("[\\x20-\\x7e]*");
+    private static final Pattern MD5_HEX = Pattern.compile("[0-9a-fA-F]{32}");
+    /** What {@link #upload(Destination, Flux, long)} and {@link #put(Destination, byte[])} ask for. */
+    private static final Integrity SHA256_ONLY = Integrity.fixed(Check.SHA256);
+
+    /**
+     * Per request, for the MD5 and no-check paths: the SDK's client-wide default (since 2.30,
+     * {@code requestChecksumCalculation = WHEN_SUPPORTED}) adds a CRC32 checksum to every PutObject and UploadPart
+     * that carries no {@code x-amz-checksum-*} header of its own ({@code HttpChecksumUtils.isHttpChecksumCalculationNeeded}
+     * does not count {@code Content-MD5}), and a store without the additional checksums refuses that header with 501.
+     * The client is the caller's and built with defaults, so the setting is changed for these requests only, by a
+     * request-level plugin: WHEN_REQUIRED adds nothing to operations that do not require a checksum.
+     */
+    static final SdkPlugin NO_SDK_CHECKSUM = config -> {
+        if (config instanceof S3ServiceClientConfiguration.Builder s3config) {
+            s3config.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
+        }
+    };
 
     private final S3AsyncClient s3;
     private final Settings settings;
@@ -128,13 +151,26 @@ public final class S3Upload {
      *                      {@link Settings#partSize()} means a single {@code PutObject}
      */
     public Mono<Uploaded> upload(Destination destination, Flux<ByteBuffer> body, long contentLength) {
+        return upload(destination, body, contentLength, SHA256_ONLY);
+    }
+
+    /**
+     * As {@link #upload(Destination, Flux, long)}, asking the store for the check {@code integrity} says: SHA-256
+     * (as above), {@code Content-MD5} on the PutObject and on every UploadPart (the MD5 of each part computed as its
+     * blocks arrive; a single PutObject's ETag, when it has the form of an MD5, must then equal it), or nothing. With
+     * {@link Integrity.Mode#AUTO}, a request the store refuses for its SHA-256 header is sent once more with
+     * {@code Content-MD5}, from the same bytes.
+     */
+    public Mono<Uploaded> upload(Destination destination, Flux<ByteBuffer> body, long contentLength,
+            Integrity integrity) {
+        Objects.requireNonNull(integrity, "integrity");
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(body, "body");
         if (contentLength < -1) {
             throw new IllegalArgumentException("contentLength must be -1 (unknown) or at least 0: " + contentLength);
         }
         return Mono.create(sink -> {
-            StreamingUpload upload = new StreamingUpload(this, destination, contentLength, sink);
+            StreamingUpload upload = new StreamingUpload(this, destination, contentLength, integrity, sink);
             sink.onCancel(upload::cancelledByDownstream);
             body.subscribe(upload);
         });
@@ -146,13 +182,25 @@ public final class S3Upload {
      * copied: don't change it until the {@code Mono} ends.
      */
     public Mono<Uploaded> put(Destination destination, byte[] content) {
+        return put(destination, content, SHA256_ONLY);
+    }
+
+    /**
+     * As {@link #put(Destination, byte[])}, checked as {@code integrity} says. Sent without the storage class of
+     * {@link Settings#objectOptions()}: a small document (a sidecar) must stay readable at once (not in GLACIER), and
+     * the infrequent-access classes bill an object below 128 KiB as 128 KiB anyway.
+     */
+    public Mono<Uploaded> put(Destination destination, byte[] content, Integrity integrity) {
         Objects.requireNonNull(destination, "destination");
         Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(integrity, "integrity");
         return Mono.defer(() -> {
             MessageDigest sha256 = newSha256();
             sha256.update(content);
+            MessageDigest md5 = newMd5();
+            md5.update(content);
             return Mono.fromFuture(() -> putObject(destination, new ByteBuffer[] {ByteBuffer.wrap(content)},
-                    content.length, sha256.digest()));
+                    content.length, sha256.digest(), md5.digest(), integrity, false));
         });
     }
 
@@ -165,7 +213,8 @@ public final class S3Upload {
         requireName(bucket, "bucket");
         requireName(key, "key");
         HeadObjectRequest request = HeadObjectRequest.builder()
-                .bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED).build();
+                .bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED)
+                .expectedBucketOwner(settings.objectOptions().expectedBucketOwner()).build();
         return Mono.fromFuture(() -> s3.headObject(request))
                 .map(S3Upload::objectInfo)
                 .onErrorResume(e -> S3Errors.hasStatus(e, 404), e -> Mono.empty())
@@ -180,10 +229,21 @@ public final class S3Upload {
     public Flux<ByteBuffer> get(String bucket, String key) {
         requireName(bucket, "bucket");
         requireName(key, "key");
-        GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(key).build();
+        GetObjectRequest request = getRequest(bucket, key);
         return Mono.fromFuture(() -> s3.getObject(request, AsyncResponseTransformer.toPublisher()))
                 .flatMapMany(Flux::from)
                 .onErrorMap(e -> S3Errors.of("GetObject", bucket, key, e));
+    }
+
+    /**
+     * A GetObject that asks for the store's checksum ({@code x-amz-checksum-mode: ENABLED}, which the SDK then
+     * validates when the store sends one). Without it, a client built with defaults adds {@code x-amz-te: append-md5}
+     * (its legacy GetObject validation, {@code ChecksumsEnabledValidator}), which stores without S3's additional
+     * checksums refuse with 501; the checksum mode header they accept and ignore.
+     */
+    public GetObjectRequest getRequest(String bucket, String key) {
+        return GetObjectRequest.builder().bucket(bucket).key(key).checksumMode(ChecksumMode.ENABLED)
+                .expectedBucketOwner(settings.objectOptions().expectedBucketOwner()).build();
     }
 
     /** Reads the whole object back and hashes it: the archive's {@code --verify-remote}. */
@@ -204,7 +264,8 @@ public final class S3Upload {
     public Mono<Void> delete(String bucket, String key) {
         requireName(bucket, "bucket");
         requireName(key, "key");
-        DeleteObjectRequest request = DeleteObjectRequest.builder().bucket(bucket).key(key).build();
+        DeleteObjectRequest request = DeleteObjectRequest.builder().bucket(bucket).key(key)
+                .expectedBucketOwner(settings.objectOptions().expectedBucketOwner()).build();
         return Mono.fromFuture(() -> s3.deleteObject(request))
                 .onErrorMap(e -> S3Errors.of("DeleteObject", bucket, key, e))
                 .then();
@@ -218,7 +279,8 @@ public final class S3Upload {
         requireName(bucket, "bucket");
         Objects.requireNonNull(keyPrefix, "keyPrefix");
         ListMultipartUploadsRequest request = ListMultipartUploadsRequest.builder()
-                .bucket(bucket).prefix(keyPrefix.isEmpty() ? null : keyPrefix).build();
+                .bucket(bucket).prefix(keyPrefix.isEmpty() ? null : keyPrefix)
+                .expectedBucketOwner(settings.objectOptions().expectedBucketOwner()).build();
         return Flux.defer(() -> Flux.from(s3.listMultipartUploadsPaginator(request).uploads()))
                 .map(u -> new PendingUpload(u.key(), u.uploadId(), u.initiated()))
                 .onErrorMap(e -> S3Errors.of("ListMultipartUploads", bucket, null, e));
@@ -235,7 +297,8 @@ public final class S3Upload {
         requireName(key, "key");
         requireName(uploadId, "uploadId");
         AbortMultipartUploadRequest request = AbortMultipartUploadRequest.builder()
-                .bucket(bucket).key(key).uploadId(uploadId).build();
+                .bucket(bucket).key(key).uploadId(uploadId)
+                .expectedBucketOwner(settings.objectOptions().expectedBucketOwner()).build();
         Mono<Void> once = Mono.fromFuture(() -> s3.abortMultipartUpload(request)).then();
         return once
                 .onErrorResume(e -> S3Errors.hasStatus(e, 404), e -> Mono.empty())
@@ -268,43 +331,138 @@ public final class S3Upload {
         return s3;
     }
 
-    /** One PutObject of {@code content} ({@code length} bytes in all) whose SHA-256 is {@code sha256}. */
-    CompletableFuture<Uploaded> putObject(Destination destination, ByteBuffer[] content, int length, byte[] sha256) {
+    /**
+     * One PutObject of {@code content} ({@code length} bytes in all) whose SHA-256 and MD5 are given (the MD5 may be
+     * null when {@code integrity} cannot ask for it), checked as {@code integrity} says; sent once more with
+     * {@code Content-MD5} when AUTO falls back on the store's refusal of the SHA-256 header. With
+     * {@code withStorageClass} false, the storage class is left to the bucket (see {@link #put}).
+     */
+    CompletableFuture<Uploaded> putObject(Destination destination, ByteBuffer[] content, int length, byte[] sha256,
+            byte[] md5, Integrity integrity, boolean withStorageClass) {
         String hex = HexFormat.of().formatHex(sha256);
-        Map<String, String> metadata = new LinkedHashMap<>(destination.metadata());
-        metadata.put(SHA256_METADATA, hex);
-        PutObjectRequest request = PutObjectRequest.builder()
-                .bucket(destination.bucket())
-                .key(destination.key())
-                .contentType(destination.contentType())
-                .contentLength((long) length)
-                .metadata(metadata)
-                // A precomputed value travels as the x-amz-checksum-sha256 header, which S3
-                // checks against what it received (400 BadDigest otherwise); the SDK then computes
-                // no checksum of its own.
-                .checksumAlgorithm(ChecksumAlgorithm.SHA256)
-                .checksumSHA256(Base64.getEncoder().encodeToString(sha256))
-                .build();
         // Not copied: the buffers are never written again; see ReleasableBody for the release.
         ReleasableBody requestBody = new ReleasableBody(content, length);
-        CompletableFuture<PutObjectResponse> put = s3.putObject(request, requestBody);
-        CompletableFuture<Uploaded> uploaded = put.handle((response, failure) -> {
-            requestBody.release();
-            if (failure != null) {
-                // Unwrapped again by Mono.fromFuture and S3Errors.
-                throw new CompletionException(S3Errors.of("PutObject", destination.bucket(), destination.key(), failure));
-            }
-            return new Uploaded(destination.bucket(), destination.key(), length, hex,
-                    response.eTag(), response.checksumSHA256(), 0);
-        });
+        CompletableFuture<Uploaded> uploaded = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<?>> inFlight =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Check first = integrity.current();
+        sendPut(destination, requestBody, length, hex, sha256, md5, first, withStorageClass, inFlight)
+                .whenComplete((response, failure) -> {
+                    if (failure != null && md5 != null && !uploaded.isDone()
+                            && integrity.fallBack(first, failure, storeName(destination))) {
+                        sendPut(destination, requestBody, length, hex, sha256, md5, integrity.current(),
+                                withStorageClass, inFlight).whenComplete((again, failureAgain) ->
+                                finishPut(destination, requestBody, length, hex, md5, integrity.current(), again,
+                                        failureAgain, integrity, uploaded));
+                        return;
+                    }
+                    finishPut(destination, requestBody, length, hex, md5, first, response, failure, integrity,
+                            uploaded);
+                });
         // Cancelling a dependent future does not cancel the one it depends on: forward it, so
         // that a cancelled upload stops sending.
         uploaded.whenComplete((ignored, failure) -> {
             if (uploaded.isCancelled()) {
-                put.cancel(true);
+                CompletableFuture<?> current = inFlight.get();
+                if (current != null) {
+                    current.cancel(true);
+                }
+                requestBody.release();
             }
         });
         return uploaded;
+    }
+
+    private CompletableFuture<PutObjectResponse> sendPut(Destination destination, ReleasableBody body, int length,
+            String hex, byte[] sha256, byte[] md5, Check check, boolean withStorageClass,
+            java.util.concurrent.atomic.AtomicReference<CompletableFuture<?>> inFlight) {
+        Map<String, String> metadata = new LinkedHashMap<>(destination.metadata());
+        metadata.put(SHA256_METADATA, hex);
+        PutObjectRequest.Builder request = PutObjectRequest.builder()
+                .bucket(destination.bucket())
+                .key(destination.key())
+                .contentType(destination.contentType())
+                .contentLength((long) length)
+                .metadata(metadata);
+        ObjectOptions options = settings.objectOptions();
+        request.expectedBucketOwner(options.expectedBucketOwner())
+                .serverSideEncryption(options.sse())
+                .ssekmsKeyId(options.kmsKeyId());
+        if (withStorageClass && options.storageClass() != null) {
+            request.storageClass(options.storageClass());
+        }
+        switch (check) {
+            // A precomputed value travels as the x-amz-checksum-sha256 header, which S3 checks against what it
+            // received (400 BadDigest otherwise); the SDK then computes no checksum of its own.
+            case SHA256 -> request.checksumAlgorithm(ChecksumAlgorithm.SHA256)
+                    .checksumSHA256(Base64.getEncoder().encodeToString(sha256));
+            // Content-MD5: checked by S3 and by every S3-compatible store (400 BadDigest).
+            case MD5 -> request.contentMD5(Base64.getEncoder().encodeToString(md5))
+                    .overrideConfiguration(o -> o.addPlugin(NO_SDK_CHECKSUM));
+            case NONE -> request.overrideConfiguration(o -> o.addPlugin(NO_SDK_CHECKSUM));
+        }
+        CompletableFuture<PutObjectResponse> put;
+        try {
+            put = s3.putObject(request.build(), body);
+        } catch (RuntimeException e) {
+            put = CompletableFuture.failedFuture(e);
+        }
+        inFlight.set(put);
+        return put;
+    }
+
+    private void finishPut(Destination destination, ReleasableBody body, int length, String hex, byte[] md5,
+            Check check, PutObjectResponse response, Throwable failure, Integrity integrity,
+            CompletableFuture<Uploaded> uploaded) {
+        body.release();
+        if (failure != null) {
+            uploaded.completeExceptionally(S3Errors.of("PutObject", destination.bucket(), destination.key(), failure));
+            return;
+        }
+        if (check == Check.SHA256) {
+            integrity.sha256Accepted();
+        }
+        if (check == Check.MD5 && !eTagIsMd5OrOpaque(response.eTag(), md5)) {
+            // The store said it checked the Content-MD5, and its ETag (the MD5 of what it stored, for a single
+            // request without SSE-KMS or SSE-C) says otherwise.
+            uploaded.completeExceptionally(new S3StorageException("PutObject s3://" + destination.bucket() + "/"
+                    + destination.key() + " stored an object whose ETag " + response.eTag()
+                    + " is not the MD5 of the bytes sent, " + HexFormat.of().formatHex(md5), "PutObject",
+                    destination.bucket(), destination.key(), response.sdkHttpResponse().statusCode(), null, null));
+            return;
+        }
+        uploaded.complete(new Uploaded(destination.bucket(), destination.key(), length, hex,
+                response.eTag(), response.checksumSHA256(), 0, check));
+    }
+
+    /**
+     * Whether a single request's ETag agrees with the MD5 sent: equal to it, or not an MD5 at all (SSE-KMS and SSE-C
+     * objects, and some stores, have opaque ETags: the store's own check of {@code Content-MD5} is then the proof).
+     */
+    boolean eTagIsMd5OrOpaque(String eTag, byte[] md5) {
+        if (eTag == null || settings.objectOptions().sse() == ServerSideEncryption.AWS_KMS
+                || settings.objectOptions().sse() == ServerSideEncryption.AWS_KMS_DSSE) {
+            return true;
+        }
+        String bare = eTag.startsWith("\"") && eTag.endsWith("\"") && eTag.length() >= 2
+                ? eTag.substring(1, eTag.length() - 1) : eTag;
+        if (!MD5_HEX.matcher(bare).matches()) {
+            return true;
+        }
+        return bare.equalsIgnoreCase(HexFormat.of().formatHex(md5));
+    }
+
+    /** How a notice names the store: by the client's endpoint is not reachable here, so by the bucket. */
+    static String storeName(Destination destination) {
+        return "the store of s3://" + destination.bucket();
+    }
+
+    static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has MD5", e);
+        }
     }
 
     static MessageDigest newSha256() {
@@ -344,7 +502,7 @@ public final class S3Upload {
      *                      outside tests
      */
     public record Settings(int partSize, int partsInFlight, int abortAttempts, Duration abortBackoff,
-                           MemoryProbe memoryProbe) {
+                           MemoryProbe memoryProbe, ObjectOptions objectOptions) {
 
         public Settings {
             if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
@@ -362,27 +520,56 @@ public final class S3Upload {
                 throw new IllegalArgumentException("abortBackoff must not be negative: " + abortBackoff);
             }
             Objects.requireNonNull(memoryProbe, "memoryProbe");
+            Objects.requireNonNull(objectOptions, "objectOptions");
         }
 
         /** 8 MiB parts, 3 in flight, 4 abort attempts 500 ms apart and more (about 4 s in all). */
         public static Settings defaults() {
-            return new Settings(DEFAULT_PART_SIZE, DEFAULT_PARTS_IN_FLIGHT, 4, Duration.ofMillis(500), MemoryProbe.NONE);
+            return new Settings(DEFAULT_PART_SIZE, DEFAULT_PARTS_IN_FLIGHT, 4, Duration.ofMillis(500), MemoryProbe.NONE,
+                    ObjectOptions.NONE);
         }
 
         public Settings withPartSize(int partSize) {
-            return new Settings(partSize, partsInFlight, abortAttempts, abortBackoff, memoryProbe);
+            return new Settings(partSize, partsInFlight, abortAttempts, abortBackoff, memoryProbe, objectOptions);
         }
 
         public Settings withPartsInFlight(int partsInFlight) {
-            return new Settings(partSize, partsInFlight, abortAttempts, abortBackoff, memoryProbe);
+            return new Settings(partSize, partsInFlight, abortAttempts, abortBackoff, memoryProbe, objectOptions);
         }
 
         public Settings withAbortRetries(int abortAttempts, Duration abortBackoff) {
-            return new Settings(partSize, partsInFlight, abortAttempts, abortBackoff, memoryProbe);
+            return new Settings(partSize, partsInFlight, abortAttempts, abortBackoff, memoryProbe, objectOptions);
         }
 
         public Settings withMemoryProbe(MemoryProbe memoryProbe) {
-            return new Settings(partSize, partsInFlight, abortAttempts, abortBackoff, memoryProbe);
+            return new Settings(partSize, partsInFlight, abortAttempts, abortBackoff, memoryProbe, objectOptions);
+        }
+
+        public Settings withObjectOptions(ObjectOptions objectOptions) {
+            return new Settings(partSize, partsInFlight, abortAttempts, abortBackoff, memoryProbe, objectOptions);
+        }
+    }
+
+    /**
+     * How objects are stored: their storage class, server-side encryption, and the account that must own the bucket.
+     * Immutable; thread-safe.
+     *
+     * @param storageClass        {@code x-amz-storage-class} of uploaded audio (not of sidecars, see {@link #put}), or
+     *                            null for the bucket's default
+     * @param sse                 {@code x-amz-server-side-encryption}, or null for the bucket's default
+     * @param kmsKeyId            the KMS key for {@code aws:kms}, or null for the account's default key
+     * @param expectedBucketOwner {@code x-amz-expected-bucket-owner}, sent on every request S3 accepts it on (all that
+     *                            this class sends); null for none
+     */
+    public record ObjectOptions(StorageClass storageClass, ServerSideEncryption sse, String kmsKeyId,
+                                String expectedBucketOwner) {
+
+        public static final ObjectOptions NONE = new ObjectOptions(null, null, null, null);
+
+        public ObjectOptions {
+            if (kmsKeyId != null && sse != ServerSideEncryption.AWS_KMS && sse != ServerSideEncryption.AWS_KMS_DSSE) {
+                throw new IllegalArgumentException("a KMS key id goes with aws:kms encryption only");
+            }
         }
     }
 
@@ -445,9 +632,10 @@ public final class S3Upload {
      *                       object for a single request, composite ({@code base64-N}) for a
      *                       multipart upload; null when the store confirmed none
      * @param parts          the number of parts, or 0 for a single {@code PutObject}
+     * @param check          the check the store performed on what it received: SHA-256, MD5, or none
      */
     public record Uploaded(String bucket, String key, long size, String sha256, String eTag,
-                           String checksumSha256, int parts) {
+                           String checksumSha256, int parts, Check check) {
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.laml.recordings.s3.internal;
 
 import dev.laml.recordings.IncompleteBodyException;
 import dev.laml.recordings.s3.S3StorageException;
+import dev.laml.recordings.s3.internal.Integrity.Check;
 import dev.laml.recordings.s3.internal.S3Upload.Destination;
 import dev.laml.recordings.s3.internal.S3Upload.MemoryProbe;
 import dev.laml.recordings.s3.internal.S3Upload.Uploaded;
@@ -66,6 +67,8 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
     private final int partsInFlight;
     private final MemoryProbe probe;
     private final MonoSink<Uploaded> sink;
+    private final Integrity integrity;
+    private final S3Upload.ObjectOptions options;
 
     // ---- guarded by this
     private final MessageDigest objectDigest = S3Upload.newSha256();
@@ -88,6 +91,8 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
     private String uploadId;
     private final List<Part> waitingForUploadId = new ArrayList<>();
     private final List<CompletedPart> completedParts = new ArrayList<>();
+    /** The weakest check any stored part had (parts sent before a fallback had SHA-256, later ones MD5). */
+    private Check weakestCheck = Check.SHA256;
     /**
      * UploadPart and CompleteMultipartUpload requests sent and not finished. A termination waits
      * for them before aborting: cancelling one on the client does not stop the server from
@@ -107,7 +112,10 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
     /** The error to signal once the termination's abort is done; null when cancelled. */
     private Throwable failure;
 
-    StreamingUpload(S3Upload owner, Destination destination, long declaredLength, MonoSink<Uploaded> sink) {
+    StreamingUpload(S3Upload owner, Destination destination, long declaredLength, Integrity integrity,
+            MonoSink<Uploaded> sink) {
+        this.integrity = integrity;
+        this.options = owner.settings().objectOptions();
         this.owner = owner;
         this.s3 = owner.client();
         this.destination = destination;
@@ -231,7 +239,7 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 if (!finishing) {
                     finishing = true;
                     objectSha256 = objectDigest.digest();
-                    actions.singlePut = current != null ? current : new Part(0, 0, null);
+                    actions.singlePut = current != null ? current : new Part(0, 0, null, S3Upload.newMd5());
                     current = null; // still counted in partsHeld until the PUT ends
                 }
             } else {
@@ -271,7 +279,8 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         }
         // Part 1's SHA-256 is the object's digest at its end (no byte of part 2 is copied before
         // part 1 is dispatched), so only later parts need a digest of their own.
-        Part part = new Part(number, limit, number == 1 ? null : S3Upload.newSha256());
+        Part part = new Part(number, limit, number == 1 ? null : S3Upload.newSha256(),
+                integrity.wantsMd5() ? S3Upload.newMd5() : null);
         partsHeld++;
         return part;
     }
@@ -373,17 +382,32 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
     }
 
     private void sendCreate() {
-        CreateMultipartUploadRequest request = CreateMultipartUploadRequest.builder()
+        Check check = integrity.current();
+        CreateMultipartUploadRequest.Builder request = CreateMultipartUploadRequest.builder()
                 .bucket(destination.bucket())
                 .key(destination.key())
                 .contentType(destination.contentType())
                 .metadata(destination.metadata())
-                // Every part then must carry its SHA-256, and S3 keeps a composite checksum.
-                .checksumAlgorithm(ChecksumAlgorithm.SHA256)
-                .build();
+                .storageClass(options.storageClass())
+                .serverSideEncryption(options.sse())
+                .ssekmsKeyId(options.kmsKeyId())
+                .expectedBucketOwner(options.expectedBucketOwner());
+        if (check == Check.SHA256) {
+            // Every part then must carry its SHA-256, and S3 keeps a composite checksum.
+            request.checksumAlgorithm(ChecksumAlgorithm.SHA256);
+        } else {
+            request.overrideConfiguration(o -> o.addPlugin(S3Upload.NO_SDK_CHECKSUM));
+        }
+        CreateMultipartUploadRequest built = request.build();
         // Never cancelled: that could lose an upload the server created anyway. It is short, and
         // a termination waits for it (cleanupDue) to abort what it created.
-        call(() -> s3.createMultipartUpload(request)).whenComplete(this::created);
+        call(() -> s3.createMultipartUpload(built)).whenComplete((response, error) -> {
+            if (error != null && integrity.fallBack(check, error, S3Upload.storeName(destination))) {
+                sendCreate(); // once: the fallback is final, the next one asks for no SHA-256
+                return;
+            }
+            created(response, error);
+        });
     }
 
     private void created(CreateMultipartUploadResponse response, Throwable error) {
@@ -431,27 +455,50 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
             }
             return;
         }
-        UploadPartRequest request = UploadPartRequest.builder()
+        Check check = integrity.current();
+        if (check == Check.MD5 && part.contentMd5 == null) {
+            // Only after AUTO settled on SHA-256 do parts skip their MD5, and it never changes after that.
+            partDone(part, check, null, new IllegalStateException("part " + part.number + " has no MD5 to send"));
+            return;
+        }
+        UploadPartRequest.Builder request = UploadPartRequest.builder()
                 .bucket(destination.bucket())
                 .key(destination.key())
                 .uploadId(uploadId())
                 .partNumber(part.number)
                 .contentLength((long) part.length)
-                // Sent as x-amz-checksum-sha256: S3 recomputes it and rejects the part on a
-                // mismatch (400 BadDigest), so no corrupted byte is ever stored.
-                .checksumAlgorithm(ChecksumAlgorithm.SHA256)
-                .checksumSHA256(part.checksum)
-                .build();
+                .expectedBucketOwner(options.expectedBucketOwner());
+        switch (check) {
+            // Sent as x-amz-checksum-sha256: S3 recomputes it and rejects the part on a
+            // mismatch (400 BadDigest), so no corrupted byte is ever stored.
+            case SHA256 -> request.checksumAlgorithm(ChecksumAlgorithm.SHA256).checksumSHA256(part.checksum);
+            // Content-MD5, which S3 and S3-compatible stores check likewise.
+            case MD5 -> request.contentMD5(part.contentMd5)
+                    .overrideConfiguration(o -> o.addPlugin(S3Upload.NO_SDK_CHECKSUM));
+            case NONE -> request.overrideConfiguration(o -> o.addPlugin(S3Upload.NO_SDK_CHECKSUM));
+        }
+        UploadPartRequest built = request.build();
         // Not copied: a dispatched part's blocks are never written again; replayable for the
         // SDK's retries; released when the request ends, so an idle connection keeps no part.
         ReleasableBody body = new ReleasableBody(part.buffers(), part.length);
-        call(() -> s3.uploadPart(request, body)).whenComplete((response, error) -> {
+        call(() -> s3.uploadPart(built, body)).whenComplete((response, error) -> {
             body.release();
-            partDone(part, response, error);
+            if (error != null && part.contentMd5 != null && !part.resent && !isTerminated()
+                    && integrity.fallBack(check, error, S3Upload.storeName(destination))) {
+                // The same bytes, still held, once more with Content-MD5; still counted as in flight.
+                part.resent = true;
+                sendPart(part);
+                return;
+            }
+            partDone(part, check, response, error);
         });
     }
 
-    private void partDone(Part part, UploadPartResponse response, Throwable error) {
+    private synchronized boolean isTerminated() {
+        return terminated;
+    }
+
+    private void partDone(Part part, Check check, UploadPartResponse response, Throwable error) {
         Actions actions;
         synchronized (this) {
             multipartRequestsInFlight--;
@@ -464,10 +511,16 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
             } else if (error != null) {
                 actions = terminate(S3Errors.of("UploadPart", destination.bucket(), destination.key(), error));
             } else {
+                if (check == Check.SHA256) {
+                    integrity.sha256Accepted();
+                }
+                if (check.ordinal() > weakestCheck.ordinal()) {
+                    weakestCheck = check;
+                }
                 completedParts.add(CompletedPart.builder()
                         .partNumber(part.number)
                         .eTag(response.eTag())
-                        .checksumSHA256(part.checksum)
+                        .checksumSHA256(check == Check.SHA256 ? part.checksum : null)
                         .build());
                 actions = advance();
             }
@@ -480,7 +533,9 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         synchronized (this) {
             sha256 = objectSha256;
         }
-        CompletableFuture<Uploaded> future = call(() -> owner.putObject(destination, part.buffers(), part.length, sha256));
+        byte[] md5 = part.md5Bytes();
+        CompletableFuture<Uploaded> future = call(() -> owner.putObject(destination, part.buffers(), part.length, sha256,
+                md5, integrity, true));
         boolean cancelNow;
         synchronized (this) {
             put = future;
@@ -517,18 +572,30 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
     private void sendComplete() {
         List<CompletedPart> parts;
         String id;
+        Check check;
         synchronized (this) {
             parts = new ArrayList<>(completedParts);
             id = uploadId;
+            check = weakestCheck;
         }
         parts.sort(Comparator.comparing(CompletedPart::partNumber));
-        CompleteMultipartUploadRequest request = CompleteMultipartUploadRequest.builder()
+        if (check != Check.SHA256) {
+            // A store that refused the parts' checksums is not told of any (a store that took some before a fallback
+            // would not have kept them anyway).
+            parts = parts.stream().map(p -> p.toBuilder().checksumSHA256(null).build()).toList();
+        }
+        CompleteMultipartUploadRequest.Builder request = CompleteMultipartUploadRequest.builder()
                 .bucket(destination.bucket())
                 .key(destination.key())
                 .uploadId(id)
-                .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())
-                .build();
-        CompletableFuture<CompleteMultipartUploadResponse> future = call(() -> s3.completeMultipartUpload(request));
+                .expectedBucketOwner(options.expectedBucketOwner())
+                .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build());
+        if (check != Check.SHA256) {
+            request.overrideConfiguration(o -> o.addPlugin(S3Upload.NO_SDK_CHECKSUM));
+        }
+        CompleteMultipartUploadRequest built = request.build();
+        List<CompletedPart> sentParts = parts;
+        CompletableFuture<CompleteMultipartUploadResponse> future = call(() -> s3.completeMultipartUpload(built));
         future.whenComplete((response, error) -> {
             Actions actions = null;
             Uploaded uploaded = null;
@@ -542,18 +609,18 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 } else if (error != null) {
                     actions = terminate(S3Errors.of("CompleteMultipartUpload", destination.bucket(),
                             destination.key(), error));
-                } else if (!compositeMatches(response.checksumSHA256(), parts)) {
+                } else if (check == Check.SHA256 && !compositeMatches(response.checksumSHA256(), sentParts)) {
                     actions = terminate(new S3StorageException("CompleteMultipartUpload s3://" + destination.bucket()
                             + "/" + destination.key() + " stored an object whose composite SHA-256 "
                             + response.checksumSHA256() + " is not that of the parts sent, "
-                            + compositeSha256(parts), "CompleteMultipartUpload", destination.bucket(),
+                            + compositeSha256(sentParts), "CompleteMultipartUpload", destination.bucket(),
                             destination.key(), response.sdkHttpResponse().statusCode(), null, null));
                 } else {
                     terminated = true;
                     succeeded = true;
                     uploaded = new Uploaded(destination.bucket(), destination.key(), received,
                             HexFormat.of().formatHex(objectSha256), response.eTag(), response.checksumSHA256(),
-                            parts.size());
+                            sentParts.size(), check);
                 }
             }
             if (actions != null) {
@@ -654,11 +721,30 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         private final MessageDigest digest;
         /** Base64 SHA-256, set when dispatched. */
         String checksum;
+        /**
+         * The part's MD5 as its blocks arrive, when the run may ask for {@code Content-MD5}; null otherwise. Kept
+         * apart from the SHA-256: part 1's SHA-256 comes from the object's digest, its MD5 cannot.
+         */
+        private final MessageDigest md5;
+        private byte[] md5Bytes;
+        /** Base64 MD5 for {@code Content-MD5}, set when dispatched; null without {@link #md5}. */
+        String contentMd5;
+        /** Sent once more after AUTO's fallback; never twice. */
+        boolean resent;
 
-        Part(int number, int limit, MessageDigest digest) {
+        Part(int number, int limit, MessageDigest digest, MessageDigest md5) {
             this.number = number;
             this.limit = limit;
             this.digest = digest;
+            this.md5 = md5;
+        }
+
+        /** The MD5 of the bytes filled so far (final once the part is full or the body ended); null without one. */
+        byte[] md5Bytes() {
+            if (md5Bytes == null && md5 != null) {
+                md5Bytes = md5.digest();
+            }
+            return md5Bytes;
         }
 
         boolean isFull() {
@@ -681,6 +767,9 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 objectDigest.update(block, lastBlockUsed, k);
                 if (digest != null) {
                     digest.update(block, lastBlockUsed, k);
+                }
+                if (md5 != null) {
+                    md5.update(block, lastBlockUsed, k);
                 }
                 lastBlockUsed += k;
                 length += k;
@@ -724,6 +813,8 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 }
             }
             checksum = Base64.getEncoder().encodeToString(sha256);
+            byte[] m = md5Bytes();
+            contentMd5 = m == null ? null : Base64.getEncoder().encodeToString(m);
         }
     }
 }

@@ -17,7 +17,8 @@ import java.time.Duration;
  * Uploads a generated body of unknown length into an S3 endpoint and prints its SHA-256: run by
  * {@link SmallHeapUploadTest} in a JVM with a heap far smaller than the body.
  *
- * <p>Arguments: endpoint, bucket, key, length, part size, parts in flight. Also prints how much
+ * <p>Arguments: endpoint, bucket, key, length, part size, parts in flight, and optionally the
+ * integrity mode (AUTO, SHA256, MD5, NONE; default SHA256). Also prints how much
  * more heap is reachable after the upload than before it (after a small warm-up upload, each
  * measured after full collections): what the upload left behind.
  */
@@ -37,13 +38,17 @@ public final class SmallHeapUpload {
             S3Upload upload = new S3Upload(s3, Settings.defaults()
                     .withPartSize(Integer.parseInt(args[4]))
                     .withPartsInFlight(Integer.parseInt(args[5])));
-            upload.upload(Destination.of(args[1], args[2] + ".warm-up"), TestBodies.body(1024), -1)
+            Integrity integrity = new Integrity(Integrity.Mode.valueOf(args.length > 6 ? args[6] : "SHA256"),
+                    notice -> System.out.println("notice: " + notice));
+            upload.upload(Destination.of(args[1], args[2] + ".warm-up"), TestBodies.body(1024), -1, integrity)
                     .block(Duration.ofMinutes(1));
             long before = reachableHeap();
-            Uploaded uploaded = upload.upload(Destination.of(args[1], args[2]), TestBodies.body(length), -1)
+            Uploaded uploaded = upload.upload(Destination.of(args[1], args[2]), TestBodies.body(length), -1,
+                            integrity)
                     .block(Duration.ofMinutes(3));
             long retained = reachableHeap() - before;
             System.out.println("sha256=" + uploaded.sha256() + " parts=" + uploaded.parts()
+                    + " check=" + uploaded.check().wireName()
                     + " retainedKiB=" + retained / 1024 + " maxHeap=" + Runtime.getRuntime().maxMemory());
         }
     }

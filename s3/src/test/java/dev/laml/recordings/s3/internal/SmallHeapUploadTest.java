@@ -1,6 +1,8 @@
 package dev.laml.recordings.s3.internal;
 
+import dev.laml.recordings.s3.LegacyS3Proxy;
 import dev.laml.recordings.s3.S3ProxyServer;
+import dev.laml.recordings.s3.S3Store;
 import dev.laml.recordings.s3.TestBodies;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -39,6 +41,23 @@ class SmallHeapUploadTest {
     }
 
     /**
+     * The same on the MD5 path, against a store without S3's additional checksums (S3Proxy 2.9.0): the warm-up upload
+     * is refused for its SHA-256 and sent again with Content-MD5, and every part of the big one then computes its MD5
+     * as its blocks arrive, in the same 64 MiB.
+     */
+    @Test
+    void onTheMd5PathOfAStoreWithoutChecksumsTooABodyFourTimesTheHeapStreamsThrough()
+            throws IOException, InterruptedException {
+        String output;
+        try (S3Store legacy = LegacyS3Proxy.start()) {
+            output = uploadInOwnJvm(legacy, HEAP, LENGTH, MIB_8, 2, "AUTO");
+        }
+
+        assertThat(output).contains("sha256=" + TestBodies.sha256(LENGTH) + " parts=32 check=md5")
+                .contains("notice: ");
+    }
+
+    /**
      * After an upload, nothing of it stays reachable: in particular not the last part each idle
      * connection of the SDK's Netty client sent (see {@link ReleasableBody}; measured without it:
      * 16 MiB retained, one 16 MiB part).
@@ -55,7 +74,14 @@ class SmallHeapUploadTest {
 
     static String uploadInOwnJvm(String heap, long length, int partSize, int partsInFlight)
             throws IOException, InterruptedException {
-        try (S3ProxyServer server = S3ProxyServer.start(); S3AsyncClient s3 = server.client()) {
+        try (S3ProxyServer server = S3ProxyServer.start()) {
+            return uploadInOwnJvm(server, heap, length, partSize, partsInFlight, "SHA256");
+        }
+    }
+
+    static String uploadInOwnJvm(S3Store server, String heap, long length, int partSize, int partsInFlight,
+            String integrity) throws IOException, InterruptedException {
+        try (S3AsyncClient s3 = server.client()) {
             s3.createBucket(b -> b.bucket("small-heap")).join();
             String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -63,7 +89,7 @@ class SmallHeapUploadTest {
                     "-Xmx" + heap, "-XX:MaxDirectMemorySize=" + heap, "-XX:+ExitOnOutOfMemoryError",
                     "-cp", classpath, SmallHeapUpload.class.getName(),
                     server.endpoint().toString(), "small-heap", "big.wav", Long.toString(length),
-                    Integer.toString(partSize), Integer.toString(partsInFlight)))
+                    Integer.toString(partSize), Integer.toString(partsInFlight), integrity))
                     .redirectErrorStream(true)
                     .start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
