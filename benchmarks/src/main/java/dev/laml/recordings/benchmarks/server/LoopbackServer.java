@@ -273,7 +273,8 @@ public final class LoopbackServer implements BenchServer {
                 .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(to - from));
         Channel[] channel = new Channel[1];
         res.withConnection(c -> channel[0] = c.channel());
-        Pacer pacer = channel[0] == null ? null : channel[0].pipeline().get(PacerWakeUp.class) == null ? null
+        Pacer pacer = channel[0] == null || !channel[0].eventLoop().inEventLoop()
+                || channel[0].pipeline().get(PacerWakeUp.class) == null ? null
                 : new Pacer(channel[0], payload, from, to, chunked);
         if (pacer != null && (chunked || certificatePem != null)) {
             // Over TLS (and for the chunked Sids) the body goes out a slice at a time, each only when the
@@ -413,7 +414,12 @@ public final class LoopbackServer implements BenchServer {
             this.repeating = repeating;
         }
 
+        /**
+         * The body; call on the channel's event loop (the request handler runs there). The pacer becomes the
+         * connection's before anything is written, so no writability change can come before it is found.
+         */
         Flux<ByteBuf> body() {
+            channel.attr(PACER).set(this);
             return Flux.create(s -> {
                 this.sink = s;
                 s.onRequest(n -> wake());
@@ -423,11 +429,6 @@ public final class LoopbackServer implements BenchServer {
                         channel.attr(PACER).set(null);
                     }
                 }));
-                channel.eventLoop().execute(() -> {
-                    if (!over) {
-                        channel.attr(PACER).set(this);
-                    }
-                });
             });
         }
 
@@ -437,12 +438,12 @@ public final class LoopbackServer implements BenchServer {
                 channel.eventLoop().execute(this::wake);
                 return;
             }
-            while (!over && position < end && sink.requestedFromDownstream() > 0 && channel.isWritable()) {
+            while (sink != null && !over && position < end && sink.requestedFromDownstream() > 0 && channel.isWritable()) {
                 ByteBuf slice = slice(payload, position, end, repeating);
                 position += slice.readableBytes();
                 sink.next(slice);
             }
-            if (!over && position == end) {
+            if (sink != null && !over && position == end) {
                 over = true;
                 sink.complete();
             }
