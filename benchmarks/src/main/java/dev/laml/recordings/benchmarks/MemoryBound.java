@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * java -Xmx64m -XX:MaxDirectMemorySize=64m -cp benchmarks/target/benchmarks.jar \
  *      dev.laml.recordings.benchmarks.MemoryBound [--ci]
  * </pre>
- * {@code --ci} scales down to 200 x 1 MiB and 8 stalled x 32 MiB. {@code --tls}: the same over
+ * {@code --ci} scales down to 200 x 1 MiB and 8 stalled x 32 MiB. {@code --no-retry}: the client does
+ * not retry or resume, so a failure shows its first cause (diagnosis; the check itself runs with the defaults). {@code --tls}: the same over
  * HTTPS (the server on OpenSSL with a certificate generated at start, the client on its default
  * engine trusting exactly that certificate; the server counts encrypted bytes written). Exits 1
  * on any failure. The loopback server runs as a separate process (its memory is not the client's).
@@ -62,6 +63,7 @@ public final class MemoryBound {
         long stallSize = 64 * MIB;
         boolean anyHeap = false;
         boolean tls = false;
+        boolean noRetry = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--ci" -> {
@@ -76,6 +78,7 @@ public final class MemoryBound {
                 case "--stall-size" -> stallSize = Long.parseLong(args[++i]);
                 case "--allow-any-heap" -> anyHeap = true;
                 case "--tls" -> tls = true;
+                case "--no-retry" -> noRetry = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -88,7 +91,7 @@ public final class MemoryBound {
         }
         boolean ok;
         try (BenchServer server = BenchServer.start(true, tls ? BenchServer.Tls.ON : BenchServer.Tls.OFF);
-             RecordingsClient client = client(server, Math.max(downloads, stalled))) {
+             RecordingsClient client = client(server, Math.max(downloads, stalled), noRetry)) {
             if (tls) {
                 System.out.println("MemoryBound: " + client);
             }
@@ -99,11 +102,14 @@ public final class MemoryBound {
         System.exit(ok ? 0 : 1);
     }
 
-    private static RecordingsClient client(BenchServer server, int connections) {
+    private static RecordingsClient client(BenchServer server, int connections, boolean noRetry) {
         RecordingsClient.Builder b = RecordingsClient.builder()
                 .baseUrl(server.baseUrl())
                 .maxConnections(connections)
                 .pendingAcquireMaxCount(4 * connections + 16);
+        if (noRetry) {
+            b.retryPolicy(dev.laml.recordings.RetryPolicy.none());
+        }
         if (server.certificatePem() != null) {
             // A thousand handshakes at once in a 64 MiB heap on a busy 2-core machine can take
             // longer than the default 10 s; what is checked here is memory, so the same 60 s as
@@ -120,16 +126,49 @@ public final class MemoryBound {
         sampler.start();
         long t0 = System.nanoTime();
         List<Mono<Long>> all = new ArrayList<>(downloads);
+        long[] got = new long[downloads];
+        long[] lastAt = new long[downloads];
+        long[] firstAt = new long[downloads];
         for (int i = 0; i < downloads; i++) {
+            int k = i;
             all.add(client.download(Fixtures.ACCOUNT, sid, AudioFormat.MP3)
+                    .doOnNext(b -> {
+                        long now = System.nanoTime();
+                        if (firstAt[k] == 0) {
+                            firstAt[k] = now;
+                        }
+                        lastAt[k] = now;
+                        got[k] += b.remaining();
+                    })
                     .reduce(0L, (n, b) -> n + consume(b)));
         }
         List<Long> sizes;
         try {
-            sizes = Flux.merge(all).collectList().block(Duration.ofMinutes(10));
+            // All at once: Flux.merge(Iterable) alone subscribes to at most 256 sources at a time.
+            sizes = Flux.merge(Flux.fromIterable(all), downloads).collectList().block(Duration.ofMinutes(10));
         } catch (RuntimeException e) {
             sampler.stop();
             System.out.println("FAIL many-at-once: " + e);
+            // Which downloads were served and which waited (read without synchronisation: a diagnosis, not a
+            // figure): a server or client that starves some connections shows as many with nothing and a few
+            // stuck long ago.
+            long now = System.nanoTime();
+            int complete = 0;
+            int nothing = 0;
+            StringBuilder unfinished = new StringBuilder();
+            for (int i = 0; i < downloads; i++) {
+                if (got[i] == size) {
+                    complete++;
+                    continue;
+                }
+                nothing += got[i] == 0 ? 1 : 0;
+                if (got[i] > 0 && unfinished.length() < 2000) {
+                    unfinished.append(String.format(Locale.ROOT, " #%d %d B (first byte at %.1f s, last %.1f s ago)",
+                            i, got[i], (firstAt[i] - t0) / 1e9, (now - lastAt[i]) / 1e9));
+                }
+            }
+            System.out.printf(Locale.ROOT, "at the failure, %.1f s in: %d downloads complete, %d partial, %d with nothing"
+                    + " yet; partial ones:%s%n", (now - t0) / 1e9, complete, downloads - complete - nothing, nothing, unfinished);
             e.printStackTrace(System.out);
             return false;
         }

@@ -39,7 +39,7 @@ final class ForkedServer implements BenchServer {
     static ForkedServer start(int threads, boolean countWrites, Tls tls) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java,
-                "-Xms256m", "-Xmx256m", "-XX:MaxDirectMemorySize=512m", "-XX:+UseParallelGC",
+                "-Xms256m", "-Xmx256m", "-XX:MaxDirectMemorySize=2g", "-XX:+UseParallelGC",
                 "-Dio.netty.leakDetection.level=disabled",
                 "-cp", System.getProperty("java.class.path"),
                 LoopbackServer.class.getName(), "--threads", Integer.toString(threads)));

@@ -1,8 +1,10 @@
 package dev.laml.recordings.benchmarks.server;
 
 import dev.laml.recordings.benchmarks.Fixtures;
+import dev.laml.recordings.testkit.internal.ByteRange;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
@@ -47,9 +49,14 @@ import java.util.concurrent.atomic.LongAdder;
  *       {@code Content-Type: audio/mpeg}, {@code Content-Length}, keep-alive; the body is a slice
  *       of one shared, pre-filled, never-released direct {@link ByteBuf} (no copy, no refcount
  *       contention between event loops). The size is the last 12 hex digits of the Sid
- *       ({@link Fixtures#mediaSid(long)}), at most {@link #PAYLOAD_CAPACITY} bytes, sent as one
- *       write. Sids from {@link Fixtures#chunkedMediaSid(long)} are sent as 64 KiB slices instead
- *       (any size; the payload repeats), which lets {@link #bytesWritten()} see progress. Sids
+ *       ({@link Fixtures#mediaSid(long)}), at most {@link #PAYLOAD_CAPACITY} bytes, sent over plain
+ *       HTTP as one write, over TLS as 64 KiB slices each written only when the connection can take
+ *       it ({@code Pacer}). Sids from {@link Fixtures#chunkedMediaSid(long)} are always sent as paced
+ *       64 KiB slices (any size; the payload repeats), which lets {@link #bytesWritten()} see progress.
+ *       Every media answer carries {@code Accept-Ranges: bytes} and a strong {@code ETag} (the Sid, quoted:
+ *       the bytes of a Sid never change), and honours a single {@code Range} (206 with {@code Content-Range},
+ *       416 when unsatisfiable) unless an {@code If-Range} names another validator, parsed as the testkit
+ *       does; so a client's resume after a broken body is served, not refused. Sids
  *       from {@link Fixtures#closingMediaSid(long)} are answered with {@code Connection: close}
  *       and the server closes the connection after the body, so every such download needs a new
  *       connection (and, over TLS, a new handshake).</li>
@@ -59,6 +66,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       for twilio-java; requires {@link Fixtures#TWILIO_AUTHORIZATION}.</li>
  *   <li>{@code GET /tls}: TLS handshakes so far by protocol, cipher suite, ALPN protocol and
  *       whether resumed, one {@code "<count> <what>"} a line.</li>
+ *   <li>{@code GET /memory}: the direct memory this process uses, as {@code "<JDK direct buffers> <Netty's
+ *       counter>"} in bytes (for diagnosing the server itself).</li>
  *   <li>{@code GET /stats}: bytes written to sockets (counted only when started with write
  *       counting), connections accepted, TLS handshakes completed and how many of those resumed
  *       a session, as {@code "<bytes> <connections> <handshakes> <resumed>"}.</li>
@@ -103,7 +112,15 @@ public final class LoopbackServer implements BenchServer {
         this.twilioJson = constant(Fixtures.TWILIO_RECORDING_JSON);
         this.unauthorized = constant(("{\"code\":20003,\"message\":\"Authenticate\","
                 + "\"more_info\":\"https://www.twilio.com/docs/errors/20003\",\"status\":401}").getBytes(StandardCharsets.UTF_8));
-        this.loops = LoopResources.create("bench-server", threads, true);
+        // One event loop of its own for accepting connections, apart from the `threads` that serve them. Reactor
+        // Netty's default puts the listening socket on one of the serving loops, and Netty's epoll transport
+        // accepts one connection per wake-up of that loop (AbstractEpollServerChannel.epollInReady stops after one
+        // accept: EpollRecvByteAllocatorHandle's "maybe more" test compares the accepted fd with the 1 byte it
+        // "attempted"). With hundreds of connections opened at once while that loop also serves bodies, the
+        // backlog then drained at one connection per loop iteration: connections waited 30 s or more unaccepted,
+        // their handshakes and requests unread, until the clients' timeouts fired (BENCHMARKS.md, MemoryBound over
+        // TLS). An idle acceptor wakes for every connection at once.
+        this.loops = LoopResources.create("bench-server", 1, threads, true);
         HttpServer http = HttpServer.create()
                 .host("127.0.0.1")
                 .port(0)
@@ -111,6 +128,7 @@ public final class LoopbackServer implements BenchServer {
                 .option(ChannelOption.SO_BACKLOG, 8192)
                 .doOnChannelInit((observer, channel, remote) -> {
                     connections.increment();
+                    channel.pipeline().addFirst(PACER_HANDLER, new PacerWakeUp());
                     if (countWrites) {
                         channel.pipeline().addFirst("bench.writeCounter", new WriteCounter(written));
                     }
@@ -185,7 +203,7 @@ public final class LoopbackServer implements BenchServer {
                 return json(req, res, Fixtures.LAML_AUTHORIZATION, lamlJson);
             }
             if (file.endsWith(".mp3") || file.endsWith(".wav")) {
-                return media(res, file.substring(0, file.length() - 4));
+                return media(req, res, file.substring(0, file.length() - 4));
             }
             return notFound(res);
         }
@@ -195,6 +213,13 @@ public final class LoopbackServer implements BenchServer {
         if (path.equals("/tls")) {
             return res.header(HttpHeaderNames.CONTENT_TYPE, "text/plain").sendString(Mono.just(tlsSummary()));
         }
+        if (path.equals("/memory")) {
+            // Direct memory in this process (JDK direct buffers, Netty's own counter): for diagnosing the server.
+            long jdk = java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)
+                    .stream().filter(b -> b.getName().equals("direct")).mapToLong(java.lang.management.BufferPoolMXBean::getMemoryUsed).sum();
+            return res.header(HttpHeaderNames.CONTENT_TYPE, "text/plain")
+                    .sendString(Mono.just(jdk + " " + io.netty.util.internal.PlatformDependent.usedDirectMemory()));
+        }
         if (path.equals("/stats")) {
             return res.header(HttpHeaderNames.CONTENT_TYPE, "text/plain")
                     .sendString(Mono.just(written.sum() + " " + connections.sum() + " " + handshakes.sum() + " " + resumed.sum()));
@@ -202,7 +227,7 @@ public final class LoopbackServer implements BenchServer {
         return notFound(res);
     }
 
-    private Publisher<Void> media(HttpServerResponse res, String sid) {
+    private Publisher<Void> media(HttpServerRequest req, HttpServerResponse res, String sid) {
         boolean chunked = sid.startsWith(Fixtures.CHUNKED_SID_PREFIX);
         boolean closing = sid.startsWith(Fixtures.CLOSING_SID_PREFIX);
         if (sid.length() != 36 || !(chunked || closing || sid.startsWith(Fixtures.MEDIA_SID_PREFIX))) {
@@ -217,25 +242,76 @@ public final class LoopbackServer implements BenchServer {
         } catch (NumberFormatException e) {
             return notFound(res);
         }
-        res.status(HttpResponseStatus.OK)
-                .header(HttpHeaderNames.CONTENT_TYPE, "audio/mpeg")
-                .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(size));
-        if (!chunked) {
-            if (size > PAYLOAD_CAPACITY) {
-                return notFound(res);
-            }
-            return res.send(Mono.just(payload.retainedSlice(0, (int) size)));
+        if (!chunked && size > PAYLOAD_CAPACITY) {
+            return notFound(res);
         }
-        long chunks = (size + CHUNK - 1) / CHUNK;
-        return res.send(Flux.<ByteBuf, long[]>generate(() -> new long[1], (state, sink) -> {
-            long offset = state[0] * CHUNK;
-            int n = (int) Math.min(CHUNK, size - offset);
-            sink.next(payload.retainedSlice((int) (offset % (PAYLOAD_CAPACITY - CHUNK)), n));
-            if (++state[0] == chunks) {
+        // The content of a Sid never changes, so a strong validator per Sid: a resume's If-Range matches.
+        String etag = '"' + sid + '"';
+        String range = req.requestHeaders().get(HttpHeaderNames.RANGE);
+        String ifRange = req.requestHeaders().get(HttpHeaderNames.IF_RANGE);
+        if (range != null && ifRange != null && !ifRange.trim().equals(etag)) {
+            range = null; // RFC 9110 13.1.5: a validator that does not match strongly gets the whole body
+        }
+        ByteRange byteRange = ByteRange.parse(range, size);
+        res.header(HttpHeaderNames.ACCEPT_RANGES, "bytes").header(HttpHeaderNames.ETAG, etag);
+        if (byteRange == ByteRange.UNSATISFIABLE) {
+            return res.status(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+                    .header(HttpHeaderNames.CONTENT_RANGE, "bytes */" + size)
+                    .header(HttpHeaderNames.CONTENT_LENGTH, "0").send();
+        }
+        long from = 0;
+        long to = size;
+        if (byteRange.isPartial()) {
+            from = byteRange.first();
+            to = byteRange.last() + 1;
+            res.status(HttpResponseStatus.PARTIAL_CONTENT)
+                    .header(HttpHeaderNames.CONTENT_RANGE, "bytes " + from + '-' + byteRange.last() + '/' + size);
+        } else {
+            res.status(HttpResponseStatus.OK);
+        }
+        res.header(HttpHeaderNames.CONTENT_TYPE, "audio/mpeg")
+                .header(HttpHeaderNames.CONTENT_LENGTH, Long.toString(to - from));
+        Channel[] channel = new Channel[1];
+        res.withConnection(c -> channel[0] = c.channel());
+        Pacer pacer = channel[0] == null || !channel[0].eventLoop().inEventLoop()
+                || channel[0].pipeline().get(PacerWakeUp.class) == null ? null
+                : new Pacer(channel[0], payload, from, to, chunked);
+        if (pacer != null && (chunked || certificatePem != null)) {
+            // Over TLS (and for the chunked Sids) the body goes out a slice at a time, each only when the
+            // connection can take it: see Pacer for why.
+            return res.send(pacer.body());
+        }
+        if (!chunked) {
+            // Plain HTTP: one write of a slice of the shared buffer; nothing is copied or encrypted, so a
+            // large write costs no memory and no time on the event loop.
+            return res.send(Mono.just(payload.retainedSlice((int) from, (int) (to - from))));
+        }
+        // HTTP/2 streams (their writability is per stream, not the connection's): slices, as before.
+        long first = from;
+        long end = to;
+        return res.send(Flux.<ByteBuf, long[]>generate(() -> new long[] {first}, (state, sink) -> {
+            ByteBuf slice = slice(payload, state[0], end, true);
+            state[0] += slice.readableBytes();
+            sink.next(slice);
+            if (state[0] == end) {
                 sink.complete();
             }
             return state;
         }));
+    }
+
+    /**
+     * The body's bytes from {@code position} to at most the next {@link #CHUNK} boundary (and not past
+     * {@code end}), as a retained slice of the shared payload. A Sid's byte at offset {@code o} is always the
+     * same, whichever range is asked for: {@code payload[o]} for ordinary Sids, and for the chunked ones (any
+     * size) chunk {@code o / CHUNK} is the payload's slice at {@code (o / CHUNK) * CHUNK % (capacity - CHUNK)}.
+     */
+    static ByteBuf slice(ByteBuf payload, long position, long end, boolean repeating) {
+        long chunk = position / CHUNK;
+        int within = (int) (position % CHUNK);
+        int n = (int) Math.min(CHUNK - within, end - position);
+        long base = repeating ? chunk * CHUNK % (PAYLOAD_CAPACITY - CHUNK) : chunk * CHUNK;
+        return payload.retainedSlice((int) (base + within), n);
     }
 
     private Publisher<Void> json(HttpServerRequest req, HttpServerResponse res, String expectedAuth, ByteBuf body) {
@@ -297,6 +373,94 @@ public final class LoopbackServer implements BenchServer {
                 }
             }
             super.userEventTriggered(ctx, evt);
+        }
+    }
+
+    private static final String PACER_HANDLER = "bench.pacer";
+    private static final io.netty.util.AttributeKey<Pacer> PACER = io.netty.util.AttributeKey.valueOf("bench.pacer");
+
+    /**
+     * Sends a body a {@link #CHUNK} at a time, the next slice only while the connection is writable (below
+     * Netty's write-buffer high-water mark), resuming when {@link PacerWakeUp} sees it writable again.
+     *
+     * <p>Why: the server used to write each body as one buffer. Over plain HTTP that costs nothing (a slice of
+     * the shared payload waits in the outbound buffer), but over TLS the {@code SslHandler} encrypts
+     * everything written at once, whether or not the socket can take it: an 8 MiB body became 8 MiB of fresh
+     * ciphertext, produced in one go on the event loop as soon as the request was read. With hundreds of
+     * requests arriving together, each server event loop spent seconds encrypting bodies far ahead of the
+     * sockets (on a loaded machine, tens of seconds) while it accepted no connection, read no {@code
+     * ClientHello} and no request of the others: the clients' response and idle timeouts fired on
+     * connections that had been waiting, not ones that were slow (BENCHMARKS.md, MemoryBound over TLS). A
+     * real server encrypts what the socket can take (nginx's {@code ssl_buffer_size}, 16 KiB records as the
+     * socket drains); this one now does the same, and its memory per connection is bounded too.
+     *
+     * <p>Confined to the channel's event loop. Reactor Netty's sender requests many slices ahead; the pacer
+     * emits them only as the channel allows.
+     */
+    private static final class Pacer {
+        private final Channel channel;
+        private final ByteBuf payload;
+        private final long end;
+        private final boolean repeating;
+        private long position;
+        private reactor.core.publisher.FluxSink<ByteBuf> sink;
+        private boolean over;
+
+        Pacer(Channel channel, ByteBuf payload, long from, long end, boolean repeating) {
+            this.channel = channel;
+            this.payload = payload;
+            this.position = from;
+            this.end = end;
+            this.repeating = repeating;
+        }
+
+        /**
+         * The body; call on the channel's event loop (the request handler runs there). The pacer becomes the
+         * connection's before anything is written, so no writability change can come before it is found.
+         */
+        Flux<ByteBuf> body() {
+            channel.attr(PACER).set(this);
+            return Flux.create(s -> {
+                this.sink = s;
+                s.onRequest(n -> wake());
+                s.onDispose(() -> channel.eventLoop().execute(() -> {
+                    over = true;
+                    if (channel.attr(PACER).get() == this) {
+                        channel.attr(PACER).set(null);
+                    }
+                }));
+            });
+        }
+
+        /** Emits while there is demand and room; called on request, and by {@link PacerWakeUp}. */
+        void wake() {
+            if (!channel.eventLoop().inEventLoop()) {
+                channel.eventLoop().execute(this::wake);
+                return;
+            }
+            while (sink != null && !over && position < end && sink.requestedFromDownstream() > 0 && channel.isWritable()) {
+                ByteBuf slice = slice(payload, position, end, repeating);
+                position += slice.readableBytes();
+                sink.next(slice);
+            }
+            if (sink != null && !over && position == end) {
+                over = true;
+                sink.complete();
+            }
+        }
+    }
+
+    /** Wakes the connection's {@link Pacer} when the connection becomes writable again. */
+    private static final class PacerWakeUp extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            if (ctx.channel().isWritable()) {
+                Pacer pacer = ctx.channel().attr(PACER).get();
+                if (pacer != null) {
+                    pacer.wake();
+                }
+            }
+            super.channelWritabilityChanged(ctx);
         }
     }
 
