@@ -299,11 +299,17 @@ class RecordingEventsTest {
         assertThat(subscribed).hasValue(0);
 
         // Streamed without a length: 16 KiB chunks without end; at most five are asked for.
-        AtomicLong requested = new AtomicLong();
-        Flux<ByteBuffer> endless = Flux.<ByteBuffer>generate(sink -> sink.next(ByteBuffer.wrap(new byte[16 * 1024])))
-                .doOnRequest(n -> requested.addAndGet(Math.min(n, 1_000_000)));
+        AtomicLong produced = new AtomicLong();
+        AtomicInteger cancelled = new AtomicInteger();
+        Flux<ByteBuffer> endless = Flux.<ByteBuffer>generate(sink -> {
+                    produced.incrementAndGet();
+                    sink.next(ByteBuffer.wrap(new byte[16 * 1024]));
+                })
+                .doOnCancel(cancelled::incrementAndGet);
         Answer a = send(events, new Request("POST", URI.create("/recordings/events"), formHeaders("x"), endless));
         assertThat(a.status()).isEqualTo(413);
+        assertThat(cancelled).as("the rest of the body is cancelled").hasValue(1);
+        assertThat(produced.get()).as("read up to the first chunk past 64 KiB").isEqualTo(5);
         assertThat(inbox.counts().block(WAIT).values()).allMatch(n -> n == 0);
     }
 
