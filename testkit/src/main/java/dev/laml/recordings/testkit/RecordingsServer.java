@@ -25,10 +25,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -36,6 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * A local HTTP (or {@linkplain Builder#tls() HTTPS}) server that answers like SignalWire's Compatibility API for recordings, so that code using it can be
@@ -81,6 +84,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Over TLS, {@link Fault#closeAfterBytes(long)} and {@link Fault#resetAfterBytes(long)} end the connection without
  * a close_notify, as a crashed server would; {@link Fault#closeNotifyAfterBytes(long)} ends it cleanly but early.
  *
+ * <p>Status callbacks: with {@link Builder#statusCallback(URI, String)} the server also pushes, as SignalWire does,
+ * POSTing the signed recording status callback to a receiver under test when a recording is added and when a delayed
+ * one completes; failed deliveries are retried twice, {@link CallbackFault}s duplicate, mis-sign or drop one, and every
+ * finished {@link CallbackDelivery} is recorded.
+ * <pre>{@code
+ * try (RecordingsServer server = RecordingsServer.builder()
+ *         .statusCallback(URI.create("http://127.0.0.1:8080/recordings/events"), signingKey).start()) {
+ *     server.enqueueCallbackFault(CallbackFault.DUPLICATE);
+ *     TestRecording r = server.addRecording();              // its callback is POSTed twice
+ *     CallbackDelivery d = server.takeCallbackDelivery();   // d.delivered(), d.attemptStatuses(), d.fields()
+ * }
+ * }</pre>
+ *
  * <p>Built for speed, as benchmarks use it as a loopback server: content is generated once per recording and kept
  * off-heap, bodies are written as slices of it (no per-request copy), connections are kept alive, and bodies are
  * produced only as fast as the client reads. It runs on event-loop threads of its own (daemon) and prints nothing.
@@ -112,6 +128,8 @@ public final class RecordingsServer implements AutoCloseable {
     private final ConcurrentHashMap<String, Fault> recordingFaults = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Fault> queuedFaults = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Null without {@link Builder#statusCallback}. */
+    private final StatusCallbacks callbacks;
 
     private RecordingsServer(Builder builder) {
         this.projectId = builder.projectId != null ? builder.projectId : UUID.randomUUID().toString();
@@ -146,6 +164,10 @@ public final class RecordingsServer implements AutoCloseable {
             throw e;
         }
         this.baseUrl = URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + disposable.port());
+        this.callbacks = builder.callbackUrl == null ? null
+                : new StatusCallbacks(this, builder.callbackUrl, builder.signingKey, builder.callbackRetryDelay,
+                builder.callbackTimeout, builder.callbackFaultRates, builder.callbackSeed, builder.callbackListener,
+                loops);
     }
 
     /** Starts a server on 127.0.0.1 and an ephemeral port. Automated tests should always use port 0 (this). */
@@ -272,7 +294,9 @@ public final class RecordingsServer implements AutoCloseable {
     }
 
     /**
-     * Generates and adds a recording; it is served as soon as this returns.
+     * Generates and adds a recording; it is served as soon as this returns. With a
+     * {@linkplain Builder#statusCallback status callback}, its callback is sent now (in the background): its final
+     * status if it is complete at once, else {@code in-progress} now and its final status when it completes.
      *
      * @throws IllegalArgumentException if a recording with the same sid exists, or the spec's sizes are invalid
      */
@@ -282,6 +306,9 @@ public final class RecordingsServer implements AutoCloseable {
         TestRecording recording = TestRecording.create(this, spec);
         if (recordings.putIfAbsent(key(recording.sid()), recording) != null) {
             throw new IllegalArgumentException("a recording with sid " + recording.sid() + " already exists");
+        }
+        if (callbacks != null) {
+            callbacks.added(recording);
         }
         return recording;
     }
@@ -376,6 +403,87 @@ public final class RecordingsServer implements AutoCloseable {
         recordingFaults.clear();
     }
 
+    // -------------------------------------------------------------------------------------- status callbacks
+
+    /**
+     * Sends recording {@code sid}'s status callback again now, for its current status ({@code in-progress} until it
+     * completes), as SignalWire would on a retry the receiver cannot tell from a replay. Faults apply as to any callback.
+     *
+     * @throws IllegalStateException    if the server has no {@linkplain Builder#statusCallback status callback}
+     * @throws IllegalArgumentException if there is no recording with this sid
+     */
+    public void sendStatusCallback(String sid) {
+        Objects.requireNonNull(sid, "sid");
+        StatusCallbacks c = requireCallbacks();
+        TestRecording recording = recordings.get(key(sid));
+        if (recording == null) {
+            throw new IllegalArgumentException("no recording with sid " + sid);
+        }
+        c.resend(recording);
+    }
+
+    /**
+     * Applies {@code fault} to the next status callback the server sends (after any queued before), whatever its
+     * recording. Queued faults take precedence over {@link #injectCallbackFault attached} and
+     * {@linkplain Builder#statusCallbackFaultRate random} ones.
+     *
+     * @throws IllegalStateException if the server has no {@linkplain Builder#statusCallback status callback}
+     */
+    public void enqueueCallbackFault(CallbackFault fault) {
+        Objects.requireNonNull(fault, "fault");
+        requireCallbacks().enqueueFault(fault);
+    }
+
+    /**
+     * Applies {@code fault} to every later status callback for recording {@code sid} (which need not be added yet:
+     * attach it first to fault the callback sent when it is added), replacing any fault attached before.
+     *
+     * @throws IllegalStateException if the server has no {@linkplain Builder#statusCallback status callback}
+     */
+    public void injectCallbackFault(String sid, CallbackFault fault) {
+        Objects.requireNonNull(sid, "sid");
+        Objects.requireNonNull(fault, "fault");
+        requireCallbacks().injectFault(sid, fault);
+    }
+
+    /** Removes every queued and attached callback fault (random rates stay). No effect without status callbacks. */
+    public void clearCallbackFaults() {
+        if (callbacks != null) {
+            callbacks.clearFaults();
+        }
+    }
+
+    /**
+     * Removes and returns the oldest finished status callback delivery (delivered, failed after three attempts, or
+     * dropped), waiting up to 10 seconds for one. Deliveries finish in the order their last attempt ended, which for
+     * callbacks sent close together need not be the order they were sent.
+     *
+     * @throws IllegalStateException if the server has no status callback, or none finishes in time
+     */
+    public CallbackDelivery takeCallbackDelivery() {
+        CallbackDelivery delivery = requireCallbacks().take(TAKE_TIMEOUT);
+        if (delivery == null) {
+            throw new IllegalStateException("no status callback delivery finished within " + TAKE_TIMEOUT.toSeconds()
+                    + " s");
+        }
+        return delivery;
+    }
+
+    /**
+     * The finished status callback deliveries not yet taken, in the order they finished (at most the last 10,000);
+     * empty without status callbacks.
+     */
+    public List<CallbackDelivery> callbackDeliveries() {
+        return callbacks == null ? List.of() : callbacks.snapshot();
+    }
+
+    private StatusCallbacks requireCallbacks() {
+        if (callbacks == null) {
+            throw new IllegalStateException("server has no status callback: build it with statusCallback(url, key)");
+        }
+        return callbacks;
+    }
+
     // ------------------------------------------------------------------------------------------------ counters
 
     /** Requests received since the last {@link #resetCounters()}. */
@@ -446,6 +554,9 @@ public final class RecordingsServer implements AutoCloseable {
             return;
         }
         try {
+            if (callbacks != null) {
+                callbacks.close();
+            }
             disposable.disposeNow(SHUTDOWN_TIMEOUT);
         } finally {
             traffic.closeAll(SHUTDOWN_TIMEOUT);
@@ -565,8 +676,113 @@ public final class RecordingsServer implements AutoCloseable {
         private PrivateKey tlsKey;
         private X509Certificate[] tlsChain;
         private boolean preferOpenSsl = true;
+        private URI callbackUrl;
+        private String signingKey;
+        private Duration callbackRetryDelay = Duration.ofSeconds(1);
+        private Duration callbackTimeout = Duration.ofSeconds(5);
+        private final EnumMap<CallbackFault, Double> callbackFaultRates = new EnumMap<>(CallbackFault.class);
+        private long callbackSeed;
+        private Consumer<CallbackDelivery> callbackListener;
 
         private Builder() {
+        }
+
+        /**
+         * POSTs SignalWire's recording status callback to {@code url} for every recording: when it is added (its final
+         * status if complete at once, else {@code in-progress}) and when a {@linkplain RecordingSpec#completesAfter
+         * delayed} recording completes on the server's clock (its final status: {@code completed}, {@code absent},
+         * ...). The request is {@code application/x-www-form-urlencoded} with the fields {@code AccountSid},
+         * {@code CallSid}, {@code ConferenceSid} (when set), {@code RecordingSid}, {@code RecordingUrl} (this server's
+         * extension-less media URL), {@code RecordingStatus}, {@code RecordingDuration} (not while in progress),
+         * {@code RecordingChannels}, {@code RecordingSource}, {@code RecordingStartTime} (RFC 2822) and
+         * {@code ErrorCode} ({@code 0}, or 13617 for an absent recording), signed in header
+         * {@code X-SignalWire-Signature}: Base64 of HMAC-SHA1, keyed with {@code signingKey}, over {@code url} exactly as
+         * given followed by the fields sorted by name, each name then its value.
+         *
+         * <p>Sent in the background, never blocking the caller; an attempt gets no answer after
+         * {@link #statusCallbackTimeout} and a failed delivery (no answer, or a status other than 2xx) is tried again
+         * twice, {@link #statusCallbackRetryDelay} apart: three attempts at most, as SignalWire makes. Every finished
+         * delivery is recorded ({@link RecordingsServer#takeCallbackDelivery()}); {@link CallbackFault}s make one a
+         * duplicate, wrongly signed or lost.
+         *
+         * @param url        an absolute http(s) URL, e.g. a receiver under test on 127.0.0.1
+         * @param signingKey the key the receiver checks with; never shown by {@code toString()}
+         * @throws IllegalArgumentException if the URL is not absolute http(s) with a host, or the key is empty
+         */
+        public Builder statusCallback(URI url, String signingKey) {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(signingKey, "signingKey");
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+                throw new IllegalArgumentException("the status callback URL must be an absolute http(s) URL with a "
+                        + "host, got " + url);
+            }
+            if (signingKey.isEmpty()) {
+                throw new IllegalArgumentException("the signing key must not be empty");
+            }
+            this.callbackUrl = url;
+            this.signingKey = signingKey;
+            return this;
+        }
+
+        /** The pause between a failed status callback attempt and the next; default 1 s. Tests make it short. */
+        public Builder statusCallbackRetryDelay(Duration delay) {
+            Objects.requireNonNull(delay, "delay");
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("delay must not be negative: " + delay);
+            }
+            this.callbackRetryDelay = delay;
+            return this;
+        }
+
+        /** How long an attempt waits for the receiver's answer; default 5 s, what SignalWire gives a callback. */
+        public Builder statusCallbackTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + timeout);
+            }
+            this.callbackTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Applies {@code fault} to this share of status callbacks, drawn at random (reproducibly, from
+         * {@link #statusCallbackSeed}) for each callback that has no queued or attached fault; e.g. 0.05 duplicates
+         * about one callback in twenty. Rates of different faults add up, at most to 1; 0 removes the fault.
+         *
+         * @throws IllegalArgumentException if {@code rate} is outside 0 to 1, or the rates would add up to more than 1
+         */
+        public Builder statusCallbackFaultRate(CallbackFault fault, double rate) {
+            Objects.requireNonNull(fault, "fault");
+            if (!(rate >= 0 && rate <= 1)) {
+                throw new IllegalArgumentException("rate must be between 0 and 1: " + rate);
+            }
+            double others = callbackFaultRates.entrySet().stream().filter(e -> e.getKey() != fault)
+                    .mapToDouble(Map.Entry::getValue).sum();
+            if (others + rate > 1 + 1e-9) {
+                throw new IllegalArgumentException("callback fault rates add up to more than 1: " + (others + rate));
+            }
+            if (rate == 0) {
+                callbackFaultRates.remove(fault);
+            } else {
+                callbackFaultRates.put(fault, rate);
+            }
+            return this;
+        }
+
+        /** The seed of {@link #statusCallbackFaultRate}'s draws; default 0, so runs repeat exactly. */
+        public Builder statusCallbackSeed(long seed) {
+            this.callbackSeed = seed;
+            return this;
+        }
+
+        /**
+         * Called once for every finished status callback delivery, on a server thread, as it is recorded: for a live
+         * view such as the CLI's. It must return quickly and not block; an exception it throws is ignored.
+         */
+        public Builder statusCallbackListener(Consumer<CallbackDelivery> listener) {
+            this.callbackListener = Objects.requireNonNull(listener, "listener");
+            return this;
         }
 
         /** The port on 127.0.0.1; 0 (the default) picks a free one, which automated tests should always use. */

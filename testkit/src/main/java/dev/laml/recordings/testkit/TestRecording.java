@@ -16,6 +16,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -246,6 +249,37 @@ public final class TestRecording {
 
     RecordingMetadata metadata() {
         return metadata;
+    }
+
+    /**
+     * The form fields of this recording's status callback saying {@code status}, in the order SignalWire's
+     * documentation lists them. {@code RecordingUrl} is the extension-less media URL (which serves WAV), as SignalWire
+     * sends it; an in-progress callback carries no {@code RecordingDuration} (the length is not known yet).
+     */
+    Map<String, List<String>> callbackFields(String status) {
+        boolean inProgress = "in-progress".equals(status);
+        Map<String, List<String>> f = new LinkedHashMap<>();
+        f.put("AccountSid", List.of(accountSid()));
+        if (metadata.callSid() != null) {
+            f.put("CallSid", List.of(metadata.callSid()));
+        }
+        if (metadata.conferenceSid() != null) {
+            f.put("ConferenceSid", List.of(metadata.conferenceSid()));
+        }
+        f.put("RecordingSid", List.of(sid()));
+        f.put("RecordingUrl", List.of(server.baseUrl().resolve(path("")).toString()));
+        f.put("RecordingStatus", List.of(status));
+        if (!inProgress) {
+            f.put("RecordingDuration", List.of(Long.toString(metadata.durationSeconds())));
+        }
+        f.put("RecordingChannels", List.of(Integer.toString(metadata.channels())));
+        f.put("RecordingSource", List.of(metadata.source()));
+        if (metadata.startTime() != null) {
+            f.put("RecordingStartTime", List.of(HttpDates.rfc2822(metadata.startTime())));
+        }
+        f.put("ErrorCode", List.of(!inProgress && metadata.errorCode() != null
+                ? metadata.errorCode().toString() : "0"));
+        return f;
     }
 
     Instant lastModifiedInstant() {
