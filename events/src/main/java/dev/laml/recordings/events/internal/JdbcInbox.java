@@ -114,7 +114,12 @@ public final class JdbcInbox implements RecordingInbox {
             throw new UncheckedIOException("inbox " + abs + ": cannot create its directory: " + e.getMessage(), e);
         }
         return new JdbcInbox(false, abs.toString(), capacity, () -> {
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + abs);
+            Properties p = new Properties();
+            // BEGIN IMMEDIATE: a transaction takes the write lock when it starts. A deferred one starts as a reader
+            // and, in WAL mode, cannot wait for the lock when it then writes: SQLite answers SQLITE_BUSY at once,
+            // whatever the busy timeout (seen as refused callbacks while the other connection claimed entries).
+            p.setProperty("transaction_mode", "IMMEDIATE");
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + abs, p);
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA busy_timeout=10000");
                 s.execute("PRAGMA journal_mode=WAL");
@@ -237,6 +242,11 @@ public final class JdbcInbox implements RecordingInbox {
             UncheckedIOException f = failure("cannot store an event", e);
             batch.forEach(p -> p.sink.error(f));
             return;
+        } finally {
+            // Back to autocommit between batches: the driver begins the next transaction as soon as one ends while
+            // autocommit is off, and an idle open transaction would hold SQLite's write lock (or a PostgreSQL
+            // snapshot) against the other connection.
+            autocommitQuietly(c);
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).sink.success(results[i]);
@@ -623,6 +633,14 @@ public final class JdbcInbox implements RecordingInbox {
             c.rollback();
         } catch (SQLException ignored) {
             // the connection is broken; the next statement reports it
+        }
+    }
+
+    private static void autocommitQuietly(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException ignored) {
+            // a broken connection: the next statement reports it
         }
     }
 
