@@ -78,8 +78,6 @@ class EventsEndToEndTest {
                 .onAccepted(e -> workers.wake()).build();
         RecordingEventsServer server = RecordingEventsServer.start(events, "/recordings/events", "127.0.0.1", port);
         closing.add(server);
-        Disposable running = workers.run().subscribe();
-        closing.add(running::dispose);
 
         List<TestRecording> genuine = new ArrayList<>();
         TestRecording forged = null;
@@ -110,6 +108,10 @@ class EventsEndToEndTest {
         // The forged callback's recording exists on the API too, but nothing may fetch it because of the forgery;
         // remove it from the API's listing so that the sweep does not legitimately find it.
         api.removeRecording(forged.sid());
+        // The workers (and their first sweep) start only now, so that no sweep can list the forged one before its
+        // removal; the callbacks that arrived meanwhile wait in the inbox.
+        Disposable running = workers.run().subscribe();
+        closing.add(running::dispose);
 
         awaitArchived(inbox, genuine.size());
         for (TestRecording r : genuine) {
