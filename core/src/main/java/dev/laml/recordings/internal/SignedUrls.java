@@ -33,7 +33,9 @@ public final class SignedUrls {
      *
      * <p>When the scheme or host has upper-case letters, the same three spellings follow with both
      * lower-cased: the SDKs' URL parsers ({@code url-parse}, WHATWG {@code URL}) lower-case them
-     * before signing, and DNS ignores case, so no other resource can be named that way.
+     * before signing, and DNS ignores case, so no other resource can be named that way. When the URL
+     * has no path ({@code https://host} or {@code https://host?x=1}), the spellings with the path
+     * {@code /} follow too: those parsers add it; twilio-python's {@code urlparse} does not.
      */
     public static List<String> variants(String url) {
         Set<String> out = new LinkedHashSet<>(6);
@@ -46,8 +48,12 @@ public final class SignedUrls {
             int hostStart = schemeEnd + 3 + at + 1;
             String lowered = url.substring(0, schemeEnd).toLowerCase(Locale.ROOT) + url.substring(schemeEnd, hostStart)
                     + url.substring(hostStart, hostEnd).toLowerCase(Locale.ROOT) + url.substring(hostEnd);
+            boolean noPath = hostEnd == url.length() || url.charAt(hostEnd) != '/';
             if (!lowered.equals(url)) {
                 addVariants(lowered, out);
+            }
+            if (noPath) {
+                addVariants(lowered.substring(0, hostEnd) + "/" + lowered.substring(hostEnd), out);
             }
         }
         return List.copyOf(out);

@@ -58,7 +58,9 @@ import java.util.Objects;
  * without it, and a non-default one ({@code :8443}) removed, as compatibility-api-js's
  * {@code url-parse} and twilio-python's {@code urlparse} both produce. When the scheme or host
  * has upper-case letters, those spellings are also tried with both lower-cased, as the SDKs' URL
- * parsers lower-case them (DNS ignores case; user info, path and query keep theirs). Otherwise the URL is used as text,
+ * parsers lower-case them (DNS ignores case; user info, path and query keep theirs); and a URL
+ * without a path ({@code https://host?x=1}) is also tried with the path {@code /}, which
+ * {@code url-parse} and WHATWG {@code URL} add and {@code urlparse} does not. Otherwise the URL is used as text,
  * never re-encoded: user info ({@code https://user:pw@host/}) is part of what is signed, and so is
  * every {@code '}, {@code +} and non-ASCII character exactly as written.
  *
@@ -70,7 +72,11 @@ import java.util.Objects;
  * matched is not revealed. A null or empty signature is never valid. What the SDKs do and this
  * class does not: the {@code @signalwire} server SDK, when the newer scheme fails, parses the
  * JSON body and checks its top-level members as form parameters; no SignalWire request is signed
- * that way for recordings, so this class does not parse bodies.
+ * that way for recordings, so this class does not parse bodies. {@code url-parse} re-encodes user
+ * info (a raw {@code @} in a password becomes {@code %40}) and twilio-python's port removal cuts the
+ * authority at its first {@code :}, losing a password; here user info is used as written. twilio-node
+ * also tries the query re-encoded by Node's legacy {@code querystring}, undoing the percent-encoding its
+ * WHATWG parser added; this class never encodes, so it needs no such spelling.
  *
  * <p>Immutable and thread-safe: one instance serves any number of threads. {@link #toString()}
  * shows how many keys it holds and never a key.

@@ -175,6 +175,9 @@ class WebhookSignatureTest {
             "http://[::1]/cb,                   http://[::1]:80/cb",
             "https://example.com,               https://example.com:443",
             "https://example.com?x=1,           https://example.com:443?x=1",
+            "https://example.com?x=1,           https://example.com/?x=1",
+            "https://Example.com,               https://example.com:443/",
+            "https://example.com:8443#f,        https://example.com/#f",
             "https://u:p@example.com/cb,        https://u:p@example.com:443/cb",
             "https://u:p@example.com:9000/cb,   https://u:p@example.com/cb",
     })
@@ -195,6 +198,8 @@ class WebhookSignatureTest {
             "https://example.com/cb,        https://EXAMPLE.com/cb",
             "https://U:P@example.com/cb,    https://u:p@example.com/cb",
             "https://example.com/CB,        https://example.com/cb",
+            "https://example.com/,          https://example.com",
+            "https://example.com/x,         https://example.com/x/",
     })
     void no_other_spelling_of_the_url_is_accepted(String checked, String signed) {
         assertThat(signature.validForm(checked, Map.of(), base64Hmac(KEY, signed))).isFalse();

@@ -1,7 +1,10 @@
 package dev.laml.recordings.testkit;
 
 import dev.laml.recordings.testkit.internal.CallbackForms;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.timeout.ReadTimeoutException;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -26,7 +29,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -49,6 +51,7 @@ final class StatusCallbacks implements AutoCloseable {
 
     private static final Duration POLL = Duration.ofMillis(20);
     private static final int LOG_CAPACITY = 10_000;
+    private static final int MAX_CONNECTIONS = 256;
 
     private final RecordingsServer server;
     private final URI url;
@@ -84,10 +87,15 @@ final class StatusCallbacks implements AutoCloseable {
         this.rates = rates.isEmpty() ? new EnumMap<>(CallbackFault.class) : new EnumMap<>(rates);
         this.random = new SplittableRandom(seed);
         this.listener = listener;
-        // A pool of its own, so that closing the server closes these connections and nothing else's.
-        this.connections = ConnectionProvider.builder("laml-testkit-callbacks").maxConnections(64)
-                .pendingAcquireMaxCount(-1).build();
-        this.client = HttpClient.create(connections).runOn(loops);
+        // A pool of its own, so that closing the server closes these connections and nothing else's. Bounded, so that a
+        // thousand recordings added at once cannot exhaust the process's file descriptors (an in-process receiver
+        // holds the other end of each); callbacks beyond it wait for a connection without a time limit, and the
+        // attempt's timeout starts only once it has one: waiting in our own queue is not the receiver being slow.
+        this.connections = ConnectionProvider.builder("laml-testkit-callbacks").maxConnections(MAX_CONNECTIONS)
+                .pendingAcquireMaxCount(-1).pendingAcquireTimeout(Duration.ofDays(1)).build();
+        this.client = HttpClient.create(connections).runOn(loops)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                .responseTimeout(timeout);
         this.poller = Flux.interval(POLL, POLL, Schedulers.parallel()).subscribe(tick -> completeDue());
     }
 
@@ -208,7 +216,6 @@ final class StatusCallbacks implements AutoCloseable {
                 .responseSingle((response, content) -> content.asByteArray()
                         .defaultIfEmpty(new byte[0])
                         .map(ignored -> response.status().code()))
-                .timeout(timeout)
                 .onErrorMap(e -> {
                     statuses.add(0);
                     return new AttemptFailed(describe(e));
@@ -236,10 +243,13 @@ final class StatusCallbacks implements AutoCloseable {
 
     private String describe(Throwable e) {
         String where = url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort());
-        if (e instanceof TimeoutException) {
-            return "no answer from " + where + " within " + timeout.toMillis() + " ms";
-        }
         for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ReadTimeoutException) {
+                return "no answer from " + where + " within " + timeout.toMillis() + " ms";
+            }
+            if (t instanceof ConnectTimeoutException) {
+                return "could not connect to " + where + " within " + timeout.toMillis() + " ms";
+            }
             if (t instanceof ConnectException) {
                 return "could not connect to " + where + " (connection refused)";
             }

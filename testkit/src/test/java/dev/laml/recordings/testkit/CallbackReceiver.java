@@ -60,7 +60,8 @@ final class CallbackReceiver implements AutoCloseable {
 
     CallbackReceiver() {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            // A deep backlog: tests send hundreds of callbacks at once.
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
