@@ -549,7 +549,10 @@ public final class RecordingWorkers {
             return this;
         }
 
-        /** How long an {@code in-progress} recording is waited for in one attempt; default 15 minutes. */
+        /**
+         * How long an {@code in-progress} recording is waited for in one attempt; default 15 minutes. The wait holds
+         * one of the {@link #concurrency(int)} slots: with long calls, prefer {@code completed} callbacks alone.
+         */
         public Builder awaitCompletedFor(Duration max) {
             this.awaitCompletedFor = positive(max, "awaitCompletedFor");
             return this;
