@@ -521,6 +521,47 @@ public final class RecordingsClient implements AutoCloseable {
         return Archiver.archive(archiveSource, accountSid, query, target, options);
     }
 
+    /**
+     * Archives one recording into {@code target}, as {@link #archive(String, RecordingQuery, ArchiveTarget,
+     * ArchiveOptions)} archives each listed one: its metadata is fetched ({@code GET …/Recordings/{Sid}.json}) in place
+     * of the listing, then the same job runs for it alone (skip a stored and verified copy, stream while hashing, the
+     * sidecar after the audio, delete only what is proven stored). This is what a worker driven by status callbacks
+     * needs: the callback names one recording, and the metadata, never the callback, says where its audio is.
+     *
+     * <p>The events are those of a run of one: {@link ArchiveEvent.Listed}, one outcome, perhaps the delete, then the
+     * {@link ArchiveEvent.Summary}. A recording that is not {@code completed} is a {@link ArchiveEvent.Failed} with a
+     * {@link dev.laml.recordings.RecordingNotReadyException} (wait with {@link #awaitCompleted} first). A metadata
+     * fetch that fails (not found, unauthorized, unreachable) is one {@link ArchiveEvent.Failed} without a recording
+     * whose reason starts with {@code "list: "} and whose error is the fetch's, then the summary. The options' shard
+     * is ignored: the caller chose this recording.
+     *
+     * @throws IllegalArgumentException at call time if an id is not a UUID, or the target or options is null
+     */
+    public Flux<ArchiveEvent> archiveRecording(String accountSid, String recordingSid, ArchiveTarget target,
+            ArchiveOptions options) {
+        Mono<Recording> metadata = fetch(accountSid, recordingSid); // validates both ids, sends nothing yet
+        if (options == null) {
+            throw new IllegalArgumentException("options must not be null");
+        }
+        Archiver.Source one = new Archiver.Source() {
+            @Override
+            public Flux<Recording> list(String account, RecordingQuery query) {
+                return metadata.flux();
+            }
+
+            @Override
+            public Flux<ByteBuffer> download(String account, String sid, AudioFormat format) {
+                return archiveSource.download(account, sid, format);
+            }
+
+            @Override
+            public Mono<Void> delete(String account, String sid) {
+                return archiveSource.delete(account, sid);
+            }
+        };
+        return Archiver.archive(one, accountSid, RecordingQuery.all(), target, options.shard(0, 1));
+    }
+
     /** As {@link #downloadTo(String, String, AudioFormat, Path)}, from a media URL. */
     public Mono<Long> downloadTo(URI mediaUrl, Path target) {
         checkTarget(target);

@@ -515,4 +515,48 @@ class ArchiveTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> d.format(null)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    // ------------------------------------------------------------------------------------- one recording by sid
+
+    @Test
+    void archiveRecordingArchivesThatRecordingAloneAndASecondTimeSkipsIt() throws IOException {
+        TestRecording r = recordings.get(3);
+        List<ArchiveEvent> first = client.archiveRecording(server.accountSid(), r.sid(), ArchiveTarget.directory(dir),
+                ArchiveOptions.defaults().shard(1, 2)).collectList().block(BLOCK);
+        assertThat(first).extracting(ArchiveEvent::kind).containsExactly(Kind.LISTED, Kind.DOWNLOADED, Kind.SUMMARY);
+        assertArchived(List.of(r), Format.WAV);
+        try (Stream<Path> files = Files.walk(dir)) {
+            assertThat(files.filter(Files::isRegularFile)).hasSize(2); // its audio and sidecar, nothing else
+        }
+        assertThat(server.requestCount(r.jsonUrl().getPath())).as("its metadata, fetched once").isEqualTo(1);
+
+        List<ArchiveEvent> again = client.archiveRecording(server.accountSid(), r.sid(), ArchiveTarget.directory(dir),
+                ArchiveOptions.defaults().deleteAfterVerify(true)).collectList().block(BLOCK);
+        assertThat(again).extracting(ArchiveEvent::kind)
+                .containsExactly(Kind.LISTED, Kind.SKIPPED, Kind.DELETED, Kind.SUMMARY);
+        assertThat(server.recordings()).extracting(TestRecording::sid).doesNotContain(r.sid());
+    }
+
+    @Test
+    void archiveRecordingOfAnUnknownOrUnfinishedRecordingIsAFailedEventNotAnError() {
+        String unknown = "0f0f0f0f-1111-2222-3333-444444444444";
+        List<ArchiveEvent> events = client.archiveRecording(server.accountSid(), unknown, ArchiveTarget.directory(dir),
+                ArchiveOptions.defaults()).collectList().block(BLOCK);
+        assertThat(events).extracting(ArchiveEvent::kind).containsExactly(Kind.FAILED, Kind.SUMMARY);
+        Failed f = (Failed) events.get(0);
+        assertThat(f.recording()).isNull();
+        assertThat(f.reason()).startsWith("list: ");
+        assertThat(f.error()).isInstanceOf(dev.laml.recordings.NotFoundException.class);
+
+        TestRecording inProgress = add(RecordingSpec.create().seed(9).completesAfter(Duration.ofHours(1)), T0);
+        List<ArchiveEvent> waiting = client.archiveRecording(server.accountSid(), inProgress.sid(),
+                ArchiveTarget.directory(dir), ArchiveOptions.defaults()).collectList().block(BLOCK);
+        assertThat(waiting).extracting(ArchiveEvent::kind).containsExactly(Kind.LISTED, Kind.FAILED, Kind.SUMMARY);
+        assertThat(((Failed) waiting.get(1)).error()).isInstanceOf(RecordingNotReadyException.class);
+        assertThat(server.requestCount(inProgress.url(Format.WAV).getPath())).isZero();
+        assertThatThrownBy(() -> client.archiveRecording(server.accountSid(), "not-a-uuid",
+                ArchiveTarget.directory(dir), ArchiveOptions.defaults())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> client.archiveRecording(server.accountSid(), unknown, null, ArchiveOptions.defaults()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

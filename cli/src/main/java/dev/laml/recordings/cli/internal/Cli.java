@@ -79,7 +79,8 @@ public final class Cli {
                 .addSubcommand(new DownloadCommand(session))
                 .addSubcommand(new DeleteCommand(session))
                 .addSubcommand(new ArchiveCommand(session))
-                .addSubcommand(new ServeCommand(session));
+                .addSubcommand(new ServeCommand(session))
+                .addSubcommand(new ListenCommand(session));
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
