@@ -65,6 +65,26 @@ class ListenCommandTest {
     }
 
     @Test
+    void theS3OptionsAreArchivesAndCheckedTheSameWay() {
+        // listen takes archive's --s3-... settings (one mixin), with the same checks before anything starts
+        CliRun s3OptionWithoutTo = CliRun.run(env(), "listen", "--port", "0", "--dir", tmp.toString(),
+                "--base-url", "http://127.0.0.1:1", "--s3-storage-class", "STANDARD_IA");
+        assertThat(s3OptionWithoutTo.exitCode()).as(s3OptionWithoutTo.toString()).isEqualTo(2);
+        assertThat(s3OptionWithoutTo.stderr()).contains("--s3-... options go with --to");
+
+        CliRun badChecksum = CliRun.run(env(), "listen", "--port", "0", "--to", "s3://bucket/prefix",
+                "--base-url", "http://127.0.0.1:1", "--s3-checksum", "crc32");
+        assertThat(badChecksum.exitCode()).as(badChecksum.toString()).isEqualTo(2);
+        assertThat(badChecksum.stderr()).contains("--s3-checksum must be auto, sha256, md5 or none");
+
+        // listen has no read-back, so a store that checks nothing cannot prove a copy before a deletion
+        CliRun noneAndDelete = CliRun.run(env(), "listen", "--port", "0", "--to", "s3://bucket/prefix",
+                "--base-url", "http://127.0.0.1:1", "--s3-checksum", "none", "--delete-after-verify");
+        assertThat(noneAndDelete.exitCode()).as(noneAndDelete.toString()).isEqualTo(2);
+        assertThat(noneAndDelete.stderr()).contains("--delete-after-verify needs --verify-remote");
+    }
+
+    @Test
     void anUnreachableInboxAtStartExits6NamingIt() {
         CliRun run = CliRun.run(env(), "listen", "--port", "0", "--dir", tmp.resolve("a").toString(),
                 "--base-url", "http://127.0.0.1:1", "--inbox", "jdbc:postgresql://127.0.0.1:1/recordings");

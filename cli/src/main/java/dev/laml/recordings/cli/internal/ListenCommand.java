@@ -92,16 +92,8 @@ final class ListenCommand implements Callable<Integer> {
             description = "Archive into this directory (as 'recordings archive --dir'). Exactly one of --dir and --to.")
     Path dir;
 
-    @Option(names = "--to", paramLabel = "s3://BUCKET[/PREFIX]",
-            description = "Archive into S3 (as 'recordings archive --to'); credentials from the AWS SDK's chain.")
-    String to;
-
-    @Option(names = "--s3-endpoint", paramLabel = "URL",
-            description = "With --to: an S3-compatible endpoint instead of AWS.")
-    URI s3Endpoint;
-
-    @Option(names = "--s3-path-style", description = "With --to: address the bucket in the path.")
-    boolean s3PathStyle;
+    @Mixin
+    StoreOptions store;
 
     @Option(names = "--inbox", paramLabel = "FILE|jdbc:postgresql://...", defaultValue = "recordings-inbox.db",
             description = {"Where accepted callbacks wait: a SQLite file (one instance), or a PostgreSQL URL shared "
@@ -154,13 +146,10 @@ final class ListenCommand implements Callable<Integer> {
         if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
             throw new InvalidInputException("--path must start with / and hold no query, got " + path);
         }
-        if ((dir == null) == (to == null)) {
+        if ((dir == null) != store.s3()) {
             throw new InvalidInputException("give exactly one of --dir DIR and --to s3://BUCKET[/PREFIX]");
         }
-        S3Destination s3 = to == null ? null : S3Destination.parse(to);
-        if (s3 == null && (s3Endpoint != null || s3PathStyle)) {
-            throw new InvalidInputException("--s3-endpoint and --s3-path-style go with --to");
-        }
+        S3Destination s3 = store.check(deleteAfterVerify, false);
         if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new InvalidInputException("--dir " + dir + " exists and is not a directory");
         }
@@ -173,11 +162,12 @@ final class ListenCommand implements Callable<Integer> {
         ArchiveOptions options = ArchiveOptions.defaults().format(format.audio).deleteAfterVerify(deleteAfterVerify);
 
         try (RecordingsClient client = api.client(session, true, mediaAuth);
-             S3AsyncClient s3Client = s3 == null ? null : S3Destination.client(session, s3Endpoint, s3PathStyle);
+             S3AsyncClient s3Client = s3 == null ? null : store.client(session);
              RecordingInbox box = openInbox()) {
             String account = api.account(session);
-            ArchiveTarget target = s3 == null ? ArchiveTarget.directory(dir) : s3.target(s3Client);
-            String where = s3 == null ? dir.toString() : to;
+            ArchiveTarget target = s3 == null ? ArchiveTarget.directory(dir)
+                    : store.target(s3, s3Client, session, deleteAfterVerify, false);
+            String where = s3 == null ? dir.toString() : store.to;
             if (dir != null) {
                 createDirectory(dir);
             }
