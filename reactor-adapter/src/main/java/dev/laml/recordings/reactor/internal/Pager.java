@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -48,6 +49,11 @@ public final class Pager {
         private final Function<ApiRequest, Mono<RecordingPage>> fetch;
         private final BiFunction<ApiRequest, String, ApiRequest> nextPage;
         private final AtomicInteger wip = new AtomicInteger();
+        // The demand counted here, not read from sink.requestedFromDownstream(): Flux.create's buffering sink counts a
+        // recording as delivered only when its own drain hands it on, which another thread may be doing (the one that
+        // requested), so right after the last recording the subscriber asked for, the sink still reports demand and
+        // a page past take(n) was fetched for nobody (seen under load: 'list --limit 3' sent a second request).
+        private final AtomicLong demand = new AtomicLong();
         private final Deque<Recording> buffer = new ArrayDeque<>();
         // Guarded by the drain loop (wip) or set before the next drain through it.
         private ApiRequest next;
@@ -66,7 +72,10 @@ public final class Pager {
         }
 
         void start() {
-            sink.onRequest(n -> drain());
+            sink.onRequest(n -> {
+                demand.getAndAccumulate(n, (had, more) -> had + more < 0 ? Long.MAX_VALUE : had + more);
+                drain();
+            });
             sink.onDispose(() -> {
                 cancelled = true;
                 Disposable d = inFlight;
@@ -98,7 +107,10 @@ public final class Pager {
                     }
                     fetching = false;
                 }
-                while (sink.requestedFromDownstream() > 0 && !buffer.isEmpty() && !cancelled) {
+                while (demand.get() > 0 && !buffer.isEmpty() && !cancelled) {
+                    if (demand.get() != Long.MAX_VALUE) {
+                        demand.decrementAndGet();
+                    }
                     sink.next(buffer.poll());
                 }
                 if (buffer.isEmpty() && !fetching) {
@@ -111,9 +123,9 @@ public final class Pager {
                         return;
                     }
                     // Not after a cancel: a subscriber that cancels from onNext on a page's last recording (as
-                    // take(n) does when n ends a page) leaves requestedFromDownstream() unconsumed, and the next
-                    // page would be fetched for nobody.
-                    if (sink.requestedFromDownstream() > 0 && !cancelled) {
+                    // take(n) does when n ends a page) may leave demand unconsumed, and the next page would be
+                    // fetched for nobody.
+                    if (demand.get() > 0 && !cancelled) {
                         fetching = true;
                         ApiRequest request = next;
                         Disposable d = fetch.apply(request)
