@@ -22,8 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * The S3 server of the archive benchmarks: the s3 module's {@link S3ProxyServer} (S3Proxy 3.3.0 over a filesystem
- * blob store in a temporary directory of its own, AWS signatures checked, SHA-256 checksums of every PUT and part
- * verified) run in a child JVM, so that its heap, GC and CPU are not the client's. A local emulator: its costs are
+ * blob store in a temporary directory of its own, AWS signatures checked, the SHA-256 checksum or the Content-MD5 of
+ * every PUT and part verified) run in a child JVM, so that its heap, GC and CPU are not the client's. A local emulator: its costs are
  * Jetty's, jclouds' and this machine's disk, not AWS's.
  *
  * <p>Child protocol (see {@link ChildProcess}): {@code STORAGE <dir>} (one subdirectory per bucket, one file per
