@@ -4,8 +4,9 @@
 # iteration; any benchmark error fails the script), one TLS run of laml (ConcurrentDownloads and
 # NewConnections, tls=true: certificate generation, hand-over and trust, OpenSSL on both sides),
 # then MemoryBound scaled down under -Xmx64m, then the archive benchmarks scaled down: ArchiveThroughput (directory,
-# S3Proxy over the SDK's Netty and CRT clients; every copy checked) and S3MemoryBound under -Xmx128m (multipart uploads
-# into S3Proxy, every object's size and SHA-256 checked, no multipart upload left).
+# S3Proxy over the SDK's Netty and CRT clients, each on the SHA-256 and the MD5 path; every copy checked, every upload
+# request's check counted on the wire) and S3MemoryBound under -Xmx128m (multipart uploads into S3Proxy, every object's
+# size and SHA-256 checked, no multipart upload left).
 # Numbers from this run mean nothing; it proves the benchmarks still build, wire up and verify
 # their byte counts. Real runs: see BENCHMARKS.md.
 set -euo pipefail

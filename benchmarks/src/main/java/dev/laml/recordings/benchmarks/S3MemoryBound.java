@@ -3,6 +3,7 @@ package dev.laml.recordings.benchmarks;
 import dev.laml.recordings.RecordingQuery;
 import dev.laml.recordings.benchmarks.server.ArchiveSource;
 import dev.laml.recordings.benchmarks.server.ArchiveSource.Shape;
+import dev.laml.recordings.benchmarks.server.ChecksumHeaders;
 import dev.laml.recordings.benchmarks.server.S3ProxyChild;
 import dev.laml.recordings.reactor.ArchiveEvent;
 import dev.laml.recordings.reactor.ArchiveEvent.Summary;
@@ -35,8 +36,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * <pre>
  * java -Xmx128m -XX:+ExitOnOutOfMemoryError -cp benchmarks/target/benchmarks.jar \
  *      dev.laml.recordings.benchmarks.S3MemoryBound [--ci] [--count 1000] [--size 8388608] [--concurrency 4] \
- *      [--part-size 0] [--parts-in-flight 0] [--http netty|crt] [--no-read-back] [--tmp /tmp]
+ *      [--part-size 0] [--parts-in-flight 0] [--http netty|crt] [--checksum auto|sha256|md5] [--no-read-back] \
+ *      [--tmp /tmp]
  * </pre>
+ * {@code --checksum}: the integrity check {@code S3Target.checksum(...)} asks the store for; {@code auto} (the
+ * default, what a user gets) is SHA-256 against S3Proxy 3.3, {@code md5} forces the MD5 path ({@code Content-MD5} on
+ * every PutObject and UploadPart, each part's MD5 computed as its blocks arrive) that {@code auto} falls back to on
+ * stores without S3's additional checksums. The upload requests are counted as they leave the SDK, and with
+ * {@code sha256} or {@code md5} the run fails unless every one carried that check and no other.
  * What bounds the heap: each recording in flight holds at most {@code min(size, part size x parts in flight)} bytes
  * of part buffers (S3Target: 8 MiB x 3 by default; an object of at most one part is one {@code PutObject} of a
  * buffer of its size, allocated whole), whatever the count. {@code --concurrency} defaults to 4, the archive's own
@@ -59,6 +66,7 @@ public final class S3MemoryBound {
         int partSize = 0;
         int partsInFlight = 0;
         String http = "netty";
+        S3Target.Checksum checksum = S3Target.Checksum.AUTO;
         boolean readBack = true;
         boolean anyHeap = false;
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
@@ -75,6 +83,7 @@ public final class S3MemoryBound {
                 case "--part-size" -> partSize = Integer.parseInt(args[++i]);
                 case "--parts-in-flight" -> partsInFlight = Integer.parseInt(args[++i]);
                 case "--http" -> http = args[++i];
+                case "--checksum" -> checksum = S3Target.Checksum.valueOf(args[++i].toUpperCase(Locale.ROOT));
                 case "--no-read-back" -> readBack = false;
                 case "--allow-any-heap" -> anyHeap = true;
                 case "--tmp" -> tmp = Path.of(args[++i]);
@@ -90,10 +99,10 @@ public final class S3MemoryBound {
         });
         long maxHeap = Runtime.getRuntime().maxMemory();
         System.out.printf(Locale.ROOT, "S3MemoryBound: max heap %d MiB, java %s, %d cores; %d x %.1f MiB, concurrency %d,"
-                        + " part size %s, parts in flight %s, S3 HTTP client %s; load average %.1f%n",
+                        + " part size %s, parts in flight %s, S3 HTTP client %s, checksum %s; load average %.1f%n",
                 maxHeap / MIB, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), count,
                 size / (double) MIB, concurrency, partSize == 0 ? "8 MiB (default)" : partSize / MIB + " MiB",
-                partsInFlight == 0 ? "3 (default)" : partsInFlight, http,
+                partsInFlight == 0 ? "3 (default)" : partsInFlight, http, checksum.name().toLowerCase(Locale.ROOT),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         if (maxHeap > 150 * MIB && !anyHeap) {
             System.out.println("FAIL: run with -Xmx128m (or pass --allow-any-heap)");
@@ -102,17 +111,20 @@ public final class S3MemoryBound {
         String shapeName = count + "x" + size;
         boolean ok;
         long t0 = System.nanoTime();
+        ChecksumHeaders headers = new ChecksumHeaders();
         try (ArchiveSource source = ArchiveSource.start(List.of(shapeName));
              S3ProxyChild s3proxy = S3ProxyChild.start(tmp);
-             S3AsyncClient s3 = s3proxy.client(http);
+             S3AsyncClient s3 = s3proxy.client(http, headers);
              RecordingsClient client = RecordingsClient.builder().baseUrl(source.baseUrl())
                      .credentials(source.projectId(), source.apiToken()).build()) {
             System.out.printf(Locale.ROOT, "servers ready in %.1f s (testkit and S3Proxy in child JVMs)%n",
                     (System.nanoTime() - t0) / 1e9);
             s3.createBucket(b -> b.bucket(BUCKET)).join();
             Shape shape = source.shape(shapeName);
-            S3Target target = S3Target.of(s3, BUCKET, "archive", partSize, partsInFlight);
+            S3Target target = S3Target.of(s3, BUCKET, "archive", partSize, partsInFlight).checksum(checksum)
+                    .onChecksumFallback(notice -> System.out.println("checksum fallback: " + notice));
             ok = archive(client, shape, target, concurrency);
+            ok &= onTheWire(headers.counts(), checksum);
             ok &= check(s3, shape, target, readBack);
         }
         System.out.println(ok ? "S3MemoryBound: PASS" : "S3MemoryBound: FAIL");
@@ -159,6 +171,17 @@ public final class S3MemoryBound {
                 sampler.peakHeapSampled / (double) MIB, sampler.peakHeapAfterGc() / (double) MIB,
                 sampler.peakNettyDirect / (double) MIB, sampler.peakNioDirect / (double) MIB,
                 gcCount() - gc0, gcMillis() - gcMs0, ok ? "ok" : "FAIL");
+        return ok;
+    }
+
+    /** What the upload requests carried; with SHA256 or MD5 asked, every one must carry that check and no other. */
+    private static boolean onTheWire(ChecksumHeaders.Counts counts, S3Target.Checksum checksum) {
+        boolean ok = switch (checksum) {
+            case SHA256 -> counts.allOn("sha256");
+            case MD5 -> counts.allOn("md5");
+            default -> counts.uploads() > 0;
+        };
+        System.out.printf(Locale.ROOT, "on the wire: %s -> %s%n", counts, ok ? "ok" : "FAIL");
         return ok;
     }
 

@@ -3,6 +3,7 @@ package dev.laml.recordings.benchmarks.server;
 import dev.laml.recordings.s3.S3ProxyServer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -21,8 +22,8 @@ import java.util.stream.Stream;
 
 /**
  * The S3 server of the archive benchmarks: the s3 module's {@link S3ProxyServer} (S3Proxy 3.3.0 over a filesystem
- * blob store in a temporary directory of its own, AWS signatures checked, SHA-256 checksums of every PUT and part
- * verified) run in a child JVM, so that its heap, GC and CPU are not the client's. A local emulator: its costs are
+ * blob store in a temporary directory of its own, AWS signatures checked, the SHA-256 checksum or the Content-MD5 of
+ * every PUT and part verified) run in a child JVM, so that its heap, GC and CPU are not the client's. A local emulator: its costs are
  * Jetty's, jclouds' and this machine's disk, not AWS's.
  *
  * <p>Child protocol (see {@link ChildProcess}): {@code STORAGE <dir>} (one subdirectory per bucket, one file per
@@ -67,6 +68,11 @@ public final class S3ProxyChild implements AutoCloseable {
      * that names no settings gets them.
      */
     public S3AsyncClient client(String http) {
+        return client(http, new ExecutionInterceptor[0]);
+    }
+
+    /** {@link #client(String)} with these interceptors (e.g. {@link ChecksumHeaders}). */
+    public S3AsyncClient client(String http, ExecutionInterceptor... interceptors) {
         SdkAsyncHttpClient h = switch (http) {
             case "netty" -> NettyNioAsyncHttpClient.builder().build();
             case "crt" -> AwsCrtAsyncHttpClient.builder().build();
@@ -79,6 +85,11 @@ public final class S3ProxyChild implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
                 .httpClient(h)
+                .overrideConfiguration(o -> {
+                    for (ExecutionInterceptor interceptor : interceptors) {
+                        o.addExecutionInterceptor(interceptor);
+                    }
+                })
                 .build();
     }
 
