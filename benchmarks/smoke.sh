@@ -6,7 +6,9 @@
 # then MemoryBound scaled down under -Xmx64m, then the archive benchmarks scaled down: ArchiveThroughput (directory,
 # S3Proxy over the SDK's Netty and CRT clients, each on the SHA-256 and the MD5 path; every copy checked, every upload
 # request's check counted on the wire) and S3MemoryBound under -Xmx128m (multipart uploads into S3Proxy, every object's
-# size and SHA-256 checked, no multipart upload left).
+# size and SHA-256 checked, no multipart upload left), then EventsIntake scaled down (signed callbacks into
+# RecordingEventsServer over SQLite and an embedded PostgreSQL: every answer 204 and every callback in the inbox; three
+# recordings from callback to stored file, beside the list-based archive).
 # Numbers from this run mean nothing; it proves the benchmarks still build, wire up and verify
 # their byte counts. Real runs: see BENCHMARKS.md.
 set -euo pipefail
@@ -30,4 +32,7 @@ s3start=$SECONDS
 java -Xms512m -Xmx512m -cp "$JAR" dev.laml.recordings.benchmarks.ArchiveThroughput --ci
 java -Xmx128m -XX:+ExitOnOutOfMemoryError -cp "$JAR" dev.laml.recordings.benchmarks.S3MemoryBound --ci
 echo "archive benchmarks smoke: $((SECONDS - s3start)) s"
+evstart=$SECONDS
+java -Xmx256m -cp "$JAR" dev.laml.recordings.benchmarks.EventsIntake --ci
+echo "events benchmark smoke: $((SECONDS - evstart)) s"
 echo "benchmarks smoke: OK in $((SECONDS - start)) s"
