@@ -57,19 +57,20 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Issue 19's end-to-end check, with the shaded jar in child JVMs under {@code -Xmx128m}: the testkit pushes signed
- * status callbacks for {@value #DEFAULT_RECORDINGS} recordings (5 % duplicated, 2 % wrongly signed, 3 % dropped, one in
+ * status callbacks for N recordings (5 % duplicated, 2 % wrongly signed, 3 % dropped, one in
  * 25 still {@code in-progress} at first) to {@code recordings listen}, which archives into S3Proxy; the test adds 2 %
  * forged callbacks of its own (a wrong key, naming recordings that do not exist). A {@code listen} is killed with
  * SIGKILL in the middle; afterwards the bucket must hold exactly the recordings of the testkit, byte-exact, each
  * written once (but for the few uploads the kill cut short), and no forged recording may ever have been asked for.
  *
- * <p>Runs in the {@code integration-test} phase (the jar is built by then). {@code -Dlisten.e2e.recordings=N} changes
- * the size.
+ * <p>Runs in the {@code integration-test} phase (the jar is built by then). {@value #DEFAULT_RECORDINGS} recordings by
+ * default, to stay near 90 s per test on a shared 2-core machine; {@code -Dlisten.e2e.recordings=1000} runs the
+ * issue's full size (measured 123 s and 136 s there under a load average of 20; see RELIABILITY.md).
  */
 @Timeout(300)
 class ListenEndToEndIT {
 
-    static final int DEFAULT_RECORDINGS = 1000;
+    static final int DEFAULT_RECORDINGS = 500;
     static final String PROJECT = "0e9f4a51-7c3b-4d2e-9a8f-1b2c3d4e5f60";
     static final String TOKEN = "PTe2e-listen-token";
     static final String KEY = "PSK_e2e_listen_key";
