@@ -55,6 +55,11 @@ class ListenCommandTest {
         assertThat(badDuration.exitCode()).isEqualTo(2);
         assertThat(badDuration.stderr()).contains("--reconcile-every");
 
+        CliRun badLease = CliRun.run(env(), "listen", "--port", "0", "--dir", tmp.toString(),
+                "--base-url", "http://127.0.0.1:1", "--lease", "0s");
+        assertThat(badLease.exitCode()).isEqualTo(2);
+        assertThat(badLease.stderr()).contains("--lease");
+
         CliRun badInbox = CliRun.run(env(), "listen", "--port", "0", "--dir", tmp.toString(),
                 "--base-url", "http://127.0.0.1:1", "--inbox", "jdbc:mysql://db/x");
         assertThat(badInbox.exitCode()).isEqualTo(2);

@@ -110,6 +110,12 @@ final class ListenCommand implements Callable<Integer> {
                     + "to archive recordings whose callback was lost. Default: off.")
     String reconcileEvery;
 
+    @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "2m",
+            description = {"How long a claimed recording stays this instance's without a heartbeat: with a shared "
+                    + "PostgreSQL inbox, the entries of an instance that died are taken over by another after this "
+                    + "long. Renewed every third of it while the instance runs. Default: ${DEFAULT-VALUE}."})
+    String lease;
+
     @Option(names = "--delete-after-verify",
             description = "Delete each recording from SignalWire once its stored copy is verified.")
     boolean deleteAfterVerify;
@@ -158,6 +164,8 @@ final class ListenCommand implements Callable<Integer> {
             throw new InvalidInputException("--public-url must be an http(s) URL with a host, got " + publicUrl);
         }
         Duration reconcile = reconcileEvery == null ? null : duration("--reconcile-every", reconcileEvery);
+        // Parsed before the signing key and the inbox, so that a bad value exits 2 without touching either.
+        Duration leaseFor = duration("--lease", lease);
         WebhookSignature signature = signature();
         ArchiveOptions options = ArchiveOptions.defaults().format(format.audio).deleteAfterVerify(deleteAfterVerify);
 
@@ -173,7 +181,7 @@ final class ListenCommand implements Callable<Integer> {
             }
             checkStore(target, where);
             RecordingWorkers.Builder wb = RecordingWorkers.builder().client(client).inbox(box).target(target)
-                    .options(options).concurrency(concurrency);
+                    .options(options).concurrency(concurrency).lease(leaseFor);
             if (reconcile != null) {
                 wb.reconcile(account, reconcile);
             }
