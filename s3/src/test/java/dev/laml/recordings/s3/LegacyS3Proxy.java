@@ -38,16 +38,19 @@ import java.util.stream.Stream;
  */
 public final class LegacyS3Proxy implements S3Store {
 
-    private final Process process;
+    // Replaced by restart(); volatile because the shutdown hook reads it.
+    private volatile Process process;
     private final Path dir;
     private final int port;
+    private final List<String> command;
     private final Thread hook;
 
-    private LegacyS3Proxy(Process process, Path dir, int port) {
+    private LegacyS3Proxy(Process process, Path dir, int port, List<String> command) {
         this.process = process;
         this.dir = dir;
         this.port = port;
-        this.hook = new Thread(process::destroyForcibly, "legacy-s3proxy-kill");
+        this.command = command;
+        this.hook = new Thread(() -> this.process.destroyForcibly(), "legacy-s3proxy-kill");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
@@ -77,13 +80,14 @@ public final class LegacyS3Proxy implements S3Store {
                         ""), StandardCharsets.UTF_8);
                 Path log = dir.resolve("s3proxy-" + attempt + ".log");
                 String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                Process p = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath,
-                        "org.gaul.s3proxy.Main", "--properties", properties.toString()))
+                List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath,
+                        "org.gaul.s3proxy.Main", "--properties", properties.toString());
+                Process p = new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
                         .start();
                 if (awaitPort(p, port)) {
-                    return new LegacyS3Proxy(p, dir, port);
+                    return new LegacyS3Proxy(p, dir, port, command);
                 }
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 lastFailure = new IOException("S3Proxy 2.9.0 did not start on port " + port + ": "
@@ -168,6 +172,35 @@ public final class LegacyS3Proxy implements S3Store {
                     .reduce((a, b) -> b).map(LegacyS3Proxy::tail).orElse("");
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    /** Kills the child (as a crash would): connections are cut and refused; the data directory stays. */
+    @Override
+    public void stop() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A new child on the same port and data directory, waited for as at start (at most a minute). */
+    @Override
+    public void restart() {
+        stop();
+        try {
+            Path log = dir.resolve("s3proxy-restart-" + System.nanoTime() + ".log");
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = p;
+            if (!awaitPort(p, port)) {
+                throw new IllegalStateException("S3Proxy 2.9.0 did not restart on port " + port + ": " + tail(log));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -128,6 +128,7 @@ public final class S3ProxyServer implements S3Store {
     }
 
     /** Stops answering (connections in progress are closed); the data stays on disk. */
+    @Override
     public void stop() {
         try {
             if (proxy != null) {
@@ -144,6 +145,7 @@ public final class S3ProxyServer implements S3Store {
     }
 
     /** A new server process, as far as the store is concerned, on the same port and directory. */
+    @Override
     public void restart() {
         stop();
         startOn(port);

@@ -33,6 +33,12 @@ public interface S3Store extends AutoCloseable {
     /** A client of the store through {@code endpoint} (a recording proxy in front of it, say). */
     S3AsyncClient client(URI endpoint, ExecutionInterceptor... interceptors);
 
+    /** Stops serving (connections refused) while keeping what it stores, as a crashed or restarting store does. */
+    void stop();
+
+    /** Serves again on the same port from the same storage, as a new server process would. */
+    void restart();
+
     @Override
     void close();
 }
