@@ -7,6 +7,7 @@ import dev.laml.recordings.TestData;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 
 import static dev.laml.recordings.TestData.headers;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,8 +31,8 @@ class ProtocolRegressionsTest {
      */
     @Test
     void aRetryAfterOfALoneControlCharacterIsNoRetryAfter() {
-        assertThat(PROTOCOL.retryAfter("\u0000")).isNull();
-        assertThat(PROTOCOL.retryAfter("\u0001 \u0007")).isNull();
+        assertThat(new Responses(Clock.systemUTC()).retryAfter("\u0000")).isNull();
+        assertThat(new Responses(Clock.systemUTC()).retryAfter("\u0001 \u0007")).isNull();
         RateLimitedException e = (RateLimitedException) PROTOCOL.error(MEDIA, 429, "Too Many Requests",
                 headers("Retry-After", "\u0000"), "{}".getBytes(StandardCharsets.UTF_8));
         assertThat(e.retryAfter()).isNull();
@@ -56,8 +57,8 @@ class ProtocolRegressionsTest {
         assertThat(answer.deliver()).isEqualTo(-1);
         assertThat(answer.skip()).isZero();
         assertThat(answer.length()).isEqualTo(-1);
-        assertThat(RecordingsProtocol.span(0, Long.MAX_VALUE)).isEqualTo(-1);
-        assertThat(RecordingsProtocol.span(1, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
-        assertThat(RecordingsProtocol.span(5, 5)).isEqualTo(1);
+        assertThat(ByteRanges.span(0, Long.MAX_VALUE)).isEqualTo(-1);
+        assertThat(ByteRanges.span(1, Long.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
+        assertThat(ByteRanges.span(5, 5)).isEqualTo(1);
     }
 }

@@ -126,6 +126,20 @@ class RangeAnswerTest {
                 .isInstanceOf(RangeNotSatisfiableException.class);
     }
 
+    /** What the adapter raises when a whole body sent for a range ended before the range began. */
+    @Test
+    void aRangeNotSatisfiableFoundByTheClientSaysTheRangeTheLengthAndThatTheServerIgnoredIt() {
+        RangeNotSatisfiableException known = protocol.rangeNotSatisfiable(media, ByteRange.from(500), 200, 320);
+        assertThat(known.totalLength()).isEqualTo(320);
+        assertThat(known.httpStatus()).isEqualTo(200);
+        assertThat(known).hasMessageContaining("bytes=500-").hasMessageContaining("has 320 bytes")
+                .hasMessageContaining("the server ignored the range");
+        RangeNotSatisfiableException unknown = protocol.rangeNotSatisfiable(media, ByteRange.from(500), 200, -1);
+        assertThat(unknown.totalLength()).isEqualTo(-1);
+        assertThat(unknown).hasMessageContaining("has fewer bytes");
+        assertThat(RetryPolicy.defaults().isRetryable(known)).isFalse();
+    }
+
     @Test
     void withoutARangeTheWholeBodyIsDeliveredAndNoRangeIsReported() {
         RangeAnswer a = protocol.rangeAnswer(media, null, 200, headers("Content-Length", "1000"));

@@ -251,7 +251,7 @@ class ResumeTest {
                 "bytes 0-9999999999/10000000000, 0, 9999999999, 10000000000",
         })
         void reads_first_last_and_total(String value, long first, long last, long total) {
-            assertThat(RecordingsProtocol.contentRange(value)).containsExactly(first, last, total);
+            assertThat(ByteRanges.contentRange(value)).containsExactly(first, last, total);
         }
 
         @ParameterizedTest(name = "[{index}] \"{0}\"")
@@ -262,7 +262,7 @@ class ResumeTest {
                 "bytes 0-9/-1", "bytes +0-9/10", "bytes 0-+9/10", "bytes 0-9/+10", "bytes 0x0-9/10",
                 "bytes 0-99999999999999999999/*", "bytes 0/9-10"})
         void refuses_malformed_forms(String value) {
-            assertThat(RecordingsProtocol.contentRange(value)).isNull();
+            assertThat(ByteRanges.contentRange(value)).isNull();
         }
     }
 }
