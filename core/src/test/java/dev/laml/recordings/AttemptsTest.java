@@ -64,7 +64,7 @@ class AttemptsTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("errors")
-    void a_first_attempt_error_says_nothing_about_attempts(String type, Supplier<Throwable> error) {
+    void aFirstAttemptErrorSaysNothingAboutAttempts(String type, Supplier<Throwable> error) {
         Throwable t = error.get();
         assertThat(attempts(t)).isEqualTo(1);
         assertThat(t.getMessage()).isEqualTo(MESSAGE);
@@ -75,7 +75,7 @@ class AttemptsTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("errors")
-    void after_retries_the_message_says_how_many_attempts_were_made(String type, Supplier<Throwable> error) {
+    void afterRetriesTheMessageSaysHowManyAttemptsWereMade(String type, Supplier<Throwable> error) {
         Throwable t = error.get();
         record(t, 4);
         assertThat(attempts(t)).isEqualTo(4);
@@ -86,7 +86,7 @@ class AttemptsTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("errors")
-    void recording_again_replaces_the_count_rather_than_appending(String type, Supplier<Throwable> error) {
+    void recordingAgainReplacesTheCountRatherThanAppending(String type, Supplier<Throwable> error) {
         Throwable t = error.get();
         record(t, 2);
         record(t, 3);
@@ -97,7 +97,7 @@ class AttemptsTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @MethodSource("errors")
-    void with_the_time_spent_the_message_says_both_figures(String type, Supplier<Throwable> error) {
+    void withTheTimeSpentTheMessageSaysBothFigures(String type, Supplier<Throwable> error) {
         Throwable t = error.get();
         record(t, 9, Duration.ofMillis(31_234));
         assertThat(attempts(t)).isEqualTo(9);
@@ -119,7 +119,7 @@ class AttemptsTest {
             "PT-1S         | ' (after 2 attempts over 0.0 s)'",
             "PT2562047H    | ' (after 2 attempts over 9223369200.0 s)'",
     })
-    void the_time_is_in_seconds_rounded_to_a_tenth(Duration elapsed, String suffix) {
+    void theTimeIsInSecondsRoundedToATenth(Duration elapsed, String suffix) {
         for (Throwable t : new Throwable[] {new ServerException(MESSAGE, 500, null, null, null),
                 new TransferException(MESSAGE)}) {
             record(t, 2, elapsed);
@@ -135,7 +135,7 @@ class AttemptsTest {
             "2            | 2          | ' (after 2 attempts)'",
             "2147483647   | 2147483647 | ' (after 2147483647 attempts)'",
     })
-    void counts_below_one_mean_one(int recorded, int expected, String suffix) {
+    void countsBelowOneMeanOne(int recorded, int expected, String suffix) {
         for (Throwable t : new Throwable[] {new ServerException(MESSAGE, 500, null, null, null),
                 new TransferException(MESSAGE)}) {
             record(t, recorded);

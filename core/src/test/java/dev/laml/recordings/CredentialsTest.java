@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 class CredentialsTest {
 
     @Test
-    void the_header_is_basic_with_base64_of_project_colon_token() {
+    void theHeaderIsBasicWithBase64OfProjectColonToken() {
         Credentials c = Credentials.of(PROJECT, TOKEN);
         String expected = "Basic " + Base64.getEncoder().encodeToString(
                 (PROJECT + ":" + TOKEN).getBytes(StandardCharsets.UTF_8));
@@ -30,20 +30,20 @@ class CredentialsTest {
     }
 
     @Test
-    void non_ascii_is_encoded_as_utf8() {
+    void nonAsciiIsEncodedAsUtf8() {
         assertThat(Credentials.of("prój", "tøken").authorizationHeader())
                 .isEqualTo("Basic " + Base64.getEncoder().encodeToString("prój:tøken".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
-    void a_colon_is_allowed_in_the_token() {
+    void aColonIsAllowedInTheToken() {
         assertThat(Credentials.of("project", "to:ken").authorizationHeader())
                 .isEqualTo("Basic " + Base64.getEncoder().encodeToString("project:to:ken".getBytes(StandardCharsets.UTF_8)));
     }
 
     @ParameterizedTest(name = "[{index}] \"{0}\"")
     @ValueSource(strings = {":", "pro:ject", "project:"})
-    void a_colon_in_the_project_id_is_rejected(String projectId) {
+    void aColonInTheProjectIdIsRejected(String projectId) {
         assertThatIllegalArgumentException().isThrownBy(() -> Credentials.of(projectId, TOKEN))
                 .withMessageStartingWith("projectId ")
                 .withMessageNotContaining(TOKEN);
@@ -51,7 +51,7 @@ class CredentialsTest {
 
     @ParameterizedTest(name = "[{index}] \"{0}\"")
     @ValueSource(strings = {"a\rb", "a\nb", "a\r\nX-Injected: 1", "\n", "a\u0000", "a\tb", "a\u007f"})
-    void control_characters_are_rejected_in_either_part(String bad) {
+    void controlCharactersAreRejectedInEitherPart(String bad) {
         assertThatIllegalArgumentException().isThrownBy(() -> Credentials.of(bad, TOKEN))
                 .withMessageStartingWith("projectId ")
                 .withMessageNotContaining(TOKEN);
@@ -62,7 +62,7 @@ class CredentialsTest {
 
     @ParameterizedTest(name = "[{index}] \"{0}\"")
     @NullAndEmptySource
-    void null_and_empty_are_rejected_in_either_part(String missing) {
+    void nullAndEmptyAreRejectedInEitherPart(String missing) {
         assertThatIllegalArgumentException().isThrownBy(() -> Credentials.of(missing, TOKEN))
                 .withMessageStartingWith("projectId ");
         assertThatIllegalArgumentException().isThrownBy(() -> Credentials.of(PROJECT, missing))
@@ -70,21 +70,21 @@ class CredentialsTest {
     }
 
     @Test
-    void a_rejected_token_is_never_echoed() {
+    void aRejectedTokenIsNeverEchoed() {
         String token = "s3cret\nvalue";
         assertThatIllegalArgumentException().isThrownBy(() -> Credentials.of(PROJECT, token))
                 .withMessageNotContaining("s3cret");
     }
 
     @Test
-    void to_string_shows_the_project_but_neither_the_token_nor_its_encodings() {
+    void toStringShowsTheProjectButNeitherTheTokenNorItsEncodings() {
         String shown = Credentials.of(PROJECT, TOKEN).toString();
 
         assertThat(shown).contains(PROJECT).doesNotContain(TOKEN, BASIC_B64, TOKEN_B64);
     }
 
     @Test
-    void equal_parts_make_equal_credentials() {
+    void equalPartsMakeEqualCredentials() {
         Credentials a = Credentials.of(PROJECT, TOKEN);
 
         assertThat(a).isEqualTo(Credentials.of(PROJECT, TOKEN)).hasSameHashCodeAs(Credentials.of(PROJECT, TOKEN));

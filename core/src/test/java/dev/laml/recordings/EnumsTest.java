@@ -15,13 +15,13 @@ class EnumsTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @CsvSource({"WAV, .wav, audio/x-wav", "MP3, .mp3, audio/mpeg"})
-    void an_audio_format_knows_its_extension_and_media_type(AudioFormat format, String extension, String mediaType) {
+    void anAudioFormatKnowsItsExtensionAndMediaType(AudioFormat format, String extension, String mediaType) {
         assertThat(format.extension()).isEqualTo(extension);
         assertThat(format.mediaType()).isEqualTo(mediaType);
     }
 
     @Test
-    void there_are_exactly_two_audio_formats() {
+    void thereAreExactlyTwoAudioFormats() {
         assertThat(AudioFormat.values()).containsExactly(AudioFormat.WAV, AudioFormat.MP3);
     }
 
@@ -41,14 +41,14 @@ class EnumsTest {
             "in_progress, UNKNOWN",
             "complete,    UNKNOWN",
     })
-    void a_status_is_read_ignoring_case_with_unknown_values_kept_apart(String wire, RecordingStatus expected) {
+    void aStatusIsReadIgnoringCaseWithUnknownValuesKeptApart(String wire, RecordingStatus expected) {
         assertThat(RecordingStatus.fromWire(wire)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "[{index}] \"{0}\"")
     @NullAndEmptySource
     @ValueSource(strings = {" "})
-    void a_missing_status_or_source_is_unknown(String wire) {
+    void aMissingStatusOrSourceIsUnknown(String wire) {
         assertThat(RecordingStatus.fromWire(wire)).isEqualTo(RecordingStatus.UNKNOWN);
         assertThat(RecordingSource.fromWire(wire)).isEqualTo(RecordingSource.UNKNOWN);
     }
@@ -68,24 +68,24 @@ class EnumsTest {
             "Dial Verb,                   UNKNOWN",
             "DIAL_VERB,                   UNKNOWN",
     })
-    void a_source_is_read_ignoring_case_with_unknown_values_kept_apart(String wire, RecordingSource expected) {
+    void aSourceIsReadIgnoringCaseWithUnknownValuesKeptApart(String wire, RecordingSource expected) {
         assertThat(RecordingSource.fromWire(wire)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @EnumSource(value = RecordingStatus.class, names = "UNKNOWN", mode = EnumSource.Mode.EXCLUDE)
-    void every_listed_status_round_trips_through_its_wire_value(RecordingStatus status) {
+    void everyListedStatusRoundTripsThroughItsWireValue(RecordingStatus status) {
         assertThat(RecordingStatus.fromWire(status.wireValue())).isSameAs(status);
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @EnumSource(value = RecordingSource.class, names = "UNKNOWN", mode = EnumSource.Mode.EXCLUDE)
-    void every_listed_source_round_trips_through_its_wire_value(RecordingSource source) {
+    void everyListedSourceRoundTripsThroughItsWireValue(RecordingSource source) {
         assertThat(RecordingSource.fromWire(source.wireValue())).isSameAs(source);
     }
 
     @Test
-    void unknown_has_no_wire_value() {
+    void unknownHasNoWireValue() {
         assertThat(RecordingStatus.UNKNOWN.wireValue()).isNull();
         assertThat(RecordingSource.UNKNOWN.wireValue()).isNull();
     }

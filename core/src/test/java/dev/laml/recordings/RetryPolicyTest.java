@@ -59,7 +59,7 @@ class RetryPolicyTest {
 
         @ParameterizedTest(name = "[{index}] HTTP {0}")
         @ValueSource(ints = {429, 500, 502, 503, 504})
-        void overload_and_transient_server_failures_are(int code) {
+        void overloadAndTransientServerFailuresAre(int code) {
             ApiException error = status(code);
             assertThat(defaults.isRetryable(error)).isTrue();
             assertThat(defaults.delayBeforeNextAttempt(error, 1, ZERO)).isNotNull();
@@ -67,7 +67,7 @@ class RetryPolicyTest {
 
         @ParameterizedTest(name = "[{index}] HTTP {0}")
         @ValueSource(ints = {400, 401, 403, 404, 405, 409, 410, 422, 501, 505, 511, 302, 200})
-        void other_statuses_are_not(int code) {
+        void otherStatusesAreNot(int code) {
             ApiException error = status(code);
             assertThat(defaults.isRetryable(error)).isFalse();
             assertThat(defaults.delayBeforeNextAttempt(error, 1, NEVER)).isNull();
@@ -97,7 +97,7 @@ class RetryPolicyTest {
 
         @ParameterizedTest(name = "[{index}] {0}: {2}")
         @MethodSource("failures")
-        void transfer_failures_are_but_changed_content_and_an_exhausted_pool_are_not(String name, Throwable error,
+        void transferFailuresAreButChangedContentAndAnExhaustedPoolAreNot(String name, Throwable error,
                 boolean retryable) {
             assertThat(defaults.isRetryable(error)).isEqualTo(retryable);
             if (retryable) {
@@ -118,7 +118,7 @@ class RetryPolicyTest {
         @ParameterizedTest(name = "[{index}] after attempt {0}: up to {1} ms")
         @CsvSource({"1, 250", "2, 500", "3, 1000", "4, 2000", "5, 4000", "6, 8000", "7, 10000", "8, 10000",
                 "31, 10000", "32, 10000", "64, 10000", "1000, 10000", "2147483646, 10000"})
-        void ceilings_double_from_250_ms_up_to_10_s(int attemptsMade, long ceilingMillis) {
+        void ceilingsDoubleFrom250msUpTo10s(int attemptsMade, long ceilingMillis) {
             assertThat(many.delayBeforeNextAttempt(reset, attemptsMade, TOP)).isEqualTo(Duration.ofMillis(ceilingMillis));
             assertThat(many.delayBeforeNextAttempt(status(503), attemptsMade, TOP))
                     .isEqualTo(Duration.ofMillis(ceilingMillis));
@@ -126,26 +126,26 @@ class RetryPolicyTest {
 
         @ParameterizedTest(name = "[{index}] after attempt {0}")
         @ValueSource(ints = {1, 2, 3, 7, 100})
-        void full_jitter_reaches_down_to_zero(int attemptsMade) {
+        void fullJitterReachesDownToZero(int attemptsMade) {
             assertThat(many.delayBeforeNextAttempt(reset, attemptsMade, ZERO)).isEqualTo(Duration.ZERO);
         }
 
         @ParameterizedTest(name = "[{index}] random {0} after attempt {1} -> {2} ms")
         @CsvSource({"0.5, 1, 125", "0.5, 3, 500", "0.25, 7, 2500", "0.999, 1, 249.75", "0.1, 2, 50"})
-        void the_wait_is_the_random_fraction_of_the_ceiling(double random, int attemptsMade, double expectedMillis) {
+        void theWaitIsTheRandomFractionOfTheCeiling(double random, int attemptsMade, double expectedMillis) {
             assertThat(many.delayBeforeNextAttempt(reset, attemptsMade, () -> random).toNanos())
                     .isCloseTo((long) (expectedMillis * 1_000_000), org.assertj.core.data.Offset.offset(1L));
         }
 
         @ParameterizedTest(name = "[{index}] base 100 ms, max 1 s, after attempt {0}: {1} ms")
         @CsvSource({"1, 100", "2, 200", "3, 400", "4, 800", "5, 1000", "6, 1000"})
-        void base_and_max_are_configurable(int attemptsMade, long ceilingMillis) {
+        void baseAndMaxAreConfigurable(int attemptsMade, long ceilingMillis) {
             RetryPolicy p = many.baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(1));
             assertThat(p.delayBeforeNextAttempt(reset, attemptsMade, TOP)).isEqualTo(Duration.ofMillis(ceilingMillis));
         }
 
         @Test
-        void a_base_above_the_max_is_capped_by_the_max() {
+        void aBaseAboveTheMaxIsCappedByTheMax() {
             RetryPolicy p = many.baseDelay(Duration.ofSeconds(30));
             assertThat(p.delayBeforeNextAttempt(reset, 1, TOP)).isEqualTo(Duration.ofSeconds(10));
         }
@@ -157,14 +157,14 @@ class RetryPolicyTest {
                 "PT24000000H,        PT10S,                      1,  PT10S",
                 "PT1S,               PT24000000H,                1,  PT1S",
         })
-        void durations_beyond_the_nanosecond_range_do_not_overflow(Duration base, Duration max, int attemptsMade,
+        void durationsBeyondTheNanosecondRangeDoNotOverflow(Duration base, Duration max, int attemptsMade,
                 Duration expected) {
             RetryPolicy p = many.baseDelay(base).maxDelay(max);
             assertThat(p.delayBeforeNextAttempt(reset, attemptsMade, TOP)).isEqualTo(expected);
         }
 
         @Test
-        void a_forever_max_with_many_attempts_stays_positive() {
+        void aForeverMaxWithManyAttemptsStaysPositive() {
             RetryPolicy p = many.maxDelay(ChronoUnit.FOREVER.getDuration());
             assertThat(p.delayBeforeNextAttempt(reset, 200, TOP)).isPositive()
                     .isEqualTo(Duration.ofMillis(250).multipliedBy(1L << 30));
@@ -177,26 +177,26 @@ class RetryPolicyTest {
 
         @ParameterizedTest(name = "[{index}] Retry-After {0} -> {1} s")
         @CsvSource({"7, 7", "0, 0", "1, 1", "59, 59", "60, 60", "61, 60", "90, 60", "86400, 60"})
-        void is_honoured_without_jitter_up_to_60_s(String header, long expectedSeconds) {
+        void isHonouredWithoutJitterUpTo60s(String header, long expectedSeconds) {
             assertThat(defaults.delayBeforeNextAttempt(rateLimited(header), 1, NEVER))
                     .isEqualTo(Duration.ofSeconds(expectedSeconds));
         }
 
         @Test
-        void is_honoured_whatever_the_attempt_within_budget() {
+        void isHonouredWhateverTheAttemptWithinBudget() {
             assertThat(defaults.delayBeforeNextAttempt(rateLimited("7"), 3, NEVER)).isEqualTo(Duration.ofSeconds(7));
         }
 
         @ParameterizedTest(name = "[{index}] maxRetryAfter {0}, Retry-After {1} -> {2}")
         @CsvSource({"PT5S, 7, PT5S", "PT5S, 5, PT5S", "PT5S, 4, PT4S", "PT10M, 90, PT1M30S"})
-        void is_capped_by_max_retry_after(Duration cap, String header, Duration expected) {
+        void isCappedByMaxRetryAfter(Duration cap, String header, Duration expected) {
             assertThat(defaults.maxRetryAfter(cap).delayBeforeNextAttempt(rateLimited(header), 1, NEVER))
                     .isEqualTo(expected);
         }
 
         @ParameterizedTest(name = "[{index}] Retry-After \"{0}\"")
         @CsvSource(value = {"NULL", "soon", "-5"}, nullValues = "NULL")
-        void absent_or_unreadable_falls_back_to_backoff(String header) {
+        void absentOrUnreadableFallsBackToBackoff(String header) {
             RateLimitedException e = rateLimited(header);
             assertThat(e.retryAfter()).isNull();
             assertThat(defaults.delayBeforeNextAttempt(e, 1, TOP)).isEqualTo(Duration.ofMillis(250));
@@ -204,7 +204,7 @@ class RetryPolicyTest {
         }
 
         @Test
-        void does_not_extend_the_budget() {
+        void doesNotExtendTheBudget() {
             assertThat(defaults.delayBeforeNextAttempt(rateLimited("7"), 4, NEVER)).isNull();
         }
     }
@@ -218,14 +218,14 @@ class RetryPolicyTest {
         @ParameterizedTest(name = "[{index}] maxAttempts {0}, attempts made {1}: another {2}")
         @CsvSource({"4, 1, true", "4, 2, true", "4, 3, true", "4, 4, false", "4, 5, false", "4, 100, false",
                 "1, 1, false", "2, 1, true", "2, 2, false"})
-        void there_is_no_next_attempt_once_max_attempts_were_made(int maxAttempts, int attemptsMade, boolean another) {
+        void thereIsNoNextAttemptOnceMaxAttemptsWereMade(int maxAttempts, int attemptsMade, boolean another) {
             RetryPolicy p = defaults.maxAttempts(maxAttempts);
             assertThat(p.delayBeforeNextAttempt(reset, attemptsMade, ZERO) != null).isEqualTo(another);
             assertThat(p.delayBeforeNextAttempt(status(503), attemptsMade, ZERO) != null).isEqualTo(another);
         }
 
         @Test
-        void none_makes_every_failure_final() {
+        void noneMakesEveryFailureFinal() {
             assertThat(RetryPolicy.none().maxAttempts()).isEqualTo(1);
             assertThat(RetryPolicy.none().delayBeforeNextAttempt(reset, 1, NEVER)).isNull();
             assertThat(RetryPolicy.none().delayBeforeNextAttempt(rateLimited("1"), 1, NEVER)).isNull();
@@ -241,20 +241,20 @@ class RetryPolicyTest {
 
         @ParameterizedTest(name = "[{index}] {0} ms without progress: another {1}")
         @CsvSource({"0, true", "1, true", "29999, true", "30000, false", "30001, false", "3600000, false"})
-        void a_body_is_resumed_while_its_failures_span_less_than_30_s(long millis, boolean another) {
+        void aBodyIsResumedWhileItsFailuresSpanLessThan30s(long millis, boolean another) {
             assertThat(defaults.delayBeforeNextResume(reset, 5, Duration.ofMillis(millis), ZERO) != null)
                     .isEqualTo(another);
         }
 
         @ParameterizedTest(name = "[{index}] failure {0} without progress")
         @ValueSource(ints = {4, 5, 100, Integer.MAX_VALUE})
-        void the_count_does_not_end_it(int failures) {
+        void theCountDoesNotEndIt(int failures) {
             assertThat(defaults.delayBeforeNextResume(reset, failures, Duration.ofSeconds(29), ZERO)).isNotNull();
         }
 
         @ParameterizedTest(name = "[{index}] failure {0} without progress: up to {1} ms")
         @CsvSource({"1, 250", "2, 500", "3, 1000", "4, 2000", "5, 2000", "60, 2000", "2147483647, 2000"})
-        void the_backoff_starts_at_the_base_and_is_capped_at_2_s(int failures, long ceilingMillis) {
+        void theBackoffStartsAtTheBaseAndIsCappedAt2s(int failures, long ceilingMillis) {
             assertThat(defaults.delayBeforeNextResume(reset, failures, Duration.ZERO, TOP))
                     .isEqualTo(Duration.ofMillis(ceilingMillis));
             assertThat(defaults.delayBeforeNextResume(status(503), failures, Duration.ZERO, () -> 0.5))
@@ -262,20 +262,20 @@ class RetryPolicyTest {
         }
 
         @Test
-        void the_cap_and_the_window_are_configurable() {
+        void theCapAndTheWindowAreConfigurable() {
             RetryPolicy p = defaults.maxResumeDelay(Duration.ofMillis(300)).resumeWithoutProgressFor(Duration.ofSeconds(2));
             assertThat(p.delayBeforeNextResume(reset, 9, Duration.ofMillis(1999), TOP)).isEqualTo(Duration.ofMillis(300));
             assertThat(p.delayBeforeNextResume(reset, 9, Duration.ofSeconds(2), TOP)).isNull();
         }
 
         @Test
-        void a_max_resume_delay_above_max_delay_is_not_cut_by_it() {
+        void aMaxResumeDelayAboveMaxDelayIsNotCutByIt() {
             RetryPolicy p = defaults.maxDelay(Duration.ofMillis(100)).maxResumeDelay(Duration.ofSeconds(3));
             assertThat(p.delayBeforeNextResume(reset, 10, Duration.ZERO, TOP)).isEqualTo(Duration.ofSeconds(3));
         }
 
         @Test
-        void retry_after_is_honoured_up_to_max_retry_after_not_max_resume_delay() {
+        void retryAfterIsHonouredUpToMaxRetryAfterNotMaxResumeDelay() {
             assertThat(defaults.delayBeforeNextResume(rateLimited("7"), 1, Duration.ZERO, NEVER))
                     .isEqualTo(Duration.ofSeconds(7));
             assertThat(defaults.delayBeforeNextResume(rateLimited("90"), 1, Duration.ZERO, NEVER))
@@ -283,20 +283,20 @@ class RetryPolicyTest {
         }
 
         @Test
-        void what_is_never_retried_is_never_resumed() {
+        void whatIsNeverRetriedIsNeverResumed() {
             assertThat(defaults.delayBeforeNextResume(new ContentChangedException("changed"), 1, Duration.ZERO, NEVER))
                     .isNull();
             assertThat(defaults.delayBeforeNextResume(status(404), 1, Duration.ZERO, NEVER)).isNull();
         }
 
         @Test
-        void a_zero_window_resumes_nothing() {
+        void aZeroWindowResumesNothing() {
             assertThat(defaults.resumeWithoutProgressFor(Duration.ZERO)
                     .delayBeforeNextResume(reset, 1, Duration.ZERO, NEVER)).isNull();
         }
 
         @Test
-        void one_attempt_means_no_resume_either() {
+        void oneAttemptMeansNoResumeEither() {
             assertThat(defaults.maxAttempts(1).delayBeforeNextResume(reset, 1, Duration.ZERO, NEVER)).isNull();
             assertThat(RetryPolicy.none().delayBeforeNextResume(reset, 1, Duration.ZERO, NEVER)).isNull();
             assertThat(defaults.maxAttempts(2).delayBeforeNextResume(reset, 1, Duration.ZERO, ZERO)).isNotNull();
@@ -332,7 +332,7 @@ class RetryPolicyTest {
         }
 
         @Test
-        void a_call_that_delivered_nothing_stays_on_the_request_budget() {
+        void aCallThatDeliveredNothingStaysOnTheRequestBudget() {
             RetryPolicy.Budget budget = policy.budget(0);
             assertThat(failAt(budget, 10, 20, 30, 40, 50)).as("4 attempts: 3 retries").isEqualTo(3);
             assertThat(budget.attempts()).isEqualTo(4);
@@ -340,7 +340,7 @@ class RetryPolicyTest {
         }
 
         @Test
-        void a_failure_after_delivered_bytes_moves_to_the_resume_budget_whatever_the_attempts_made() {
+        void aFailureAfterDeliveredBytesMovesToTheResumeBudgetWhateverTheAttemptsMade() {
             RetryPolicy.Budget budget = policy.budget(0);
             assertThat(failAt(budget, 10, 20, 30)).isEqualTo(3); // request budget: 3 retries of 4 attempts
             budget.attemptStarted();
@@ -358,7 +358,7 @@ class RetryPolicyTest {
         }
 
         @Test
-        void every_delivered_byte_restarts_the_clock() {
+        void everyDeliveredByteRestartsTheClock() {
             RetryPolicy.Budget budget = policy.budget(0);
             budget.attemptStarted();
             budget.progressed();
@@ -373,7 +373,7 @@ class RetryPolicyTest {
         }
 
         @Test
-        void the_backoff_grows_with_failures_since_progress_and_falls_back_after_progress() {
+        void theBackoffGrowsWithFailuresSinceProgressAndFallsBackAfterProgress() {
             RetryPolicy.Budget budget = policy.budget(0);
             budget.attemptStarted();
             budget.progressed();
@@ -388,7 +388,7 @@ class RetryPolicyTest {
         }
 
         @Test
-        void a_final_error_on_the_resume_budget_is_the_first_not_retryable_one() {
+        void aFinalErrorOnTheResumeBudgetIsTheFirstNotRetryableOne() {
             RetryPolicy.Budget budget = policy.budget(0);
             budget.attemptStarted();
             budget.progressed();
@@ -396,7 +396,7 @@ class RetryPolicyTest {
         }
 
         @Test
-        void with_the_resume_budget_off_resumes_count_against_max_attempts() {
+        void withTheResumeBudgetOffResumesCountAgainstMaxAttempts() {
             RetryPolicy.Budget budget = policy.resumeWithoutProgressFor(Duration.ZERO).budget(0);
             for (int i = 0; i < 3; i++) {
                 budget.attemptStarted();
@@ -410,7 +410,7 @@ class RetryPolicyTest {
         }
 
         @Test
-        void none_or_one_attempt_gives_a_body_that_made_progress_no_second_attempt() {
+        void noneOrOneAttemptGivesABodyThatMadeProgressNoSecondAttempt() {
             for (RetryPolicy p : new RetryPolicy[] {RetryPolicy.none(), policy.maxAttempts(1)}) {
                 RetryPolicy.Budget budget = p.budget(0);
                 budget.attemptStarted();
@@ -421,7 +421,7 @@ class RetryPolicyTest {
         }
 
         @Test
-        void elapsed_runs_from_the_start_given_whatever_the_origin() {
+        void elapsedRunsFromTheStartGivenWhateverTheOrigin() {
             RetryPolicy.Budget budget = policy.budget(-5_000_000_000L);
             assertThat(budget.elapsed(-2_000_000_000L)).isEqualTo(Duration.ofSeconds(3));
             assertThat(budget.elapsed(-6_000_000_000L)).as("never negative").isZero();
@@ -433,7 +433,7 @@ class RetryPolicyTest {
     class Configuration {
 
         @Test
-        void defaults_are_4_attempts_250_ms_to_10_s_and_retry_after_up_to_60_s() {
+        void defaultsAre4Attempts250msTo10sAndRetryAfterUpTo60s() {
             assertThat(defaults.maxAttempts()).isEqualTo(4);
             assertThat(defaults.baseDelay()).isEqualTo(Duration.ofMillis(250));
             assertThat(defaults.maxDelay()).isEqualTo(Duration.ofSeconds(10));
@@ -442,13 +442,13 @@ class RetryPolicyTest {
         }
 
         @Test
-        void resumes_by_default_for_30_s_without_progress_waiting_at_most_2_s() {
+        void resumesByDefaultFor30sWithoutProgressWaitingAtMost2s() {
             assertThat(defaults.resumeWithoutProgressFor()).isEqualTo(Duration.ofSeconds(30));
             assertThat(defaults.maxResumeDelay()).isEqualTo(Duration.ofSeconds(2));
         }
 
         @Test
-        void a_zero_resume_window_is_allowed_and_means_off_but_a_negative_one_is_not() {
+        void aZeroResumeWindowIsAllowedAndMeansOffButANegativeOneIsNot() {
             assertThat(defaults.resumeWithoutProgressFor(Duration.ZERO).resumeWithoutProgressFor()).isZero();
             assertThatIllegalArgumentException()
                     .isThrownBy(() -> defaults.resumeWithoutProgressFor(Duration.ofMillis(-1)))
@@ -458,7 +458,7 @@ class RetryPolicyTest {
         }
 
         @Test
-        void withers_return_modified_copies() {
+        void withersReturnModifiedCopies() {
             RetryPolicy p = defaults.maxAttempts(7).baseDelay(Duration.ofMillis(10)).maxDelay(Duration.ofSeconds(2))
                     .maxRetryAfter(Duration.ofSeconds(5)).resumeWithoutProgressFor(Duration.ofMinutes(2))
                     .maxResumeDelay(Duration.ofSeconds(4));
@@ -474,7 +474,7 @@ class RetryPolicyTest {
         }
 
         @Test
-        void equal_settings_make_equal_policies() {
+        void equalSettingsMakeEqualPolicies() {
             RetryPolicy a = defaults.maxAttempts(3).baseDelay(Duration.ofMillis(100));
             RetryPolicy b = defaults.baseDelay(Duration.ofMillis(100)).maxAttempts(3);
             assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(defaults);
@@ -488,7 +488,7 @@ class RetryPolicyTest {
 
         @ParameterizedTest(name = "[{index}] maxAttempts({0})")
         @ValueSource(ints = {0, -1, Integer.MIN_VALUE})
-        void max_attempts_must_be_at_least_one(int value) {
+        void maxAttemptsMustBeAtLeastOne(int value) {
             assertThatIllegalArgumentException().isThrownBy(() -> defaults.maxAttempts(value))
                     .withMessageContaining("maxAttempts").withMessageContaining(String.valueOf(value));
         }
@@ -505,7 +505,7 @@ class RetryPolicyTest {
 
         @ParameterizedTest(name = "[{index}] {0}")
         @MethodSource("durationWithers")
-        void durations_must_be_positive(String name, Function<Duration, RetryPolicy> wither) {
+        void durationsMustBePositive(String name, Function<Duration, RetryPolicy> wither) {
             for (Duration bad : new Duration[] {Duration.ZERO, Duration.ofNanos(-1), Duration.ofSeconds(-10)}) {
                 assertThatIllegalArgumentException().isThrownBy(() -> wither.apply(bad))
                         .withMessageStartingWith(name + " ").withMessageContaining("positive");

@@ -18,13 +18,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HttpDatesTest {
 
     @Test
-    void format_writes_utc_with_a_numeric_offset() {
+    void formatWritesUtcWithANumericOffset() {
         assertThat(HttpDates.format(OffsetDateTime.of(2018, 9, 25, 23, 0, 0, 0, ZoneOffset.UTC)))
                 .isEqualTo("Tue, 25 Sep 2018 23:00:00 +0000");
     }
 
     @Test
-    void format_converts_other_offsets_to_utc() {
+    void formatConvertsOtherOffsetsToUtc() {
         assertThat(HttpDates.format(OffsetDateTime.of(2018, 9, 26, 1, 0, 0, 0, ZoneOffset.ofHours(2))))
                 .isEqualTo("Tue, 25 Sep 2018 23:00:00 +0000");
     }
@@ -37,7 +37,7 @@ class HttpDatesTest {
             "1999-12-31T23:59:59+05:45",
             "2038-01-19T03:14:08Z",
     })
-    void format_then_parse_gives_the_same_instant(String iso) {
+    void formatThenParseGivesTheSameInstant(String iso) {
         OffsetDateTime original = OffsetDateTime.parse(iso);
 
         String wire = HttpDates.format(original);
@@ -59,25 +59,25 @@ class HttpDatesTest {
             "Tue, 25 Sep 2018 23:00:00 -0730 | 2018-09-25T23:00-07:30",
             "2018-09-25T23:00:00Z            | 2018-09-25T23:00Z",
     })
-    void parse_reads_rfc_1123_and_falls_back_to_iso(String wire, String expected) {
+    void parseReadsRfc1123AndFallsBackToIso(String wire, String expected) {
         assertThat(HttpDates.parse(wire)).isEqualTo(OffsetDateTime.parse(expected));
     }
 
     @ParameterizedTest(name = "[{index}] \"{0}\"")
     @NullAndEmptySource
     @ValueSource(strings = {"  "})
-    void parse_gives_null_for_nothing(String wire) {
+    void parseGivesNullForNothing(String wire) {
         assertThat(HttpDates.parse(wire)).isNull();
     }
 
     @ParameterizedTest(name = "[{index}] \"{0}\"")
     @ValueSource(strings = {"yesterday", "Tue, 25 Sep 2018", "Tue, 31 Sep 2018 23:00:00 +0000", "1537916400"})
-    void parse_rejects_anything_else(String wire) {
+    void parseRejectsAnythingElse(String wire) {
         assertThatThrownBy(() -> HttpDates.parse(wire)).isInstanceOf(DateTimeParseException.class);
     }
 
     @org.junit.jupiter.api.Test
-    void the_fast_path_agrees_with_the_jdk_formatter_on_random_dates() {
+    void theFastPathAgreesWithTheJdkFormatterOnRandomDates() {
         java.util.SplittableRandom random = new java.util.SplittableRandom(7);
         for (int i = 0; i < 5_000; i++) {
             java.time.ZoneOffset offset = java.time.ZoneOffset.ofTotalSeconds(60 * (random.nextInt(-14 * 60, 14 * 60 + 1)));

@@ -21,31 +21,31 @@ class ApiEndpointTest {
     class ForSpace {
 
         @Test
-        void a_space_name_becomes_its_signalwire_https_origin() {
+        void aSpaceNameBecomesItsSignalwireHttpsOrigin() {
             assertThat(ApiEndpoint.forSpace("example").baseUrl())
                     .isEqualTo(URI.create("https://example.signalwire.com"));
         }
 
         @Test
-        void upper_case_is_lowered() {
+        void upperCaseIsLowered() {
             assertThat(ApiEndpoint.forSpace("ExAmPle-01").baseUrl())
                     .isEqualTo(URI.create("https://example-01.signalwire.com"));
         }
 
         @Test
-        void a_label_of_63_characters_is_accepted() {
+        void aLabelOf63CharactersIsAccepted() {
             String label = "a".repeat(63);
             assertThat(ApiEndpoint.forSpace(label).baseUrl().getHost()).isEqualTo(label + ".signalwire.com");
         }
 
         @Test
-        void a_label_of_64_characters_is_rejected() {
+        void aLabelOf64CharactersIsRejected() {
             assertThatIllegalArgumentException().isThrownBy(() -> ApiEndpoint.forSpace("a".repeat(64)))
                     .withMessageContaining("space");
         }
 
         @Test
-        void a_single_character_and_inner_hyphens_are_accepted() {
+        void aSingleCharacterAndInnerHyphensAreAccepted() {
             assertThat(ApiEndpoint.forSpace("x").baseUrl()).isEqualTo(URI.create("https://x.signalwire.com"));
             assertThat(ApiEndpoint.forSpace("a-b-c").baseUrl()).isEqualTo(URI.create("https://a-b-c.signalwire.com"));
         }
@@ -54,7 +54,7 @@ class ApiEndpointTest {
         @NullSource
         @ValueSource(strings = {"evil.com#", "a.b", "x@y", "a/b", "a:80", "", " ", "a b", "\n", "a\r\nb", "-a", "a-",
                 "ex%61mple", "exämple", "пример", "例え", "example\n", "example?x", "example\\x", "ex_ample"})
-        void anything_but_one_dns_label_is_rejected_naming_the_parameter(String space) {
+        void anythingButOneDnsLabelIsRejectedNamingTheParameter(String space) {
             assertThatIllegalArgumentException().isThrownBy(() -> ApiEndpoint.forSpace(space))
                     .withMessageStartingWith("space ")
                     .withMessageNotContaining("\r")
@@ -77,21 +77,21 @@ class ApiEndpointTest {
                 "https://proxy.example/a/b//,         https://proxy.example/a/b",
                 "HTTPS://Proxy.Example:8443/Prefix/,  https://proxy.example:8443/Prefix",
         })
-        void https_is_accepted_with_port_and_path_prefix_and_trailing_slashes_are_stripped(String given, String expected) {
+        void httpsIsAcceptedWithPortAndPathPrefixAndTrailingSlashesAreStripped(String given, String expected) {
             assertThat(ApiEndpoint.of(URI.create(given), false).baseUrl()).isEqualTo(URI.create(expected));
         }
 
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(strings = {"http://127.0.0.1", "http://127.0.0.1:8080", "http://127.1.2.3:9/", "http://localhost",
                 "http://LOCALHOST:8080", "http://[::1]", "http://[::1]:8080/"})
-        void plain_http_is_accepted_for_loopback_hosts(String url) {
+        void plainHttpIsAcceptedForLoopbackHosts(String url) {
             ApiEndpoint endpoint = ApiEndpoint.of(URI.create(url), false);
             assertThat(endpoint.baseUrl().getScheme()).isEqualTo("http");
             assertThat(endpoint.isInsecureHttpAllowed()).isFalse();
         }
 
         @Test
-        void an_ipv6_loopback_keeps_its_brackets() {
+        void anIpv6LoopbackKeepsItsBrackets() {
             assertThat(ApiEndpoint.of(URI.create("http://[::1]:8080/"), false).baseUrl())
                     .isEqualTo(URI.create("http://[::1]:8080"));
         }
@@ -100,14 +100,14 @@ class ApiEndpointTest {
         @ValueSource(strings = {"http://example.com", "http://10.0.0.1", "http://127.0.0.1.evil.com",
                 "http://localhost.evil.com", "http://127.0.0.256", "http://127.1", "http://[::2]",
                 "http://0x7f.0.0.1"})
-        void plain_http_to_anything_else_is_rejected(String url) {
+        void plainHttpToAnythingElseIsRejected(String url) {
             assertThatIllegalArgumentException().isThrownBy(() -> ApiEndpoint.of(URI.create(url), false))
                     .withMessageStartingWith("baseUrl ");
         }
 
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(strings = {"http://example.com", "http://10.0.0.1:8080/prefix"})
-        void plain_http_to_anything_else_is_accepted_when_explicitly_allowed(String url) {
+        void plainHttpToAnythingElseIsAcceptedWhenExplicitlyAllowed(String url) {
             ApiEndpoint endpoint = ApiEndpoint.of(URI.create(url), true);
             assertThat(endpoint.baseUrl().getScheme()).isEqualTo("http");
             assertThat(endpoint.isInsecureHttpAllowed()).isTrue();
@@ -120,13 +120,13 @@ class ApiEndpointTest {
                 "https://example.com/p#f", "https://example.com/..", "https://example.com/a/../b",
                 "https://example.com/a/..", "https://example.com/a/./b", "https://example.com/a/.",
                 "https://example.com/a%2fb", "https://example.com/a;b", "https://example.com/a//b"})
-        void non_http_schemes_relative_or_opaque_urls_queries_fragments_and_dot_segments_are_rejected(String url) {
+        void nonHttpSchemesRelativeOrOpaqueUrlsQueriesFragmentsAndDotSegmentsAreRejected(String url) {
             assertThatIllegalArgumentException().isThrownBy(() -> ApiEndpoint.of(URI.create(url), true))
                     .withMessageStartingWith("baseUrl ");
         }
 
         @Test
-        void null_is_rejected_naming_the_parameter() {
+        void nullIsRejectedNamingTheParameter() {
             assertThatIllegalArgumentException().isThrownBy(() -> ApiEndpoint.of(null, false))
                     .withMessageStartingWith("baseUrl ");
         }
@@ -135,7 +135,7 @@ class ApiEndpointTest {
         @ValueSource(strings = {"https://user:pw@example.com", "https://user:pw@example.com:8443/prefix",
                 "http://user:pw@localhost", "https://user:pw@under_score.example/", "https:user:pw@example.com",
                 "//user:pw@example.com/", "ftp://user:pw@example.com/"})
-        void user_info_is_rejected_and_the_password_is_never_echoed(String url) {
+        void userInfoIsRejectedAndThePasswordIsNeverEchoed(String url) {
             assertThatIllegalArgumentException().isThrownBy(() -> ApiEndpoint.of(URI.create(url), true))
                     .withMessageStartingWith("baseUrl ")
                     .withMessageNotContaining("pw");
@@ -143,7 +143,7 @@ class ApiEndpointTest {
     }
 
     @Test
-    void a_rejected_url_with_user_info_still_shows_its_host() {
+    void aRejectedUrlWithUserInfoStillShowsItsHost() {
         assertThatIllegalArgumentException()
                 .isThrownBy(() -> ApiEndpoint.of(URI.create("https://user:pw@under_score.example/"), false))
                 .withMessageContaining("<redacted>@under_score.example")
@@ -160,7 +160,7 @@ class ApiEndpointTest {
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(strings = {"https://example.signalwire.com/x.wav", "https://example.signalwire.com:443/x",
                 "HTTPS://EXAMPLE.signalwire.com/x", "https://example.signalwire.com"})
-        void same_scheme_host_and_effective_port_is_same_origin(String url) {
+        void sameSchemeHostAndEffectivePortIsSameOrigin(String url) {
             assertThat(https.isSameOrigin(URI.create(url))).isTrue();
         }
 
@@ -168,17 +168,17 @@ class ApiEndpointTest {
         @ValueSource(strings = {"http://example.signalwire.com/x", "https://example.signalwire.com:8443/x",
                 "https://other.signalwire.com/x", "https://example.signalwire.com.evil.com/x",
                 "https://evil.com/https://example.signalwire.com/", "/relative", "mailto:x"})
-        void another_scheme_host_or_port_is_not(String url) {
+        void anotherSchemeHostOrPortIsNot(String url) {
             assertThat(https.isSameOrigin(URI.create(url))).isFalse();
         }
 
         @Test
-        void null_is_not_same_origin() {
+        void nullIsNotSameOrigin() {
             assertThat(https.isSameOrigin(null)).isFalse();
         }
 
         @Test
-        void default_http_port_and_explicit_ports_are_compared_as_numbers() {
+        void defaultHttpPortAndExplicitPortsAreComparedAsNumbers() {
             ApiEndpoint plain = ApiEndpoint.of(URI.create("http://localhost"), false);
             assertThat(plain.isSameOrigin(URI.create("http://localhost:80/x"))).isTrue();
             assertThat(plain.isSameOrigin(URI.create("http://localhost:8080/x"))).isFalse();
@@ -186,7 +186,7 @@ class ApiEndpointTest {
         }
 
         @Test
-        void the_path_prefix_does_not_matter_for_the_origin() {
+        void thePathPrefixDoesNotMatterForTheOrigin() {
             assertThat(local.isSameOrigin(URI.create("http://localhost:8080/elsewhere"))).isTrue();
             assertThat(local.isSameOrigin(URI.create("http://localhost/prefix"))).isFalse();
             assertThat(local.isSameOrigin(URI.create("http://127.0.0.1:8080/prefix"))).isFalse();
@@ -194,7 +194,7 @@ class ApiEndpointTest {
     }
 
     @Test
-    void equal_base_urls_make_equal_endpoints() {
+    void equalBaseUrlsMakeEqualEndpoints() {
         assertThat(ApiEndpoint.forSpace("Example")).isEqualTo(ApiEndpoint.of(URI.create("https://example.signalwire.com/"), false))
                 .hasSameHashCodeAs(ApiEndpoint.forSpace("example"))
                 .isNotEqualTo(ApiEndpoint.forSpace("other"));
@@ -202,7 +202,7 @@ class ApiEndpointTest {
     }
 
     @Test
-    void endpoints_for_spaces_never_allow_insecure_http() {
+    void endpointsForSpacesNeverAllowInsecureHttp() {
         assertThat(ApiEndpoint.forSpace("example").isInsecureHttpAllowed()).isFalse();
     }
 }

@@ -65,7 +65,7 @@ class ErrorInterpretationTest {
     class DocumentedBodies {
 
         @Test
-        void a_401_is_an_authentication_failure_with_code_and_link() {
+        void a401IsAnAuthenticationFailureWithCodeAndLink() {
             assertThatThrownBy(() -> protocol.decodeRecording(fetch, 401, "Unauthorized", json(), fixture("error-401.json")))
                     .isExactlyInstanceOf(AuthenticationException.class)
                     .satisfies(t -> {
@@ -81,7 +81,7 @@ class ErrorInterpretationTest {
         }
 
         @Test
-        void a_403_is_an_authentication_failure_too() {
+        void a403IsAnAuthenticationFailureToo() {
             ApiException e = error(403, "Forbidden", json(), utf8("{\"code\": 20003, \"message\": \"Forbidden\"}"));
             assertThat(e).isExactlyInstanceOf(AuthenticationException.class);
             assertThat(e.httpStatus()).isEqualTo(403);
@@ -89,7 +89,7 @@ class ErrorInterpretationTest {
         }
 
         @Test
-        void a_404_is_not_found_with_code_and_link() {
+        void a404IsNotFoundWithCodeAndLink() {
             assertThatThrownBy(() -> protocol.decodeRecording(fetch, 404, "Not Found", json(), fixture("error-404.json")))
                     .isExactlyInstanceOf(NotFoundException.class)
                     .satisfies(t -> {
@@ -106,7 +106,7 @@ class ErrorInterpretationTest {
         @ParameterizedTest(name = "[{index}] Content-Type {0}")
         @NullSource
         @ValueSource(strings = {"application/xml", "text/xml; charset=utf-8", "text/plain", "audio/mpeg"})
-        void an_xml_404_on_media_is_not_found_with_code_and_link(String contentType) {
+        void anXml404OnMediaIsNotFoundWithCodeAndLink(String contentType) {
             HeaderLookup h = contentType == null ? noHeaders() : headers("Content-Type", contentType);
             ApiException e = protocol.error(media, 404, "Not Found", h, fixture("error-404.xml"));
 
@@ -118,7 +118,7 @@ class ErrorInterpretationTest {
         }
 
         @Test
-        void the_errors_array_variant_gives_its_first_error() {
+        void theErrorsArrayVariantGivesItsFirstError() {
             ApiException e = error(400, "Bad Request", json(), fixture("error-errors-array.json"));
 
             assertThat(e).isExactlyInstanceOf(BadRequestException.class);
@@ -131,7 +131,7 @@ class ErrorInterpretationTest {
         }
 
         @Test
-        void the_top_level_wins_over_the_errors_array() {
+        void theTopLevelWinsOverTheErrorsArray() {
             ApiException e = error(400, null, json(), utf8("{\"errors\": [{\"code\": 1, \"message\": \"inner\"},"
                     + " {\"code\": 2}], \"code\": 21000, \"message\": \"outer\"}"));
             assertThat(e.code()).isEqualTo(21000);
@@ -139,7 +139,7 @@ class ErrorInterpretationTest {
         }
 
         @Test
-        void a_problem_detail_is_read_as_the_message() {
+        void aProblemDetailIsReadAsTheMessage() {
             ApiException e = error(400, null, headers("Content-Type", "application/problem+json"),
                     utf8("{\"type\": \"about:blank\", \"detail\": \"PageSize must be at most 1000\", \"status\": 400}"));
             assertThat(e.serverMessage()).isEqualTo("PageSize must be at most 1000");
@@ -152,7 +152,7 @@ class ErrorInterpretationTest {
     class UselessBodies {
 
         @Test
-        void an_html_502_is_a_server_error_without_code() {
+        void anHtml502IsAServerErrorWithoutCode() {
             ApiException e = error(502, "Bad Gateway", headers("Content-Type", "text/html"),
                     utf8("<html><title>502</title><body><h1>Bad Gateway</h1></body></html>"));
 
@@ -165,7 +165,7 @@ class ErrorInterpretationTest {
         }
 
         @Test
-        void an_empty_404_for_metadata_is_not_found_without_code() {
+        void anEmpty404ForMetadataIsNotFoundWithoutCode() {
             assertThatThrownBy(() -> protocol.decodeRecording(fetch, 404, "Not Found", noHeaders(), new byte[0]))
                     .isExactlyInstanceOf(NotFoundException.class)
                     .satisfies(t -> {
@@ -180,7 +180,7 @@ class ErrorInterpretationTest {
 
         @ParameterizedTest(name = "[{index}] body \"{0}\"")
         @ValueSource(strings = {"", "   \n", "{\"code\": 20404, \"message\": ", "not json", "[1, 2]", "{\"code\": \"abc\"}"})
-        void an_empty_or_unreadable_body_leaves_the_status_to_decide(String body) {
+        void anEmptyOrUnreadableBodyLeavesTheStatusToDecide(String body) {
             ApiException e = error(404, null, json(), utf8(body));
 
             assertThat(e).isExactlyInstanceOf(NotFoundException.class);
@@ -190,7 +190,7 @@ class ErrorInterpretationTest {
         }
 
         @Test
-        void a_null_body_is_an_empty_body() {
+        void aNullBodyIsAnEmptyBody() {
             ApiException e = error(404, "Not Found", noHeaders(), null);
             assertThat(e).isExactlyInstanceOf(NotFoundException.class);
             assertThat(e.code()).isNull();
@@ -204,7 +204,7 @@ class ErrorInterpretationTest {
 
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(ints = {500, 501, 502, 503, 504, 599})
-        void five_hundreds_are_server_errors(int status) {
+        void fiveHundredsAreServerErrors(int status) {
             ApiException e = error(status, null, noHeaders(), new byte[0]);
             assertThat(e).isExactlyInstanceOf(ServerException.class);
             assertThat(e.httpStatus()).isEqualTo(status);
@@ -213,7 +213,7 @@ class ErrorInterpretationTest {
 
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(ints = {402, 405, 409, 410, 418, 422, 499, 600})
-        void other_statuses_are_plain_api_exceptions(int status) {
+        void otherStatusesArePlainApiExceptions(int status) {
             ApiException e = error(status, null, noHeaders(), new byte[0]);
             assertThat(e).isExactlyInstanceOf(ApiException.class);
             assertThat(e.httpStatus()).isEqualTo(status);
@@ -221,7 +221,7 @@ class ErrorInterpretationTest {
 
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(ints = {300, 301, 302, 303, 304, 307, 308})
-        void redirects_are_unexpected_responses(int status) {
+        void redirectsAreUnexpectedResponses(int status) {
             ApiException e = error(status, "Found", headers("Location", "https://evil.com/"), new byte[0]);
             assertThat(e).isExactlyInstanceOf(UnexpectedResponseException.class);
             assertThat(e.httpStatus()).isEqualTo(status);
@@ -229,21 +229,21 @@ class ErrorInterpretationTest {
         }
 
         @Test
-        void a_302_through_decode_recording_is_an_unexpected_response() {
+        void a302ThroughDecodeRecordingIsAnUnexpectedResponse() {
             assertThatThrownBy(() -> protocol.decodeRecording(fetch, 302, "Found", noHeaders(), new byte[0]))
                     .isExactlyInstanceOf(UnexpectedResponseException.class)
                     .hasMessageContaining("302");
         }
 
         @Test
-        void a_1xx_is_not_a_success() {
+        void a1xxIsNotASuccess() {
             assertThatThrownBy(() -> protocol.decodeRecording(fetch, 199, null, json(), fixture("recording-spec.json")))
                     .isInstanceOf(ApiException.class);
         }
 
         @ParameterizedTest(name = "[{index}] {0}")
         @CsvSource({"text/html, <html><body>Please log in</body></html>", "application/json, {\"ok\": true}"})
-        void a_success_that_is_not_audio_is_an_unexpected_response(String contentType, String body) {
+        void aSuccessThatIsNotAudioIsAnUnexpectedResponse(String contentType, String body) {
             ApiException e = protocol.error(media, 200, "OK", headers("Content-Type", contentType), utf8(body));
 
             assertThat(e).isExactlyInstanceOf(UnexpectedResponseException.class);
@@ -277,23 +277,23 @@ class ErrorInterpretationTest {
                 "Wed, 21 Oct 2015 09:28:00 +0200| PT1M",
                 "Wed, 21 Oct 2015 07:00:00 GMT  | PT0S",
         })
-        void is_read_as_seconds_or_as_an_http_date_against_the_clock(String header, Duration expected) {
+        void isReadAsSecondsOrAsAnHttpDateAgainstTheClock(String header, Duration expected) {
             assertThat(rateLimited(headers("Retry-After", header)).retryAfter()).isEqualTo(expected);
         }
 
         @ParameterizedTest(name = "[{index}] Retry-After \"{0}\"")
         @ValueSource(strings = {"soon", "-5", "7s", "1.5", "", "99999999999999999999999", "Wed, 32 Oct 2015 07:28:00 GMT"})
-        void is_null_when_unreadable(String header) {
+        void isNullWhenUnreadable(String header) {
             assertThat(rateLimited(headers("Retry-After", header)).retryAfter()).isNull();
         }
 
         @Test
-        void is_null_when_absent() {
+        void isNullWhenAbsent() {
             assertThat(rateLimited(json()).retryAfter()).isNull();
         }
 
         @Test
-        void the_message_is_safe() {
+        void theMessageIsSafe() {
             assertSafeMessage(rateLimited(headers("Retry-After", "7")), "/Recordings/" + RECORDING_SID + ".json");
         }
     }
@@ -303,7 +303,7 @@ class ErrorInterpretationTest {
     class TransferSide {
 
         @Test
-        void a_body_over_the_cap_is_an_unexpected_response() {
+        void aBodyOverTheCapIsAnUnexpectedResponse() {
             UnexpectedResponseException e = protocol.bodyTooLarge(fetch, 200, 1024);
             assertThat(e.httpStatus()).isEqualTo(200);
             assertThat(e.getMessage()).contains("1024").contains("/Recordings/" + RECORDING_SID + ".json")
@@ -311,7 +311,7 @@ class ErrorInterpretationTest {
         }
 
         @Test
-        void a_short_body_says_how_much_arrived_of_how_much() {
+        void aShortBodySaysHowMuchArrivedOfHowMuch() {
             IOException cause = new IOException("connection reset\r\nby peer");
             var e = protocol.incompleteBody(media, 10, 100, cause);
             assertThat(e.received()).isEqualTo(10);
@@ -323,7 +323,7 @@ class ErrorInterpretationTest {
         }
 
         @Test
-        void a_transport_failure_names_the_request_and_neutralises_the_cause_message() {
+        void aTransportFailureNamesTheRequestAndNeutralisesTheCauseMessage() {
             var e = protocol.transferFailed(fetch, new IOException("reset\r\nFORGED"));
             assertThat(e.getMessage()).contains("/Recordings/" + RECORDING_SID + ".json", "IOException", "reset")
                     .doesNotContain("\r", "\n", TOKEN, BASIC_B64);
@@ -332,7 +332,7 @@ class ErrorInterpretationTest {
         }
 
         @Test
-        void a_malformed_response_names_the_request_and_what_was_wrong_and_keeps_the_parsers_exception() {
+        void aMalformedResponseNamesTheRequestAndWhatWasWrongAndKeepsTheParsersException() {
             var parser = new IllegalArgumentException("Content-Length value is not a number: -5\r\nFORGED");
             var e = protocol.malformedResponse(media, null, parser);
             assertThat(e).isInstanceOf(dev.laml.recordings.TransferException.class);
@@ -350,7 +350,7 @@ class ErrorInterpretationTest {
     class MessageHygiene {
 
         @Test
-        void control_characters_in_the_server_message_and_reason_are_neutralised() {
+        void controlCharactersInTheServerMessageAndReasonAreNeutralised() {
             ApiException e = error(404, "Not\r\nFound\u0000", json(), utf8("{\"code\": 20404, \"message\":"
                     + " \"gone\\r\\nFORGED: entry\\u0000\\u001b[31m\\u007f\\u0085\\u009b31m\"}"));
 
@@ -364,7 +364,7 @@ class ErrorInterpretationTest {
         }
 
         @Test
-        void control_characters_in_an_xml_message_are_neutralised() {
+        void controlCharactersInAnXmlMessageAreNeutralised() {
             ApiException e = protocol.error(media, 404, null, headers("Content-Type", "text/xml"),
                     utf8("<TwilioResponse><RestException><Code>20404</Code><Message>a\r\nb\u001bc</Message>"
                             + "</RestException></TwilioResponse>"));
@@ -373,20 +373,20 @@ class ErrorInterpretationTest {
         }
 
         @Test
-        void a_very_long_server_message_is_shortened() {
+        void aVeryLongServerMessageIsShortened() {
             ApiException e = error(400, null, json(), utf8("{\"message\": \"" + "m".repeat(100_000) + "\"}"));
             assertThat(e.serverMessage()).hasSizeLessThanOrEqualTo(300).startsWith("mmm");
             assertThat(e.getMessage()).hasSizeLessThan(600);
         }
 
         @Test
-        void a_long_reason_phrase_is_shortened() {
+        void aLongReasonPhraseIsShortened() {
             ApiException e = error(500, "r".repeat(10_000), noHeaders(), null);
             assertThat(e.getMessage()).hasSizeLessThan(300).contains("r".repeat(80)).doesNotContain("r".repeat(81));
         }
 
         @Test
-        void the_query_of_a_media_url_stays_out() {
+        void theQueryOfAMediaUrlStaysOut() {
             ApiRequest signed = protocol.media(URI.create("https://example.signalwire.com/rec.wav?Signature=abc123"));
             ApiException e = protocol.error(signed, 403, "Forbidden", noHeaders(), null);
             assertThat(e.getMessage()).contains("GET /rec.wav").doesNotContain("Signature", "abc123");

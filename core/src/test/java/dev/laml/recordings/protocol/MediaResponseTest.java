@@ -27,13 +27,13 @@ class MediaResponseTest {
             "206, audio/x-wav",
             "200, ' audio/mpeg ; charset=binary'",
     })
-    void a_success_labelled_audio_or_octets_is_audio(int status, String contentType) {
+    void aSuccessLabelledAudioOrOctetsIsAudio(int status, String contentType) {
         assertThat(protocol.isAudio(status, headers("Content-Type", contentType))).isTrue();
     }
 
     @ParameterizedTest(name = "[{index}] {0} without Content-Type")
     @ValueSource(ints = {200, 206})
-    void a_success_without_a_content_type_is_audio(int status) {
+    void aSuccessWithoutAContentTypeIsAudio(int status) {
         assertThat(protocol.isAudio(status, noHeaders())).isTrue();
         assertThat(protocol.isAudio(status, headers("Content-Type", " "))).isTrue();
     }
@@ -57,13 +57,13 @@ class MediaResponseTest {
             "199, audio/mpeg",
             "300, audio/mpeg",
     })
-    void anything_else_is_not(int status, String contentType) {
+    void anythingElseIsNot(int status, String contentType) {
         assertThat(protocol.isAudio(status, headers("Content-Type", contentType))).isFalse();
     }
 
     @ParameterizedTest(name = "[{index}] {0} without Content-Type")
     @ValueSource(ints = {204, 301, 404, 500})
-    void a_non_success_is_not_audio_even_without_a_content_type(int status) {
+    void aNonSuccessIsNotAudioEvenWithoutAContentType(int status) {
         assertThat(protocol.isAudio(status, noHeaders())).isFalse();
     }
 
@@ -81,12 +81,12 @@ class MediaResponseTest {
             "9223372036854775808,   -1",
             "'12, 12',              -1",
     })
-    void content_length_is_the_announced_length_or_minus_one(String header, long expected) {
+    void contentLengthIsTheAnnouncedLengthOrMinusOne(String header, long expected) {
         assertThat(protocol.contentLength(headers("Content-Length", header))).isEqualTo(expected);
     }
 
     @Test
-    void an_absent_content_length_is_minus_one() {
+    void anAbsentContentLengthIsMinusOne() {
         assertThat(protocol.contentLength(noHeaders())).isEqualTo(-1);
     }
 }

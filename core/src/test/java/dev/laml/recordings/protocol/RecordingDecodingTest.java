@@ -59,7 +59,7 @@ class RecordingDecodingTest {
     class Fixtures {
 
         @Test
-        void the_documented_shape() {
+        void theDocumentedShape() {
             Recording r = decode(fixture("recording-spec.json"));
 
             assertThat(r.sid()).isEqualTo("19e436af-5688-4307-b03b-bdb2b42b8142");
@@ -88,7 +88,7 @@ class RecordingDecodingTest {
         }
 
         @Test
-        void real_world_loose_numbers() {
+        void realWorldLooseNumbers() {
             Recording r = decode(fixture("recording-loose-numbers.json"));
 
             assertThat(r.sid()).isEqualTo("e4c78e17-c0e2-441d-b5dd-39a6dad496f8");
@@ -114,7 +114,7 @@ class RecordingDecodingTest {
         }
 
         @Test
-        void in_progress_with_values_outside_the_spec() {
+        void inProgressWithValuesOutsideTheSpec() {
             Recording r = decode(fixture("recording-in-progress-unknown-enums.json"));
 
             assertThat(r.sid()).isEqualTo("0f6c2a55-3b1d-4c9e-a7f2-8d1e6b4c3a90");
@@ -142,7 +142,7 @@ class RecordingDecodingTest {
         }
 
         @Test
-        void the_first_recording_of_a_page() {
+        void theFirstRecordingOfAPage() {
             List<String> objects = recordingsOfPage();
             assertThat(objects).hasSize(2);
 
@@ -163,7 +163,7 @@ class RecordingDecodingTest {
         }
 
         @Test
-        void the_second_recording_of_a_page() {
+        void theSecondRecordingOfAPage() {
             Recording r = decode(recordingsOfPage().get(1));
 
             assertThat(r.sid()).isEqualTo("2a7d9c1e-4b3f-4e8a-9d6c-5f1e0a2b3c4d");
@@ -225,40 +225,40 @@ class RecordingDecodingTest {
     class Dates {
 
         @Test
-        void a_one_digit_day_is_read() {
+        void aOneDigitDayIsRead() {
             // 5 Sep 2018 was a Wednesday.
             assertThat(decodeWith("\"date_created\": \"Wed, 5 Sep 2018 23:00:00 +0000\"").dateCreated())
                     .isEqualTo(utc("2018-09-05T23:00:00"));
         }
 
         @Test
-        void gmt_is_utc() {
+        void gmtIsUtc() {
             OffsetDateTime d = decodeWith("\"start_time\": \"Tue, 25 Sep 2018 22:59:56 GMT\"").startTime();
             assertThat(d).isEqualTo(utc("2018-09-25T22:59:56"));
             assertThat(d.getOffset()).isEqualTo(ZoneOffset.UTC);
         }
 
         @Test
-        void a_non_utc_offset_is_kept() {
+        void aNonUtcOffsetIsKept() {
             OffsetDateTime d = decodeWith("\"end_time\": \"Tue, 25 Sep 2018 23:00:00 +0200\"").endTime();
             assertThat(d.getOffset()).isEqualTo(ZoneOffset.ofHours(2));
             assertThat(d.toInstant()).isEqualTo(utc("2018-09-25T21:00:00").toInstant());
         }
 
         @Test
-        void the_weekday_is_optional() {
+        void theWeekdayIsOptional() {
             assertThat(decodeWith("\"date_updated\": \"26 Sep 2018 23:00:04 +0000\"").dateUpdated())
                     .isEqualTo(utc("2018-09-26T23:00:04"));
         }
 
         @Test
-        void iso_8601_is_accepted_as_a_fallback() {
+        void iso8601IsAcceptedAsAFallback() {
             assertThat(decodeWith("\"date_created\": \"2018-09-25T23:00:00+01:00\"").dateCreated())
                     .isEqualTo(OffsetDateTime.of(2018, 9, 25, 23, 0, 0, 0, ZoneOffset.ofHours(1)));
         }
 
         @Test
-        void null_and_missing_dates_are_null() {
+        void nullAndMissingDatesAreNull() {
             Recording r = decodeWith("\"date_created\": null, \"start_time\": \"\"");
             assertThat(r.dateCreated()).isNull();
             assertThat(r.startTime()).isNull();
@@ -281,19 +281,19 @@ class RecordingDecodingTest {
                 "0         | PT0S",
                 "null      | ",
         })
-        void duration_is_seconds_from_a_number_or_a_numeric_string(String wire, Duration expected) {
+        void durationIsSecondsFromANumberOrANumericString(String wire, Duration expected) {
             assertThat(decodeWith("\"duration\": " + wire).duration()).isEqualTo(expected);
         }
 
         @Test
-        void price_as_a_number_keeps_its_exact_decimal_value() {
+        void priceAsANumberKeepsItsExactDecimalValue() {
             BigDecimal price = decodeWith("\"price\": -0.0025").price();
             assertThat(price).isEqualTo(new BigDecimal("-0.0025"));
             assertThat(price.scale()).isEqualTo(4);
         }
 
         @Test
-        void price_as_a_string_is_a_decimal_and_blank_is_null() {
+        void priceAsAStringIsADecimalAndBlankIsNull() {
             assertThat(decodeWith("\"price\": \"-0.0050\"").price()).isEqualByComparingTo("-0.005");
             assertThat(decodeWith("\"price\": \"\"").price()).isNull();
             assertThat(decodeWith("\"price\": null").price()).isNull();
@@ -301,12 +301,12 @@ class RecordingDecodingTest {
 
         @ParameterizedTest(name = "[{index}] error_code {0}")
         @ValueSource(strings = {"16101", "\"16101\"", "\" 16101 \"", "16101.0"})
-        void error_code_is_an_int_from_a_number_or_a_numeric_string(String wire) {
+        void errorCodeIsAnIntFromANumberOrANumericString(String wire) {
             assertThat(decodeWith("\"error_code\": " + wire).errorCode()).isEqualTo(16101);
         }
 
         @Test
-        void channels_fall_back_to_channel_then_to_one() {
+        void channelsFallBackToChannelThenToOne() {
             assertThat(decodeWith("\"channel\": 2").channels()).isEqualTo(2);
             assertThat(decodeWith("\"channel\": \"1\", \"channels\": \"2\"").channels()).isEqualTo(2);
             assertThat(decodeWith("\"channels\": 2, \"channel\": 1").channels()).isEqualTo(2);
@@ -314,7 +314,7 @@ class RecordingDecodingTest {
         }
 
         @Test
-        void unknown_fields_are_ignored_however_deeply_nested() {
+        void unknownFieldsAreIgnoredHoweverDeeplyNested() {
             Recording r = decode("{\"future\": {\"sid\": \"nested-sid\", \"deep\": [{\"status\": \"failed\"}, [1, [2]]]},"
                     + " \"sid\": \"" + RECORDING_SID + "\", \"flag\": true, \"n\": 1e3, \"list\": [\"a\", {\"b\": null}],"
                     + " \"status\": \"completed\", \"subresource_uris\": {\"x\": \"/y\"}}");
@@ -324,7 +324,7 @@ class RecordingDecodingTest {
         }
 
         @Test
-        void a_minimal_document_has_defaults_for_everything_but_the_sid() {
+        void aMinimalDocumentHasDefaultsForEverythingButTheSid() {
             Recording r = decode("{\"sid\": \"" + RECORDING_SID + "\"}");
 
             assertThat(r.sid()).isEqualTo(RECORDING_SID);
@@ -339,12 +339,12 @@ class RecordingDecodingTest {
         }
 
         @Test
-        void surrounding_whitespace_is_tolerated() {
+        void surroundingWhitespaceIsTolerated() {
             assertThat(decode("\n  {\"sid\": \"" + RECORDING_SID + "\"}\n").sid()).isEqualTo(RECORDING_SID);
         }
 
         @Test
-        void a_utf8_byte_order_mark_is_tolerated() {
+        void aUtf8ByteOrderMarkIsTolerated() {
             byte[] doc = utf8("{\"sid\": \"" + RECORDING_SID + "\"}");
             byte[] withBom = new byte[doc.length + 3];
             withBom[0] = (byte) 0xEF;
@@ -383,7 +383,7 @@ class RecordingDecodingTest {
                 "{\"sid\": \"x\"} trailing",
                 "",
         })
-        void is_an_unexpected_response_with_the_status_and_no_credentials(String body) {
+        void isAnUnexpectedResponseWithTheStatusAndNoCredentials(String body) {
             assertThatThrownBy(() -> decode(body))
                     .isExactlyInstanceOf(UnexpectedResponseException.class)
                     .hasMessageContaining("/Recordings/" + RECORDING_SID + ".json")
@@ -394,14 +394,14 @@ class RecordingDecodingTest {
         }
 
         @Test
-        void a_bad_date_is_named_in_the_message() {
+        void aBadDateIsNamedInTheMessage() {
             assertThatThrownBy(() -> decodeWith("\"date_created\": \"yesterday\""))
                     .isInstanceOf(UnexpectedResponseException.class)
                     .hasMessageContaining("date_created");
         }
 
         @Test
-        void control_characters_from_the_body_do_not_reach_the_message() {
+        void controlCharactersFromTheBodyDoNotReachTheMessage() {
             assertThatThrownBy(() -> decodeWith("\"date_created\": \"x\\r\\nFORGED LOG LINE\""))
                     .isInstanceOf(UnexpectedResponseException.class)
                     .hasMessageNotContaining("\r")
@@ -409,7 +409,7 @@ class RecordingDecodingTest {
         }
 
         @Test
-        void a_201_is_still_decoded_as_success() {
+        void a201IsStillDecodedAsSuccess() {
             assertThat(protocol.decodeRecording(request, 201, null, json(), fixture("recording-spec.json")).sid())
                     .isEqualTo("19e436af-5688-4307-b03b-bdb2b42b8142");
         }

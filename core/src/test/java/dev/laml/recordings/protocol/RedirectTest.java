@@ -57,18 +57,18 @@ class RedirectTest {
 
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(ints = {301, 302, 303, 307, 308})
-        void the_five_redirect_statuses_are_followed(int status) {
+        void theFiveRedirectStatusesAreFollowed(int status) {
             assertThat(protocol.isRedirect(status)).isTrue();
         }
 
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(ints = {200, 204, 206, 299, 300, 304, 305, 306, 309, 399, 400, 404, 500})
-        void no_other_status_is(int status) {
+        void noOtherStatusIs(int status) {
             assertThat(protocol.isRedirect(status)).isFalse();
         }
 
         @Test
-        void at_most_five_hops_are_followed() {
+        void atMostFiveHopsAreFollowed() {
             assertThat(RecordingsProtocol.MAX_REDIRECTS).isEqualTo(5);
         }
     }
@@ -92,7 +92,7 @@ class RedirectTest {
                 "https://cdn.example/y.wav?sig=abc              | https://cdn.example/y.wav?sig=abc",
                 "'  /x/y.wav  '                                 | https://example.signalwire.com/x/y.wav",
         })
-        void relative_and_absolute_locations_resolve_against_the_current_request_as_rfc_3986_says(
+        void relativeAndAbsoluteLocationsResolveAgainstTheCurrentRequestAsRfc3986Says(
                 String location, String expected) {
             assertThat(follow(media, location).uri()).isEqualTo(URI.create(expected));
         }
@@ -105,21 +105,21 @@ class RedirectTest {
                 "https://cdn.example/a%20b.wav?sig=a%2Fb%3D#t=1 | https://cdn.example/a%20b.wav?sig=a%2Fb%3D",
                 "/p%C3%A4th/%23x.wav#frag                       | https://example.signalwire.com/p%C3%A4th/%23x.wav",
         })
-        void a_fragment_is_stripped_and_escapes_are_kept_exactly_as_sent(String location, String expected) {
+        void aFragmentIsStrippedAndEscapesAreKeptExactlyAsSent(String location, String expected) {
             URI target = follow(media, location).uri();
             assertThat(target.toString()).isEqualTo(expected);
             assertThat(target.getRawFragment()).isNull();
         }
 
         @Test
-        void a_relative_location_resolves_against_the_previous_hop_not_the_first_request() {
+        void aRelativeLocationResolvesAgainstThePreviousHopNotTheFirstRequest() {
             ApiRequest first = follow(media, "/x/y/z.wav");
             ApiRequest second = follow(first, "w.wav");
             assertThat(second.uri()).isEqualTo(URI.create(ORIGIN + "/x/y/w.wav"));
         }
 
         @Test
-        void method_kind_and_other_headers_are_kept() {
+        void methodKindAndOtherHeadersAreKept() {
             Map<String, String> before = media.headers();
             ApiRequest next = follow(media, "https://cdn.example/y.wav");
 
@@ -133,7 +133,7 @@ class RedirectTest {
         }
 
         @Test
-        void the_request_it_came_from_is_left_unchanged() {
+        void theRequestItCameFromIsLeftUnchanged() {
             follow(fetch, "https://cdn.example/y.wav");
             assertThat(fetch.uri()).isEqualTo(URI.create(ORIGIN + JSON_PATH));
             assertThat(fetch.isAuthenticated()).isTrue();
@@ -141,7 +141,7 @@ class RedirectTest {
 
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(ints = {301, 302, 303, 307, 308})
-        void every_redirect_status_is_followed_alike(int status) {
+        void everyRedirectStatusIsFollowedAlike(int status) {
             assertThat(follow(protocol, media, status, "/x.wav").uri()).isEqualTo(URI.create(ORIGIN + "/x.wav"));
         }
     }
@@ -155,7 +155,7 @@ class RedirectTest {
                 "https://example.signalwire.com/x", "https://example.signalwire.com:443/x",
                 "https://EXAMPLE.SignalWire.com/x", "HTTPS://example.signalwire.com/x",
                 "//example.signalwire.com/x", "https://example.signalwire.com/x#frag"})
-        void are_kept_on_the_same_scheme_host_and_port(String location) {
+        void areKeptOnTheSameSchemeHostAndPort(String location) {
             ApiRequest next = follow(fetch, location);
             assertThat(next.isAuthenticated()).isTrue();
             assertThat(next.headers()).containsEntry("Authorization", fetch.headers().get("Authorization"));
@@ -165,7 +165,7 @@ class RedirectTest {
         @ValueSource(strings = {"https://example.signalwire.com:8443/x", "https://other.signalwire.com/x",
                 "https://example.signalwire.com.evil.com/x", "https://signalwire.com/x", "//cdn.example/x",
                 "https://s3.amazonaws.com/example.signalwire.com/x.wav", "https://127.0.0.1/x"})
-        void are_dropped_for_another_host_or_port(String location) {
+        void areDroppedForAnotherHostOrPort(String location) {
             ApiRequest next = follow(fetch, location);
             assertThat(next.isAuthenticated()).isFalse();
             assertThat(next.headers()).doesNotContainKey("Authorization")
@@ -183,7 +183,7 @@ class RedirectTest {
                 "https://localhost,      https://localhost:443/x,   true",
                 "https://localhost,      https://localhost:80/x,    false",
         })
-        void follow_the_origin_on_loopback_too(String base, String location, boolean kept) {
+        void followTheOriginOnLoopbackToo(String base, String location, boolean kept) {
             RecordingsProtocol local = RecordingsProtocol.builder(ApiEndpoint.of(URI.create(base), false))
                     .credentials(credentials()).build();
             ApiRequest request = local.fetch(ACCOUNT_SID, RECORDING_SID);
@@ -192,7 +192,7 @@ class RedirectTest {
         }
 
         @Test
-        void once_dropped_never_come_back_on_a_later_hop_to_the_original_origin() {
+        void onceDroppedNeverComeBackOnALaterHopToTheOriginalOrigin() {
             List<URI> visited = new ArrayList<>(List.of(fetch.uri()));
             ApiRequest a = protocol.redirect(fetch, 302, headers("Location", "/moved.json"), visited);
             visited.add(a.uri());
@@ -210,7 +210,7 @@ class RedirectTest {
         }
 
         @Test
-        void an_anonymous_request_gains_none_on_reaching_the_endpoint_origin() {
+        void anAnonymousRequestGainsNoneOnReachingTheEndpointOrigin() {
             ApiRequest cdn = protocol.media(URI.create("https://cdn.example/x.wav"));
             assertThat(cdn.isAuthenticated()).isFalse();
             assertThat(follow(cdn, ORIGIN + "/x.wav").isAuthenticated()).isFalse();
@@ -231,7 +231,7 @@ class RedirectTest {
         @ParameterizedTest(name = "[{index}] \"{0}\"")
         @NullSource
         @ValueSource(strings = {"", "   "})
-        void a_missing_or_blank_location(String location) {
+        void aMissingOrBlankLocation(String location) {
             HeaderLookup h = location == null ? noHeaders() : headers("Location", location);
             UnexpectedResponseException e = refused(() -> protocol.redirect(fetch, 302, h, List.of(fetch.uri())));
             assertRefusal(e, fetch, 302, "no Location header");
@@ -240,19 +240,19 @@ class RedirectTest {
         @ParameterizedTest(name = "[{index}] \"{0}\"")
         @ValueSource(strings = {"/a b.wav", "https://[not-an-ip/x", "https://cdn.example/%zz", "/x\u0000y",
                 "https://cdn.example/x|y"})
-        void an_unreadable_location(String location) {
+        void anUnreadableLocation(String location) {
             assertRefusal(refused(() -> follow(protocol, fetch, 301, location)), fetch, 301, "unreadable Location");
         }
 
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(strings = {"http://example.signalwire.com/x", "http://cdn.example/x", "HTTP://cdn.example/x",
                 "http://localhost/x", "http://127.0.0.1:8080/x"})
-        void a_downgrade_from_https_to_http_even_to_loopback(String location) {
+        void aDowngradeFromHttpsToHttpEvenToLoopback(String location) {
             assertRefusal(refused(() -> follow(fetch, location)), fetch, 302, "downgrade from https to http");
         }
 
         @Test
-        void a_downgrade_even_when_insecure_http_is_allowed() {
+        void aDowngradeEvenWhenInsecureHttpIsAllowed() {
             RecordingsProtocol insecure = RecordingsProtocol.builder(ApiEndpoint.of(URI.create("https://api.example"), true))
                     .build();
             ApiRequest request = insecure.fetch(ACCOUNT_SID, RECORDING_SID);
@@ -268,7 +268,7 @@ class RedirectTest {
                 "http://localhost:8080, https://cdn.example/x, false, true",
                 "http://api.example,    http://cdn.example/x,  true,  true",
         })
-        void plain_http_to_a_remote_host_only_when_the_endpoint_allows_it(String base, String location,
+        void plainHttpToARemoteHostOnlyWhenTheEndpointAllowsIt(String base, String location,
                 boolean allowInsecureHttp, boolean followed) {
             RecordingsProtocol p = RecordingsProtocol.builder(ApiEndpoint.of(URI.create(base), allowInsecureHttp)).build();
             ApiRequest request = p.fetch(ACCOUNT_SID, RECORDING_SID);
@@ -282,7 +282,7 @@ class RedirectTest {
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(strings = {"https://user:pw@cdn.example/x", "https://user:pw@example.signalwire.com/x",
                 "//user:pw@cdn.example/x", "https://user:pw@bad_host.example/x"})
-        void a_target_with_user_info_without_echoing_it(String location) {
+        void aTargetWithUserInfoWithoutEchoingIt(String location) {
             UnexpectedResponseException e = refused(() -> follow(fetch, location));
             assertRefusal(e, fetch, 302, "refuses");
             assertThat(e.getMessage()).doesNotContain("pw", "user:");
@@ -291,7 +291,7 @@ class RedirectTest {
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(strings = {"ftp://cdn.example/x.wav", "file:///etc/passwd", "mailto:x@example.com",
                 "javascript:alert(1)", "https:///x", "https://bad_host.example/x"})
-        void a_target_that_is_not_an_http_url_with_a_host(String location) {
+        void aTargetThatIsNotAnHttpUrlWithAHost(String location) {
             assertRefusal(refused(() -> follow(fetch, location)), fetch, 302, "refuses");
         }
 
@@ -302,7 +302,7 @@ class RedirectTest {
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(strings = {"https://example.signalwire.com:99999/x", "https://cdn.example:65536/x",
                 "https://cdn.example:0/x", "//example.signalwire.com:2147483647/x"})
-        void a_target_whose_port_no_socket_can_reach(String location) {
+        void aTargetWhosePortNoSocketCanReach(String location) {
             assertRefusal(refused(() -> follow(fetch, location)), fetch, 302, "port from 1 to 65535");
         }
 
@@ -310,14 +310,14 @@ class RedirectTest {
         @ValueSource(strings = {"http://cdn.example/x.wav?sig=SECRETSIG", "https://user:pw@cdn.example/x?sig=SECRETSIG",
                 "https://bad_host.example/x?sig=SECRETSIG", "https:///x?sig=SECRETSIG",
                 "ftp://cdn.example/x?sig=SECRETSIG", "/a b?sig=SECRETSIG"})
-        void without_echoing_the_query_string_of_the_location(String location) {
+        void withoutEchoingTheQueryStringOfTheLocation(String location) {
             assertThat(refused(() -> follow(fetch, location)).getMessage()).doesNotContain("SECRETSIG");
         }
 
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(strings = {JSON_PATH, ORIGIN + JSON_PATH, ORIGIN + JSON_PATH + "#frag", "/first.json",
                 "https://example.signalwire.com/first.json", "/second.json"})
-        void a_loop_back_to_any_uri_already_requested_twice(String location) {
+        void aLoopBackToAnyUriAlreadyRequestedTwice(String location) {
             List<URI> twice = List.of(fetch.uri(), URI.create(ORIGIN + "/first.json"),
                     URI.create(ORIGIN + "/second.json"), fetch.uri(), URI.create(ORIGIN + "/first.json"),
                     URI.create(ORIGIN + "/second.json"));
@@ -328,14 +328,14 @@ class RedirectTest {
 
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(strings = {JSON_PATH, "/first.json"})
-        void but_one_revisit_is_followed(String location) {
+        void butOneRevisitIsFollowed(String location) {
             List<URI> once = List.of(fetch.uri(), URI.create(ORIGIN + "/first.json"));
             assertThat(protocol.redirect(fetch, 302, headers("Location", location), once).uri())
                     .isEqualTo(URI.create(ORIGIN + location));
         }
 
         @Test
-        void a_sixth_hop_while_five_are_followed() {
+        void aSixthHopWhileFiveAreFollowed() {
             ApiRequest request = fetch;
             List<URI> visited = new ArrayList<>(List.of(request.uri()));
             for (int hop = 1; hop <= RecordingsProtocol.MAX_REDIRECTS; hop++) {

@@ -42,7 +42,7 @@ class RequestBuildingTest {
     class Fetch {
 
         @Test
-        void is_a_get_of_the_json_document_with_basic_credentials() {
+        void isAGetOfTheJsonDocumentWithBasicCredentials() {
             ApiRequest request = authenticated.fetch(ACCOUNT_SID, RECORDING_SID);
 
             assertThat(request.method()).isEqualTo("GET");
@@ -55,7 +55,7 @@ class RequestBuildingTest {
         }
 
         @Test
-        void carries_no_authorization_without_credentials() {
+        void carriesNoAuthorizationWithoutCredentials() {
             ApiRequest request = anonymous.fetch(ACCOUNT_SID, RECORDING_SID);
 
             assertThat(request.headers()).doesNotContainKey("Authorization").containsEntry("Accept", "application/json");
@@ -65,7 +65,7 @@ class RequestBuildingTest {
         }
 
         @Test
-        void keeps_the_path_prefix_of_a_proxy_base_url() {
+        void keepsThePathPrefixOfAProxyBaseUrl() {
             ApiEndpoint proxy = ApiEndpoint.of(URI.create("https://proxy.example/prefix/"), false);
             ApiRequest request = RecordingsProtocol.builder(proxy).build().fetch(ACCOUNT_SID, RECORDING_SID);
 
@@ -73,7 +73,7 @@ class RequestBuildingTest {
         }
 
         @Test
-        void headers_cannot_be_modified_by_the_caller() {
+        void headersCannotBeModifiedByTheCaller() {
             ApiRequest request = authenticated.fetch(ACCOUNT_SID, RECORDING_SID);
             assertThatUnsupported(() -> request.headers().remove("Authorization"));
             assertThatUnsupported(() -> request.headers().put("Host", "evil.com"));
@@ -91,7 +91,7 @@ class RequestBuildingTest {
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(strings = {"19e436af-5688-4307-b03b-bdb2b42b8142", "19E436AF-5688-4307-B03B-BDB2B42B8142",
                 "00000000-0000-0000-0000-000000000000"})
-        void uuids_in_either_case_are_accepted_and_used_verbatim(String sid) {
+        void uuidsInEitherCaseAreAcceptedAndUsedVerbatim(String sid) {
             assertThat(anonymous.fetch(sid, sid).uri().getRawPath())
                     .isEqualTo("/api/laml/2010-04-01/Accounts/" + sid + "/Recordings/" + sid + ".json");
             assertThat(anonymous.media(sid, sid, AudioFormat.MP3).uri().getRawPath()).endsWith("/Recordings/" + sid + ".mp3");
@@ -106,7 +106,7 @@ class RequestBuildingTest {
                 "19e436af-5688-4307-b03b-bdb2b42b814", "19e436af-5688-4307-b03b-bdb2b42b81422",
                 "19e436af-5688-4307-b03b-bdb2b42b814g", "19e436af56884307b03bbdb2b42b8142",
                 "19e436af_5688_4307_b03b_bdb2b42b8142", "１9e436af-5688-4307-b03b-bdb2b42b8142"})
-        void anything_but_a_uuid_is_rejected_naming_the_parameter(String bad) {
+        void anythingButAUuidIsRejectedNamingTheParameter(String bad) {
             assertThatIllegalArgumentException().isThrownBy(() -> anonymous.fetch(bad, RECORDING_SID))
                     .withMessageStartingWith("accountSid ");
             assertThatIllegalArgumentException().isThrownBy(() -> anonymous.fetch(ACCOUNT_SID, bad))
@@ -118,7 +118,7 @@ class RequestBuildingTest {
         }
 
         @Test
-        void null_ids_are_rejected_naming_the_parameter() {
+        void nullIdsAreRejectedNamingTheParameter() {
             assertThatIllegalArgumentException().isThrownBy(() -> anonymous.fetch(null, RECORDING_SID))
                     .withMessageStartingWith("accountSid ").withMessageContaining("null");
             assertThatIllegalArgumentException().isThrownBy(() -> anonymous.media(ACCOUNT_SID, null, AudioFormat.MP3))
@@ -126,7 +126,7 @@ class RequestBuildingTest {
         }
 
         @Test
-        void a_rejected_value_is_quoted_with_control_characters_escaped() {
+        void aRejectedValueIsQuotedWithControlCharactersEscaped() {
             assertThatIllegalArgumentException().isThrownBy(() -> anonymous.fetch(ACCOUNT_SID, "a\r\nInjected: yes\u001b\u007f"))
                     .withMessageContaining("\"a\\u000d\\u000aInjected: yes\\u001b\\u007f\"")
                     .withMessageNotContaining("\r")
@@ -135,19 +135,19 @@ class RequestBuildingTest {
         }
 
         @Test
-        void c1_control_characters_are_escaped_too() {
+        void c1ControlCharactersAreEscapedToo() {
             assertThatIllegalArgumentException().isThrownBy(() -> anonymous.fetch(ACCOUNT_SID, "a\u0085b\u009bc"))
                     .withMessageEndingWith("\"a\\u0085b\\u009bc\"");
         }
 
         @Test
-        void quotes_and_backslashes_in_a_rejected_value_cannot_end_the_quotation() {
+        void quotesAndBackslashesInARejectedValueCannotEndTheQuotation() {
             assertThatIllegalArgumentException().isThrownBy(() -> anonymous.fetch(ACCOUNT_SID, "a\"b\\c"))
                     .withMessageEndingWith("\"a\\u0022b\\u005cc\"");
         }
 
         @Test
-        void a_long_rejected_value_is_truncated() {
+        void aLongRejectedValueIsTruncated() {
             String huge = "x".repeat(10_000);
             assertThatIllegalArgumentException().isThrownBy(() -> anonymous.fetch(huge, RECORDING_SID))
                     .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(200)
@@ -163,7 +163,7 @@ class RequestBuildingTest {
 
         @ParameterizedTest(name = "[{index}] {0} -> {1}")
         @CsvSource({"WAV, .wav", "MP3, .mp3"})
-        void is_a_public_get_of_the_audio_file(AudioFormat format, String extension) {
+        void isAPublicGetOfTheAudioFile(AudioFormat format, String extension) {
             ApiRequest request = authenticated.media(ACCOUNT_SID, RECORDING_SID, format);
 
             assertThat(request.method()).isEqualTo("GET");
@@ -175,19 +175,19 @@ class RequestBuildingTest {
 
         @ParameterizedTest(name = "[{index}] {0}")
         @EnumSource(AudioFormat.class)
-        void carries_credentials_only_when_opted_in(AudioFormat format) {
+        void carriesCredentialsOnlyWhenOptedIn(AudioFormat format) {
             assertThat(mediaWithCredentials.media(ACCOUNT_SID, RECORDING_SID, format).headers())
                     .containsEntry("Authorization", EXPECTED_AUTHORIZATION);
         }
 
         @Test
-        void opting_in_without_credentials_sends_none() {
+        void optingInWithoutCredentialsSendsNone() {
             RecordingsProtocol p = RecordingsProtocol.builder(example).sendCredentialsToMedia(true).build();
             assertThat(p.media(ACCOUNT_SID, RECORDING_SID, AudioFormat.WAV).headers()).doesNotContainKey("Authorization");
         }
 
         @Test
-        void a_null_format_is_rejected() {
+        void aNullFormatIsRejected() {
             assertThatIllegalArgumentException().isThrownBy(() -> anonymous.media(ACCOUNT_SID, RECORDING_SID, null))
                     .withMessageStartingWith("format ");
         }
@@ -198,7 +198,7 @@ class RequestBuildingTest {
     class MediaByUrl {
 
         @Test
-        void fetches_a_url_as_given_and_anonymously_by_default() {
+        void fetchesAUrlAsGivenAndAnonymouslyByDefault() {
             URI url = URI.create("https://example.signalwire.com" + RECORDING_PATH + ".mp3");
             ApiRequest request = authenticated.media(url);
 
@@ -211,7 +211,7 @@ class RequestBuildingTest {
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(strings = {"https://example.signalwire.com/api/laml/x.wav", "https://example.signalwire.com:443/x",
                 "https://EXAMPLE.SIGNALWIRE.COM/x"})
-        void carries_credentials_when_opted_in_and_on_the_same_origin(String url) {
+        void carriesCredentialsWhenOptedInAndOnTheSameOrigin(String url) {
             assertThat(mediaWithCredentials.media(URI.create(url)).headers())
                     .containsEntry("Authorization", EXPECTED_AUTHORIZATION);
         }
@@ -220,14 +220,14 @@ class RequestBuildingTest {
         @ValueSource(strings = {"https://evil.com/api/laml/x.wav", "https://example.signalwire.com:8443/x",
                 "https://example.signalwire.com.evil.com/x", "https://other.signalwire.com/x",
                 "https://s3.amazonaws.com/example.signalwire.com/x.wav"})
-        void never_carries_credentials_to_another_host_or_port(String url) {
+        void neverCarriesCredentialsToAnotherHostOrPort(String url) {
             ApiRequest request = mediaWithCredentials.media(URI.create(url));
             assertThat(request.headers()).doesNotContainKey("Authorization");
             assertThat(request.isAuthenticated()).isFalse();
         }
 
         @Test
-        void never_carries_credentials_to_another_scheme() {
+        void neverCarriesCredentialsToAnotherScheme() {
             RecordingsProtocol local = RecordingsProtocol.builder(ApiEndpoint.of(URI.create("http://localhost:8080"), false))
                     .credentials(credentials()).sendCredentialsToMedia(true).build();
             assertThat(local.media(URI.create("http://localhost:8080/x.wav")).headers()).containsKey("Authorization");
@@ -239,7 +239,7 @@ class RequestBuildingTest {
         }
 
         @Test
-        void rejects_plain_http_to_a_remote_host_on_an_https_endpoint() {
+        void rejectsPlainHttpToARemoteHostOnAnHttpsEndpoint() {
             assertThatIllegalArgumentException().isThrownBy(() -> authenticated.media(URI.create("http://example.com/x")))
                     .withMessageStartingWith("mediaUrl ");
             assertThatIllegalArgumentException()
@@ -250,7 +250,7 @@ class RequestBuildingTest {
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(strings = {"https://user:pw@example.signalwire.com/x", "https://user:pw@evil.com/x",
                 "https://user:pw@bad_host.example/x"})
-        void rejects_user_info_without_echoing_it(String url) {
+        void rejectsUserInfoWithoutEchoingIt(String url) {
             assertThatIllegalArgumentException().isThrownBy(() -> mediaWithCredentials.media(URI.create(url)))
                     .withMessageStartingWith("mediaUrl ")
                     .withMessageNotContaining("pw");
@@ -259,25 +259,25 @@ class RequestBuildingTest {
         @ParameterizedTest(name = "[{index}] {0}")
         @ValueSource(strings = {"/api/laml/x.wav", "x.wav", "//example.signalwire.com/x.wav", "mailto:x",
                 "ftp://example.signalwire.com/x.wav", "file:///x.wav"})
-        void rejects_relative_opaque_and_non_http_urls(String url) {
+        void rejectsRelativeOpaqueAndNonHttpUrls(String url) {
             assertThatIllegalArgumentException().isThrownBy(() -> mediaWithCredentials.media(URI.create(url)))
                     .withMessageStartingWith("mediaUrl ");
         }
 
         @Test
-        void rejects_null() {
+        void rejectsNull() {
             assertThatIllegalArgumentException().isThrownBy(() -> anonymous.media((URI) null))
                     .withMessageStartingWith("mediaUrl ");
         }
 
         @Test
-        void drops_a_fragment_which_is_never_sent() {
+        void dropsAFragmentWhichIsNeverSent() {
             ApiRequest request = anonymous.media(URI.create("https://cdn.example/x.wav?sig=abc#t=10"));
             assertThat(request.uri()).isEqualTo(URI.create("https://cdn.example/x.wav?sig=abc"));
         }
 
         @Test
-        void accepts_plain_http_to_loopback() {
+        void acceptsPlainHttpToLoopback() {
             assertThat(anonymous.media(URI.create("http://127.0.0.1:9000/x.wav")).uri())
                     .isEqualTo(URI.create("http://127.0.0.1:9000/x.wav"));
         }
@@ -288,7 +288,7 @@ class RequestBuildingTest {
     class Redaction {
 
         @Test
-        void a_request_shows_method_and_path_only() {
+        void aRequestShowsMethodAndPathOnly() {
             ApiRequest request = authenticated.fetch(ACCOUNT_SID, RECORDING_SID);
 
             assertThat(request.describe()).isEqualTo("GET " + RECORDING_PATH + ".json");
@@ -297,7 +297,7 @@ class RequestBuildingTest {
         }
 
         @Test
-        void a_media_request_with_credentials_shows_none_of_them() {
+        void aMediaRequestWithCredentialsShowsNoneOfThem() {
             ApiRequest request = mediaWithCredentials.media(URI.create("https://example.signalwire.com/x.wav?Signature=s3cr"));
             assertThat(request.isAuthenticated()).isTrue();
             assertThat(request.describe()).isEqualTo("GET /x.wav");
@@ -305,7 +305,7 @@ class RequestBuildingTest {
         }
 
         @Test
-        void a_protocol_shows_no_secret() {
+        void aProtocolShowsNoSecret() {
             assertThat(mediaWithCredentials.toString()).contains(PROJECT).doesNotContain(TOKEN, BASIC_B64, TOKEN_B64);
         }
     }
@@ -315,7 +315,7 @@ class RequestBuildingTest {
     class Builder {
 
         @Test
-        void the_metadata_cap_defaults_to_one_mebibyte_and_must_be_at_least_one_kibibyte() {
+        void theMetadataCapDefaultsToOneMebibyteAndMustBeAtLeastOneKibibyte() {
             assertThat(anonymous.maxMetadataBytes()).isEqualTo(1 << 20);
             assertThat(RecordingsProtocol.builder(example).maxMetadataBytes(1024).build().maxMetadataBytes()).isEqualTo(1024);
             assertThatIllegalArgumentException().isThrownBy(() -> RecordingsProtocol.builder(example).maxMetadataBytes(1023))
@@ -323,7 +323,7 @@ class RequestBuildingTest {
         }
 
         @Test
-        void keeps_its_endpoint() {
+        void keepsItsEndpoint() {
             assertThat(anonymous.endpoint()).isSameAs(example);
         }
     }

@@ -62,13 +62,13 @@ class ResumeTest {
                 "'   '                 | '   '                           |",
                 "                      |                                 |",
         })
-        void is_a_strong_etag_else_last_modified_else_none(String etag, String lastModified, String expected) {
+        void isAStrongEtagElseLastModifiedElseNone(String etag, String lastModified, String expected) {
             assertThat(protocol.resumeValidator(optional("ETag", etag, "Last-Modified", lastModified)))
                     .isEqualTo(expected);
         }
 
         @Test
-        void header_names_are_looked_up_case_insensitively() {
+        void headerNamesAreLookedUpCaseInsensitively() {
             assertThat(protocol.resumeValidator(headers("etag", "\"v1\""))).isEqualTo("\"v1\"");
             assertThat(protocol.resumeValidator(headers("last-modified", LAST_MODIFIED))).isEqualTo(LAST_MODIFIED);
         }
@@ -85,7 +85,7 @@ class ResumeTest {
                 "0      | '\"v1\"'",
                 "9999999999 | '\"v1\"'",
         })
-        void asks_for_the_rest_conditional_on_the_validator(long offset, String validator) {
+        void asksForTheRestConditionalOnTheValidator(long offset, String validator) {
             ApiRequest resumed = protocol.resumeFrom(media, offset, validator);
 
             assertThat(resumed.headers())
@@ -94,13 +94,13 @@ class ResumeTest {
         }
 
         @Test
-        void without_a_validator_asks_unconditionally() {
+        void withoutAValidatorAsksUnconditionally() {
             assertThat(protocol.resumeFrom(media, 10, null).headers())
                     .containsEntry("Range", "bytes=10-").doesNotContainKey("If-Range");
         }
 
         @Test
-        void keeps_uri_method_kind_and_every_other_header() {
+        void keepsUriMethodKindAndEveryOtherHeader() {
             ApiRequest resumed = protocol.resumeFrom(media, 10, "\"v1\"");
 
             assertThat(resumed.uri()).isEqualTo(media.uri());
@@ -112,7 +112,7 @@ class ResumeTest {
         }
 
         @Test
-        void replaces_an_earlier_range_and_validator() {
+        void replacesAnEarlierRangeAndValidator() {
             ApiRequest first = protocol.resumeFrom(media, 10, "\"v1\"");
             ApiRequest second = protocol.resumeFrom(first, 25, "\"v2\"");
 
@@ -140,7 +140,7 @@ class ResumeTest {
                 "5,    10,  BYTES 5-9/10,          5",
                 "5,    10,  '  bytes 5-9/10  ',    5",
         })
-        void continues_when_it_starts_exactly_at_the_offset_and_agrees_on_the_total(long offset, long total,
+        void continuesWhenItStartsExactlyAtTheOffsetAndAgreesOnTheTotal(long offset, long total,
                 String contentRange, long expected) throws ContentChangedException {
             Continuation c = protocol.continuation(media, 206, headers("Content-Range", contentRange), offset, total,
                     "\"v1\"");
@@ -161,7 +161,7 @@ class ResumeTest {
                 "5,  10,  ''",
                 "5,  10,  bytes 5-9/-10",
         })
-        void is_content_changed_otherwise(long offset, long total, String contentRange) {
+        void isContentChangedOtherwise(long offset, long total, String contentRange) {
             assertThatThrownBy(() -> protocol.continuation(media, 206, headers("Content-Range", contentRange), offset,
                     total, "\"v1\""))
                     .isExactlyInstanceOf(ContentChangedException.class)
@@ -170,7 +170,7 @@ class ResumeTest {
         }
 
         @Test
-        void is_content_changed_when_the_part_carries_a_different_validator() throws ContentChangedException {
+        void isContentChangedWhenThePartCarriesADifferentValidator() throws ContentChangedException {
             assertThatThrownBy(() -> protocol.continuation(media, 206,
                     headers("Content-Range", "bytes 5-9/10", "ETag", "\"v2\""), 5, 10, "\"v1\""))
                     .isExactlyInstanceOf(ContentChangedException.class)
@@ -181,7 +181,7 @@ class ResumeTest {
         }
 
         @Test
-        void is_content_changed_without_a_content_range() {
+        void isContentChangedWithoutAContentRange() {
             assertThatThrownBy(() -> protocol.continuation(media, 206, headers(), 5, 10, "\"v1\""))
                     .isExactlyInstanceOf(ContentChangedException.class)
                     .hasMessageContaining("instead of bytes 5-9/10");
@@ -201,7 +201,7 @@ class ResumeTest {
                 "'Wed, 21 Oct 2015 07:28:00 GMT' |          | 'Wed, 21 Oct 2015 07:28:00 GMT' | 10 | 10",
                 "'Wed, 21 Oct 2015 07:28:00 GMT' | 'W/\"x\"' | 'Wed, 21 Oct 2015 07:28:00 GMT' | 10 | 10",
         })
-        void skips_what_was_delivered_when_the_validator_matches_and_lengths_agree(String validator, String etag,
+        void skipsWhatWasDeliveredWhenTheValidatorMatchesAndLengthsAgree(String validator, String etag,
                 String lastModified, String contentLength, long total) throws ContentChangedException {
             HeaderLookup h = optional("ETag", etag, "Last-Modified", lastModified, "Content-Length", contentLength);
             Continuation c = protocol.continuation(media, 200, h, 4, total, validator);
@@ -220,7 +220,7 @@ class ResumeTest {
                 "                                | '\"v1\"'  | 'Wed, 21 Oct 2015 07:28:00 GMT' | 10 | 10",
                 "                                |           |                                 | 10 | 10",
         })
-        void is_content_changed_otherwise(String validator, String etag, String lastModified, String contentLength,
+        void isContentChangedOtherwise(String validator, String etag, String lastModified, String contentLength,
                 long total) {
             HeaderLookup h = optional("ETag", etag, "Last-Modified", lastModified, "Content-Length", contentLength);
             assertThatThrownBy(() -> protocol.continuation(media, 200, h, 4, total, validator))
@@ -231,7 +231,7 @@ class ResumeTest {
         }
 
         @Test
-        void messages_never_show_credentials() {
+        void messagesNeverShowCredentials() {
             assertThatThrownBy(() -> protocol.continuation(media, 200, headers("ETag", "\"v2\""), 4, 10, "\"v1\""))
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN, BASIC_B64, "Basic "));
         }
@@ -250,7 +250,7 @@ class ResumeTest {
                 "'  bytes 5-9/10  ',     5, 9, 10",
                 "bytes 0-9999999999/10000000000, 0, 9999999999, 10000000000",
         })
-        void reads_first_last_and_total(String value, long first, long last, long total) {
+        void readsFirstLastAndTotal(String value, long first, long last, long total) {
             assertThat(ByteRanges.contentRange(value)).containsExactly(first, last, total);
         }
 
@@ -261,7 +261,7 @@ class ResumeTest {
                 "bytes -1-9/10", "bytes -9/10", "bytes 0-/10", "bytes 0-9/", "bytes 0-9/10/11", "bytes 0-9/-5",
                 "bytes 0-9/-1", "bytes +0-9/10", "bytes 0-+9/10", "bytes 0-9/+10", "bytes 0x0-9/10",
                 "bytes 0-99999999999999999999/*", "bytes 0/9-10"})
-        void refuses_malformed_forms(String value) {
+        void refusesMalformedForms(String value) {
             assertThat(ByteRanges.contentRange(value)).isNull();
         }
     }

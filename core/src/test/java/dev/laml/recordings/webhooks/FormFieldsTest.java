@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class FormFieldsTest {
 
     @Test
-    void pairs_are_decoded_with_plus_as_space_and_percent_escapes_as_utf8() {
+    void pairsAreDecodedWithPlusAsSpaceAndPercentEscapesAsUtf8() {
         Map<String, List<String>> fields = FormFields.parse(
                 "To=%2B15551230000&Caller=Zo%C3%AB+O%27Brien&Empty=&Flag&Plus=a%2Bb".getBytes(StandardCharsets.UTF_8));
 
@@ -29,7 +29,7 @@ class FormFieldsTest {
     }
 
     @Test
-    void a_repeated_name_keeps_its_values_in_the_order_sent_and_names_keep_first_appearance_order() {
+    void aRepeatedNameKeepsItsValuesInTheOrderSentAndNamesKeepFirstAppearanceOrder() {
         Map<String, List<String>> fields = FormFields.parse("b=2&a=1&b=1&A=0&b=3");
 
         assertThat(fields.keySet()).containsExactly("b", "a", "A");
@@ -38,33 +38,33 @@ class FormFieldsTest {
     }
 
     @Test
-    void empty_pairs_and_an_empty_body_give_nothing() {
+    void emptyPairsAndAnEmptyBodyGiveNothing() {
         assertThat(FormFields.parse(new byte[0])).isEmpty();
         assertThat(FormFields.parse("&&a=1&")).containsExactly(Map.entry("a", List.of("1")));
     }
 
     @Test
-    void raw_non_ascii_text_is_kept() {
+    void rawNonAsciiTextIsKept() {
         assertThat(FormFields.parse("Name=José 回".getBytes(StandardCharsets.UTF_8)))
                 .containsExactly(Map.entry("Name", List.of("José 回")));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
     @ValueSource(strings = {"a=%", "a=%2", "a=%G1", "%zz=1", "a=%C3", "a=%FF%FE"})
-    void a_bad_escape_is_refused_in_plain_words(String body) {
+    void aBadEscapeIsRefusedInPlainWords(String body) {
         assertThatThrownBy(() -> FormFields.parse(body)).isInstanceOf(MalformedCallbackException.class)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not valid application/x-www-form-urlencoded");
     }
 
     @Test
-    void a_body_that_is_not_utf8_is_refused() {
+    void aBodyThatIsNotUtf8IsRefused() {
         assertThatThrownBy(() -> FormFields.parse(new byte[] {'a', '=', (byte) 0xff}))
                 .isInstanceOf(MalformedCallbackException.class).hasMessage("the form body is not UTF-8 text");
     }
 
     @Test
-    void the_result_cannot_be_modified() {
+    void theResultCannotBeModified() {
         Map<String, List<String>> fields = FormFields.parse("a=1");
 
         assertThatThrownBy(() -> fields.put("b", List.of())).isInstanceOf(UnsupportedOperationException.class);
@@ -72,7 +72,7 @@ class FormFieldsTest {
     }
 
     @Test
-    void a_form_parsed_here_checks_against_a_signature_over_its_decoded_values() {
+    void aFormParsedHereChecksAgainstASignatureOverItsDecodedValues() {
         String url = "https://example.com/cb";
         Map<String, List<String>> fields = FormFields.parse("To=%2B1555&Body=hello+world&Body=%C3%A9");
         String expected = WebhookSignatureTest.base64Hmac("key", url + "Bodyhello world" + "Bodyé" + "To+1555");

@@ -57,7 +57,7 @@ class RecordingStatusCallbackTest {
     }
 
     @Test
-    void the_documented_fields_are_read_into_typed_components() {
+    void theDocumentedFieldsAreReadIntoTypedComponents() {
         RecordingStatusCallback cb = RecordingStatusCallback.fromForm(completed());
 
         assertThat(cb.accountSid()).isEqualTo(ACCOUNT);
@@ -77,7 +77,7 @@ class RecordingStatusCallbackTest {
     }
 
     @Test
-    void unknown_fields_are_kept_in_order_with_every_value() {
+    void unknownFieldsAreKeptInOrderWithEveryValue() {
         Map<String, List<String>> form = completed();
         form.put("RecordingTrack", List.of("both"));
         form.put("Custom", List.of("1", "2"));
@@ -93,7 +93,7 @@ class RecordingStatusCallbackTest {
     }
 
     @Test
-    void the_fields_are_a_copy_that_later_changes_to_the_form_do_not_reach() {
+    void theFieldsAreACopyThatLaterChangesToTheFormDoNotReach() {
         Map<String, List<String>> form = completed();
         RecordingStatusCallback cb = RecordingStatusCallback.fromForm(form);
         form.put("Later", List.of("x"));
@@ -108,7 +108,7 @@ class RecordingStatusCallbackTest {
             "absent,             ABSENT",
             "Completed,          COMPLETED",
     })
-    void a_status_outside_the_specification_is_unknown_with_the_text_kept(String wire, RecordingStatus expected) {
+    void aStatusOutsideTheSpecificationIsUnknownWithTheTextKept(String wire, RecordingStatus expected) {
         RecordingStatusCallback cb = RecordingStatusCallback.fromForm(with("RecordingStatus", wire));
 
         assertThat(cb.status()).isEqualTo(expected);
@@ -116,7 +116,7 @@ class RecordingStatusCallbackTest {
     }
 
     @Test
-    void a_source_outside_the_specification_or_missing_is_unknown_with_the_text_kept() {
+    void aSourceOutsideTheSpecificationOrMissingIsUnknownWithTheTextKept() {
         RecordingStatusCallback outbound = RecordingStatusCallback.fromForm(with("RecordingSource", "OutboundAPI"));
         assertThat(outbound.source()).isEqualTo(RecordingSource.UNKNOWN);
         assertThat(outbound.rawSource()).isEqualTo("OutboundAPI");
@@ -127,7 +127,7 @@ class RecordingStatusCallbackTest {
     }
 
     @Test
-    void optional_fields_may_be_missing_or_empty() {
+    void optionalFieldsMayBeMissingOrEmpty() {
         Map<String, List<String>> form = new LinkedHashMap<>();
         form.put("AccountSid", List.of(ACCOUNT));
         form.put("RecordingSid", List.of(RECORDING));
@@ -149,7 +149,7 @@ class RecordingStatusCallbackTest {
     }
 
     @Test
-    void a_conference_recording_carries_its_conference_sid_and_a_negative_duration_is_kept() {
+    void aConferenceRecordingCarriesItsConferenceSidAndANegativeDurationIsKept() {
         String conference = "e3877c40-da60-4998-90ad-b792e98472cf";
         Map<String, List<String>> form = with("CallSid");
         form.put("ConferenceSid", List.of(conference));
@@ -164,7 +164,7 @@ class RecordingStatusCallbackTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @ValueSource(strings = {"AccountSid", "RecordingSid", "RecordingStatus"})
-    void a_missing_required_field_is_refused_naming_it(String field) {
+    void aMissingRequiredFieldIsRefusedNamingIt(String field) {
         assertThatThrownBy(() -> RecordingStatusCallback.fromForm(with(field)))
                 .isInstanceOf(MalformedCallbackException.class)
                 .hasMessage("the callback has no " + field + " field");
@@ -180,14 +180,14 @@ class RecordingStatusCallbackTest {
             "CallSid,       CA123",
             "ConferenceSid, b3877c40-da60-4998-90ad-b792e98472a",
     })
-    void a_sid_that_is_not_a_uuid_is_refused(String field, String value) {
+    void aSidThatIsNotAUuidIsRefused(String field, String value) {
         assertThatThrownBy(() -> RecordingStatusCallback.fromForm(with(field, value)))
                 .isInstanceOf(MalformedCallbackException.class)
                 .hasMessage(field + " must be a UUID (8-4-4-4-12 hex digits), got \"" + value + "\"");
     }
 
     @Test
-    void a_known_field_sent_twice_is_refused_even_with_equal_values() {
+    void aKnownFieldSentTwiceIsRefusedEvenWithEqualValues() {
         assertThatThrownBy(() -> RecordingStatusCallback.fromForm(with("RecordingSid", RECORDING, SID)))
                 .isInstanceOf(MalformedCallbackException.class)
                 .hasMessage("the callback's RecordingSid field is sent 2 times; it may appear once");
@@ -203,21 +203,21 @@ class RecordingStatusCallbackTest {
             "ErrorCode,          E123",
             "RecordingDuration,  99999999999",
     })
-    void a_number_that_does_not_parse_is_refused(String field, String value) {
+    void aNumberThatDoesNotParseIsRefused(String field, String value) {
         assertThatThrownBy(() -> RecordingStatusCallback.fromForm(with(field, value)))
                 .isInstanceOf(MalformedCallbackException.class)
                 .hasMessage(field + " must be a whole number, got \"" + value + "\"");
     }
 
     @Test
-    void a_channel_count_below_one_is_refused() {
+    void aChannelCountBelowOneIsRefused() {
         assertThatThrownBy(() -> RecordingStatusCallback.fromForm(with("RecordingChannels", "0")))
                 .isInstanceOf(MalformedCallbackException.class)
                 .hasMessage("RecordingChannels must be at least 1, got 0");
     }
 
     @Test
-    void a_start_time_that_is_not_an_rfc_2822_date_is_refused_and_the_value_is_escaped() {
+    void aStartTimeThatIsNotAnRfc2822DateIsRefusedAndTheValueIsEscaped() {
         assertThatThrownBy(() -> RecordingStatusCallback.fromForm(with("RecordingStartTime", "31 Sep 2018\nforged")))
                 .isInstanceOf(MalformedCallbackException.class)
                 .hasMessageContaining("RecordingStartTime must be an RFC 2822 date")
@@ -226,7 +226,7 @@ class RecordingStatusCallbackTest {
     }
 
     @Test
-    void the_constructor_checks_sids_too() {
+    void theConstructorChecksSidsToo() {
         assertThatThrownBy(() -> new RecordingStatusCallback("x", null, null, RECORDING, null, RecordingStatus.COMPLETED,
                 "completed", null, 1, RecordingSource.UNKNOWN, null, null, null, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("accountSid must be a UUID");
@@ -249,7 +249,7 @@ class RecordingStatusCallbackTest {
             "https://EXAMPLE.signalwire.com/api/laml/2010-04-01/Accounts/" + ACCOUNT + "/Recordings/d3877c40-da60-4998-90ad-b792e98472" + "0e.wav",
             "https://example.signalwire.com/2010-04-01/Accounts/" + ACCOUNT + "/Recordings/D3877C40-DA60-4998-90AD-B792E98472" + "0E",
     })
-    void a_url_naming_the_same_host_account_and_recording_matches(String url) {
+    void aUrlNamingTheSameHostAccountAndRecordingMatches(String url) {
         RecordingStatusCallback cb = withUrl(url);
 
         assertThat(cb.urlMatches(BASE)).isTrue();
@@ -272,7 +272,7 @@ class RecordingStatusCallbackTest {
             "/relative%s                                               | not an absolute URL",
             "https://example.signalwire.com%s with space               | not a valid URL",
     })
-    void a_url_naming_another_host_or_a_strange_url_is_refused(String template, String reason) {
+    void aUrlNamingAnotherHostOrAStrangeUrlIsRefused(String template, String reason) {
         RecordingStatusCallback cb = withUrl(template.formatted(media(ACCOUNT, RECORDING)));
 
         assertThat(cb.urlMatches(BASE)).isFalse();
@@ -281,7 +281,7 @@ class RecordingStatusCallbackTest {
     }
 
     @Test
-    void a_url_naming_another_account_or_recording_is_refused() {
+    void aUrlNamingAnotherAccountOrRecordingIsRefused() {
         String otherAccount = "f3877c40-da60-4998-90ad-b792e98472af";
         String otherSid = "f3877c40-da60-4998-90ad-b792e984720e";
 
@@ -295,7 +295,7 @@ class RecordingStatusCallbackTest {
     }
 
     @Test
-    void a_base_url_with_a_path_prefix_and_port_is_honoured() {
+    void aBaseUrlWithAPathPrefixAndPortIsHonoured() {
         URI proxied = URI.create("http://127.0.0.1:8080/signalwire/");
         String path = media(ACCOUNT, RECORDING);
 
@@ -305,12 +305,12 @@ class RecordingStatusCallbackTest {
     }
 
     @Test
-    void an_absent_url_names_nothing_and_matches() {
+    void anAbsentUrlNamesNothingAndMatches() {
         assertThat(RecordingStatusCallback.fromForm(with("RecordingUrl")).urlMatches(BASE)).isTrue();
     }
 
     @Test
-    void a_base_url_that_is_not_an_http_url_is_the_callers_mistake() {
+    void aBaseUrlThatIsNotAnHttpUrlIsTheCallersMistake() {
         RecordingStatusCallback cb = RecordingStatusCallback.fromForm(completed());
 
         assertThatThrownBy(() -> cb.urlMatches(URI.create("ftp://example.signalwire.com")))

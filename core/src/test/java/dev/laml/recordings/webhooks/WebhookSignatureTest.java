@@ -80,7 +80,7 @@ class WebhookSignatureTest {
     // ---- form scheme -------------------------------------------------------------------------
 
     @Test
-    void a_form_is_signed_over_the_url_and_its_parameters_sorted_by_name() {
+    void aFormIsSignedOverTheUrlAndItsParametersSortedByName() {
         Map<String, List<String>> params = form("To", "+15551230000", "From", "+15559870000",
                 "CallSid", "11111111-2222-3333-4444-555555555555", "RecordingStatus", "completed");
         String expected = base64Hmac(KEY, URL + "CallSid11111111-2222-3333-4444-555555555555" + "From+15559870000"
@@ -90,7 +90,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void a_form_signed_in_the_order_sent_rather_than_sorted_is_not_valid() {
+    void aFormSignedInTheOrderSentRatherThanSortedIsNotValid() {
         Map<String, List<String>> params = form("To", "a", "From", "b");
         String unsorted = base64Hmac(KEY, URL + "Toa" + "Fromb");
 
@@ -99,7 +99,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void names_differing_in_case_are_distinct_fields_and_upper_case_sorts_first() {
+    void namesDifferingInCaseAreDistinctFieldsAndUpperCaseSortsFirst() {
         Map<String, List<String>> params = form("b", "4", "a", "3", "B", "2", "A", "1");
         String expected = base64Hmac(KEY, URL + "A1" + "B2" + "a3" + "b4");
         String caseInsensitiveOrder = base64Hmac(KEY, URL + "A1" + "a3" + "B2" + "b4");
@@ -109,7 +109,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void a_repeated_name_contributes_each_value_in_the_order_sent() {
+    void aRepeatedNameContributesEachValueInTheOrderSent() {
         Map<String, List<String>> params = form("Digits", "3", "Caller", "x", "Digits", "1", "Digits", "2");
         String orderSent = base64Hmac(KEY, URL + "Callerx" + "Digits3" + "Digits1" + "Digits2");
         String otherOrder = base64Hmac(KEY, URL + "Callerx" + "Digits1" + "Digits3" + "Digits2");
@@ -121,14 +121,14 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void a_repeated_name_signed_with_its_values_sorted_as_twilio_sdks_do_is_also_valid() {
+    void aRepeatedNameSignedWithItsValuesSortedAsTwilioSdksDoIsAlsoValid() {
         Map<String, List<String>> params = form("Digits", "3", "Digits", "1", "Digits", "2");
 
         assertThat(signature.validForm(URL, params, base64Hmac(KEY, URL + "Digits1" + "Digits2" + "Digits3"))).isTrue();
     }
 
     @Test
-    void a_get_request_carries_its_parameters_in_the_url_and_is_checked_with_no_parameters() {
+    void aGetRequestCarriesItsParametersInTheUrlAndIsCheckedWithNoParameters() {
         String url = URL + "?RecordingSid=abc&RecordingStatus=completed";
 
         assertThat(signature.validForm(url, Map.of(), base64Hmac(KEY, url))).isTrue();
@@ -136,7 +136,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void a_value_changed_after_signing_is_not_valid() {
+    void aValueChangedAfterSigningIsNotValid() {
         String signed = base64Hmac(KEY, URL + "RecordingSid" + "a" + "RecordingStatus" + "completed");
 
         assertThat(signature.validForm(URL, form("RecordingSid", "a", "RecordingStatus", "completed"), signed)).isTrue();
@@ -146,7 +146,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void a_null_value_list_or_null_value_counts_as_empty() {
+    void aNullValueListOrNullValueCountsAsEmpty() {
         Map<String, List<String>> params = new LinkedHashMap<>();
         params.put("A", null);
         List<String> withNull = new ArrayList<>();
@@ -181,7 +181,7 @@ class WebhookSignatureTest {
             "https://u:p@example.com/cb,        https://u:p@example.com:443/cb",
             "https://u:p@example.com:9000/cb,   https://u:p@example.com/cb",
     })
-    void the_url_is_tried_as_given_with_the_default_port_added_and_with_its_port_removed(String checked, String signed) {
+    void theUrlIsTriedAsGivenWithTheDefaultPortAddedAndWithItsPortRemoved(String checked, String signed) {
         Map<String, List<String>> params = form("RecordingStatus", "completed");
 
         assertThat(signature.validForm(checked, params, base64Hmac(KEY, signed + "RecordingStatuscompleted"))).isTrue();
@@ -201,12 +201,12 @@ class WebhookSignatureTest {
             "https://example.com/,          https://example.com",
             "https://example.com/x,         https://example.com/x/",
     })
-    void no_other_spelling_of_the_url_is_accepted(String checked, String signed) {
+    void noOtherSpellingOfTheUrlIsAccepted(String checked, String signed) {
         assertThat(signature.validForm(checked, Map.of(), base64Hmac(KEY, signed))).isFalse();
     }
 
     @Test
-    void user_info_in_the_url_is_part_of_what_is_signed() {
+    void userInfoInTheUrlIsPartOfWhatIsSigned() {
         String withUser = "https://user:p%40ss@example.com/cb";
 
         assertThat(signature.validForm(withUser, Map.of(), base64Hmac(KEY, withUser))).isTrue();
@@ -217,7 +217,7 @@ class WebhookSignatureTest {
     // ---- the URL's text is used as written ----------------------------------------------------------
 
     @Test
-    void a_query_with_an_apostrophe_and_a_plus_is_signed_exactly_as_written() {
+    void aQueryWithAnApostropheAndAPlusIsSignedExactlyAsWritten() {
         String url = "https://example.com/cb?name=O'Brien&to=+15551230000&q=a+b";
 
         assertThat(signature.validForm(url, Map.of(), base64Hmac(KEY, url))).isTrue();
@@ -230,7 +230,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void a_non_ascii_url_is_signed_as_its_utf8_bytes_and_port_variants_still_apply() {
+    void aNonAsciiUrlIsSignedAsItsUtf8BytesAndPortVariantsStillApply() {
         String url = "https://bücher.example/événements/回调?name=Zoë";
         Map<String, List<String>> params = form("Caller", "José");
 
@@ -245,7 +245,7 @@ class WebhookSignatureTest {
     // ---- keys ----------------------------------------------------------------------------------
 
     @Test
-    void a_signature_made_with_a_previous_key_is_valid_only_while_that_key_is_listed() {
+    void aSignatureMadeWithAPreviousKeyIsValidOnlyWhileThatKeyIsListed() {
         Map<String, List<String>> params = form("RecordingStatus", "completed");
         String byOldKey = base64Hmac(OLD_KEY, URL + "RecordingStatuscompleted");
 
@@ -258,7 +258,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void a_signature_made_with_another_key_is_not_valid() {
+    void aSignatureMadeWithAnotherKeyIsNotValid() {
         Map<String, List<String>> params = form("RecordingStatus", "completed");
 
         assertThat(signature.validForm(URL, params, base64Hmac("another key", URL + "RecordingStatuscompleted"))).isFalse();
@@ -267,21 +267,21 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void the_key_is_used_as_its_utf8_bytes() {
+    void theKeyIsUsedAsItsUtf8Bytes() {
         String key = "clé-ü-回";
         assertThat(WebhookSignature.of(key).validForm(URL, Map.of(), base64Hmac(key, URL))).isTrue();
     }
 
     @ParameterizedTest(name = "[{index}] \"{0}\"")
     @NullAndEmptySource
-    void a_missing_or_empty_signature_is_never_valid(String missing) {
+    void aMissingOrEmptySignatureIsNeverValid(String missing) {
         assertThat(signature.validForm(URL, Map.of(), missing)).isFalse();
         assertThat(signature.validBody(URL, new byte[0], missing)).isFalse();
         assertThat(signature.validBody(URL + "?bodySHA256=" + sha256Hex(new byte[0]), new byte[0], missing)).isFalse();
     }
 
     @Test
-    void garbage_or_truncated_signatures_are_not_valid() {
+    void garbageOrTruncatedSignaturesAreNotValid() {
         String good = base64Hmac(KEY, URL);
         assertThat(signature.validForm(URL, Map.of(), good.substring(0, good.length() - 1))).isFalse();
         assertThat(signature.validForm(URL, Map.of(), good + "=")).isFalse();
@@ -291,7 +291,7 @@ class WebhookSignatureTest {
 
     @ParameterizedTest(name = "[{index}] \"{0}\"")
     @NullAndEmptySource
-    void a_null_or_empty_key_is_refused_without_showing_it(String bad) {
+    void aNullOrEmptyKeyIsRefusedWithoutShowingIt(String bad) {
         assertThatThrownBy(() -> WebhookSignature.of(bad)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("signingKey must not be null or empty");
         assertThatThrownBy(() -> WebhookSignature.of(KEY, OLD_KEY, bad)).isInstanceOf(IllegalArgumentException.class)
@@ -299,7 +299,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void to_string_shows_how_many_keys_and_never_a_key() {
+    void toStringShowsHowManyKeysAndNeverAKey() {
         WebhookSignature two = WebhookSignature.of(KEY, OLD_KEY);
 
         assertThat(two.toString()).isEqualTo("WebhookSignature[keys=2]").doesNotContain(KEY).doesNotContain(OLD_KEY);
@@ -307,7 +307,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void a_null_url_params_or_body_is_a_programming_error() {
+    void aNullUrlParamsOrBodyIsAProgrammingError() {
         assertThatThrownBy(() -> signature.validForm(null, Map.of(), "x")).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> signature.validForm(URL, null, "x")).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> signature.validBody(URL, null, "x")).isInstanceOf(NullPointerException.class);
@@ -316,7 +316,7 @@ class WebhookSignatureTest {
     // ---- JSON: SignalWire's newer scheme -------------------------------------------------------------
 
     @Test
-    void a_json_body_is_signed_as_lowercase_hex_over_the_url_followed_by_the_raw_body() {
+    void aJsonBodyIsSignedAsLowercaseHexOverTheUrlFollowedByTheRawBody() {
         byte[] body = "{\"RecordingSid\":\"b3877c40\",\"status\":\"completed\",\"name\":\"Zoë\"}"
                 .getBytes(StandardCharsets.UTF_8);
         String hex = hexHmac(KEY, URL, body);
@@ -328,7 +328,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void a_json_body_changed_after_signing_is_not_valid() {
+    void aJsonBodyChangedAfterSigningIsNotValid() {
         byte[] body = "{\"status\":\"completed\"}".getBytes(StandardCharsets.UTF_8);
         String hex = hexHmac(KEY, URL, body);
         byte[] changed = body.clone();
@@ -339,7 +339,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void the_newer_scheme_is_tried_with_port_variants_and_user_info_too() {
+    void theNewerSchemeIsTriedWithPortVariantsAndUserInfoToo() {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
 
         assertThat(signature.validBody("https://example.com/cb", body, hexHmac(KEY, "https://example.com:443/cb", body)))
@@ -351,7 +351,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void a_body_that_is_not_utf8_is_hashed_as_its_raw_bytes() {
+    void aBodyThatIsNotUtf8IsHashedAsItsRawBytes() {
         byte[] body = {(byte) 0xff, 0x00, (byte) 0xc3, 0x28};
 
         assertThat(signature.validBody(URL, body, hexHmac(KEY, URL, body))).isTrue();
@@ -360,7 +360,7 @@ class WebhookSignatureTest {
     // ---- JSON with bodySHA256 --------------------------------------------------------------------
 
     @Test
-    void with_body_sha256_the_signature_covers_the_url_alone_and_the_hash_covers_the_body() {
+    void withBodySha256TheSignatureCoversTheUrlAloneAndTheHashCoversTheBody() {
         byte[] body = "{\"CallSid\":\"CA1234567890ABCDE\",\"Caller\":\"+12349013030\"}".getBytes(StandardCharsets.UTF_8);
         String url = URL + "?bodySHA256=" + sha256Hex(body);
 
@@ -370,7 +370,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void with_body_sha256_a_body_changed_after_signing_is_not_valid() {
+    void withBodySha256ABodyChangedAfterSigningIsNotValid() {
         byte[] body = "{\"status\":\"completed\"}".getBytes(StandardCharsets.UTF_8);
         String url = URL + "?bodySHA256=" + sha256Hex(body);
         byte[] changed = "{\"status\":\"completeD\"}".getBytes(StandardCharsets.UTF_8);
@@ -379,7 +379,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void with_body_sha256_a_correctly_signed_url_whose_hash_is_not_the_bodys_is_not_valid() {
+    void withBodySha256ACorrectlySignedUrlWhoseHashIsNotTheBodysIsNotValid() {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
         String url = URL + "?bodySHA256=" + sha256Hex("{ }".getBytes(StandardCharsets.UTF_8));
 
@@ -389,7 +389,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void with_body_sha256_the_hash_may_be_written_in_either_case_and_the_first_one_counts() {
+    void withBodySha256TheHashMayBeWrittenInEitherCaseAndTheFirstOneCounts() {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
         String upper = URL + "?a=1&bodySHA256=" + sha256Hex(body).toUpperCase() + "#frag";
         assertThat(signature.validBody(upper, body, base64Hmac(KEY, upper))).isTrue();
@@ -400,7 +400,7 @@ class WebhookSignatureTest {
     }
 
     @Test
-    void without_body_sha256_a_signature_over_the_url_alone_does_not_vouch_for_a_body() {
+    void withoutBodySha256ASignatureOverTheUrlAloneDoesNotVouchForABody() {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
 
         assertThat(signature.validBody(URL, body, base64Hmac(KEY, URL))).isFalse();
@@ -409,7 +409,7 @@ class WebhookSignatureTest {
     // ---- concurrency ---------------------------------------------------------------------------
 
     @Test
-    void one_instance_checks_correctly_from_many_threads_at_once() throws Exception {
+    void oneInstanceChecksCorrectlyFromManyThreadsAtOnce() throws Exception {
         WebhookSignature shared = WebhookSignature.of(KEY, OLD_KEY);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {

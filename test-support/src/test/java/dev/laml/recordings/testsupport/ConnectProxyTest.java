@@ -75,7 +75,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void a_connect_tunnel_reaches_a_local_echo_server_and_is_counted() throws Exception {
+    void aConnectTunnelReachesALocalEchoServerAndIsCounted() throws Exception {
         try (ConnectProxy proxy = ConnectProxy.start()) {
             assertThat(proxy.uri()).hasToString("http://127.0.0.1:" + proxy.port());
             assertThat(proxy.address()).isEqualTo(new InetSocketAddress("127.0.0.1", proxy.port()));
@@ -97,7 +97,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void bytes_sent_right_behind_the_connect_request_are_relayed_first() throws Exception {
+    void bytesSentRightBehindTheConnectRequestAreRelayedFirst() throws Exception {
         try (ConnectProxy proxy = ConnectProxy.start();
              ProxyTestSupport.Exchange tunnel = send(proxy,
                      "CONNECT " + echoTarget() + " HTTP/1.1\r\n\r\npipelined")) {
@@ -108,7 +108,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void a_half_close_from_the_client_is_passed_on_and_the_answer_still_arrives() throws Exception {
+    void aHalfCloseFromTheClientIsPassedOnAndTheAnswerStillArrives() throws Exception {
         try (ConnectProxy proxy = ConnectProxy.start();
              ProxyTestSupport.Exchange tunnel = connect(proxy, echoTarget(), "")) {
             tunnel.socket.getOutputStream().write("last words".getBytes(StandardCharsets.US_ASCII));
@@ -121,7 +121,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void an_http_request_in_a_tunnel_reaches_a_local_http_server() throws Exception {
+    void anHttpRequestInATunnelReachesALocalHttpServer() throws Exception {
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/hello", exchange -> {
             byte[] body = "hi".getBytes(StandardCharsets.US_ASCII);
@@ -147,7 +147,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void an_absolute_form_request_is_forwarded_in_origin_form_with_connection_close() throws Exception {
+    void anAbsoluteFormRequestIsForwardedInOriginFormWithConnectionClose() throws Exception {
         Map<String, String> seen = new ConcurrentHashMap<>();
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.createContext("/", exchange -> {
@@ -186,7 +186,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void the_right_credentials_open_the_tunnel_and_the_header_is_recorded() throws Exception {
+    void theRightCredentialsOpenTheTunnelAndTheHeaderIsRecorded() throws Exception {
         String header = basic("user", "pa:ss wörd");
         try (ConnectProxy proxy = ConnectProxy.withCredentials("user", "pa:ss wörd");
              ProxyTestSupport.Exchange tunnel = connect(proxy, echoTarget(), "Proxy-Authorization: " + header + "\r\n")) {
@@ -198,7 +198,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void missing_credentials_get_407_with_a_basic_challenge_and_the_connection_closed() throws Exception {
+    void missingCredentialsGet407WithABasicChallengeAndTheConnectionClosed() throws Exception {
         try (ConnectProxy proxy = ConnectProxy.withCredentials("user", "secret");
              ProxyTestSupport.Exchange answer = connect(proxy, echoTarget(), "")) {
             assertThat(answer.statusLine()).isEqualTo("HTTP/1.1 407 Proxy Authentication Required");
@@ -216,7 +216,7 @@ class ConnectProxyTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @ValueSource(strings = {"wrong password", "wrong user", "bearer scheme", "not base64", "no password"})
-    void wrong_credentials_get_407_and_the_header_sent_is_recorded(String variant) throws Exception {
+    void wrongCredentialsGet407AndTheHeaderSentIsRecorded(String variant) throws Exception {
         String header = switch (variant) {
             case "wrong password" -> basic("user", "guess");
             case "wrong user" -> basic("admin", "secret");
@@ -235,7 +235,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void the_basic_scheme_name_is_case_insensitive() throws Exception {
+    void theBasicSchemeNameIsCaseInsensitive() throws Exception {
         String header = "basic " + basic("user", "secret").substring("Basic ".length());
         try (ConnectProxy proxy = ConnectProxy.withCredentials("user", "secret");
              ProxyTestSupport.Exchange tunnel = connect(proxy, echoTarget(), "proxy-authorization: " + header + "\r\n")) {
@@ -245,7 +245,7 @@ class ConnectProxyTest {
 
     @ParameterizedTest(name = "[{index}] {0}")
     @ValueSource(ints = {403, 502})
-    void refusal_mode_answers_every_connect_with_its_status_and_closes(int status) throws Exception {
+    void refusalModeAnswersEveryConnectWithItsStatusAndCloses(int status) throws Exception {
         try (ConnectProxy proxy = ConnectProxy.refusing(status)) {
             for (int i = 0; i < 2; i++) {
                 try (ProxyTestSupport.Exchange answer = connect(proxy, echoTarget(), "")) {
@@ -261,7 +261,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void refusal_can_be_switched_on_and_off_while_running() throws Exception {
+    void refusalCanBeSwitchedOnAndOffWhileRunning() throws Exception {
         try (ConnectProxy proxy = ConnectProxy.start()) {
             try (ProxyTestSupport.Exchange open = connect(proxy, echoTarget(), "")) {
                 proxy.refuseConnects(503);
@@ -282,7 +282,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void refusal_applies_after_authentication() throws Exception {
+    void refusalAppliesAfterAuthentication() throws Exception {
         try (ConnectProxy proxy = ConnectProxy.builder().credentials("u", "p").refuseConnects(403).start()) {
             try (ProxyTestSupport.Exchange answer = connect(proxy, echoTarget(), "")) {
                 assertThat(answer.statusLine()).startsWith("HTTP/1.1 407 ");
@@ -295,7 +295,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void an_unreachable_target_gets_502() throws Exception {
+    void anUnreachableTargetGets502() throws Exception {
         int closedPort;
         try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             closedPort = gone.getLocalPort();
@@ -313,7 +313,7 @@ class ConnectProxyTest {
     @ValueSource(strings = {"CONNECT no-port HTTP/1.1\r\n\r\n", "CONNECT host:99999 HTTP/1.1\r\n\r\n",
             "NONSENSE\r\n\r\n", "GET /origin-form HTTP/1.1\r\nHost: x\r\n\r\n",
             "GET https://127.0.0.1:1/ HTTP/1.1\r\n\r\n"})
-    void a_malformed_or_unsupported_request_gets_400(String request) throws Exception {
+    void aMalformedOrUnsupportedRequestGets400(String request) throws Exception {
         try (ConnectProxy proxy = ConnectProxy.start();
              ProxyTestSupport.Exchange answer = send(proxy, request)) {
             assertThat(answer.statusLine()).isEqualTo("HTTP/1.1 400 Bad Request");
@@ -323,7 +323,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void the_drop_fault_closes_a_tunnel_after_exactly_n_bytes_toward_the_client() throws Exception {
+    void theDropFaultClosesATunnelAfterExactlyNBytesTowardTheClient() throws Exception {
         int size = 200_000;
         CompletableFuture<Boolean> serverSawClose = new CompletableFuture<>();
         try (LoopbackServer blob = LoopbackServer.start(socket -> {
@@ -354,7 +354,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void a_drop_limit_of_zero_closes_when_the_server_first_sends() throws Exception {
+    void aDropLimitOfZeroClosesWhenTheServerFirstSends() throws Exception {
         try (ConnectProxy proxy = ConnectProxy.builder().dropTunnelsAfterBytes(0).start();
              ProxyTestSupport.Exchange tunnel = connect(proxy, echoTarget(), "")) {
             tunnel.socket.getOutputStream().write('x');
@@ -365,7 +365,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void the_random_drop_fault_drops_a_seeded_fraction_of_tunnels_each_after_its_drawn_limit() throws Exception {
+    void theRandomDropFaultDropsASeededFractionOfTunnelsEachAfterItsDrawnLimit() throws Exception {
         int size = 100_000;
         long seed = 77;
         try (LoopbackServer blob = LoopbackServer.start(socket -> {
@@ -407,7 +407,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void the_random_drop_fault_at_fraction_one_drops_every_tunnel_and_checks_its_arguments() throws Exception {
+    void theRandomDropFaultAtFractionOneDropsEveryTunnelAndChecksItsArguments() throws Exception {
         try (LoopbackServer blob = LoopbackServer.start(socket -> socket.getOutputStream().write(new byte[10_000]));
              ConnectProxy proxy = ConnectProxy.start().dropTunnelsAtRandom(1, 10, 20, 1)) {
             for (int i = 0; i < 5; i++) {
@@ -424,7 +424,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void backpressure_a_client_that_stops_reading_stops_the_server_writing() throws Exception {
+    void backpressureAClientThatStopsReadingStopsTheServerWriting() throws Exception {
         long total = 64L << 20;
         AtomicLong written = new AtomicLong();
         try (LoopbackServer firehose = LoopbackServer.start(socket -> {
@@ -457,7 +457,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void tls_runs_end_to_end_through_the_tunnel() throws Exception {
+    void tlsRunsEndToEndThroughTheTunnel() throws Exception {
         X509Bundle certificate = new CertificateBuilder()
                 .subject("CN=localhost")
                 .addSanDnsName("localhost")
@@ -506,7 +506,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void an_ipv6_target_in_brackets_is_reached() throws Exception {
+    void anIpv6TargetInBracketsIsReached() throws Exception {
         try (LoopbackServer v6 = LoopbackServer.start(InetAddress.getByName("::1"), LoopbackServer::echo);
              ConnectProxy proxy = ConnectProxy.start();
              ProxyTestSupport.Exchange tunnel = connect(proxy, "[::1]:" + v6.port(), "")) {
@@ -517,7 +517,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void sixty_four_concurrent_tunnels_each_carry_their_own_download() throws Exception {
+    void sixtyFourConcurrentTunnelsEachCarryTheirOwnDownload() throws Exception {
         int clients = 64;
         int size = 256 * 1024;
         try (LoopbackServer blobs = LoopbackServer.start(socket -> {
@@ -552,7 +552,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void connect_targets_keep_their_order_of_arrival() throws Exception {
+    void connectTargetsKeepTheirOrderOfArrival() throws Exception {
         try (ConnectProxy proxy = ConnectProxy.start()) {
             List<String> targets = List.of("127.0.0.1:" + echo.port(), "localhost:" + echo.port(),
                     "127.0.0.1:" + echo.port());
@@ -568,7 +568,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void close_ends_open_tunnels_and_releases_threads_and_descriptors() throws Exception {
+    void closeEndsOpenTunnelsAndReleasesThreadsAndDescriptors() throws Exception {
         // Warm up first, so that classes and lazily opened files do not count against the baseline.
         try (ConnectProxy warmUp = ConnectProxy.start();
              ProxyTestSupport.Exchange tunnel = connect(warmUp, echoTarget(), "")) {
@@ -627,7 +627,7 @@ class ConnectProxyTest {
     }
 
     @Test
-    void builder_arguments_are_checked() {
+    void builderArgumentsAreChecked() {
         assertThatIllegalArgumentException().isThrownBy(() -> ConnectProxy.builder().credentials("a:b", "c"));
         assertThatIllegalArgumentException().isThrownBy(() -> ConnectProxy.builder().refuseConnects(99));
         assertThatIllegalArgumentException().isThrownBy(() -> ConnectProxy.builder().dropTunnelsAfterBytes(-1));

@@ -50,7 +50,7 @@ class OutageRelayTest {
     }
 
     @Test
-    void bytes_pass_both_ways_untouched() throws Exception {
+    void bytesPassBothWaysUntouched() throws Exception {
         try (OutageRelay relay = OutageRelay.to(echo.port()); Socket socket = connect(relay)) {
             assertThat(roundTrip(socket, "through the relay")).isEqualTo("through the relay");
             assertThat(relay.connectionCount()).isEqualTo(1);
@@ -60,7 +60,7 @@ class OutageRelayTest {
     }
 
     @Test
-    void stopped_it_cuts_open_connections_and_refuses_new_ones_until_restarted_on_the_same_port() throws Exception {
+    void stoppedItCutsOpenConnectionsAndRefusesNewOnesUntilRestartedOnTheSamePort() throws Exception {
         try (OutageRelay relay = OutageRelay.to(echo.port())) {
             int port = relay.port();
             Socket open = connect(relay);
@@ -83,7 +83,7 @@ class OutageRelayTest {
     }
 
     @Test
-    void an_armed_cut_passes_exactly_that_many_bytes_then_takes_the_relay_down() throws Exception {
+    void anArmedCutPassesExactlyThatManyBytesThenTakesTheRelayDown() throws Exception {
         try (OutageRelay relay = OutageRelay.to(echo.port())) {
             relay.stopAfterBytesToClient(5);
             try (Socket socket = connect(relay)) {
@@ -102,7 +102,7 @@ class OutageRelayTest {
     }
 
     @Test
-    void close_is_final_and_leaves_no_thread() throws Exception {
+    void closeIsFinalAndLeavesNoThread() throws Exception {
         OutageRelay relay = OutageRelay.to(echo.port());
         String threads = "outage-relay-" + relay.port();
         relay.close();

@@ -45,7 +45,7 @@ class Socks5ProxyTest {
     }
 
     @Test
-    void a_jdk_socks_socket_reaches_a_local_server_by_ipv4_address() throws Exception {
+    void aJdkSocksSocketReachesALocalServerByIpv4Address() throws Exception {
         try (Socks5Proxy proxy = Socks5Proxy.start()) {
             assertThat(proxy.uri()).hasToString("socks5://127.0.0.1:" + proxy.port());
             try (Socket socket = new Socket(new Proxy(Proxy.Type.SOCKS, proxy.address()))) {
@@ -62,7 +62,7 @@ class Socks5ProxyTest {
     }
 
     @Test
-    void a_jdk_socks_socket_with_an_unresolved_name_sends_the_domain_name() throws Exception {
+    void aJdkSocksSocketWithAnUnresolvedNameSendsTheDomainName() throws Exception {
         try (Socks5Proxy proxy = Socks5Proxy.start();
              Socket socket = new Socket(new Proxy(Proxy.Type.SOCKS, proxy.address()))) {
             socket.setSoTimeout(10_000);
@@ -73,7 +73,7 @@ class Socks5ProxyTest {
     }
 
     @Test
-    void the_handshake_bytes_are_those_of_rfc_1928() throws Exception {
+    void theHandshakeBytesAreThoseOfRfc1928() throws Exception {
         try (Socks5Proxy proxy = Socks5Proxy.start();
              Socket socket = rawClient(proxy)) {
             OutputStream out = socket.getOutputStream();
@@ -91,7 +91,7 @@ class Socks5ProxyTest {
     }
 
     @Test
-    void the_ipv6_address_type_reaches_a_server_on_the_ipv6_loopback() throws Exception {
+    void theIpv6AddressTypeReachesAServerOnTheIpv6Loopback() throws Exception {
         try (LoopbackServer v6 = LoopbackServer.start(InetAddress.getByName("::1"), LoopbackServer::echo);
              Socks5Proxy proxy = Socks5Proxy.start();
              Socket socket = rawClient(proxy)) {
@@ -117,7 +117,7 @@ class Socks5ProxyTest {
     }
 
     @Test
-    void a_domain_name_in_a_raw_request_is_resolved_by_the_proxy() throws Exception {
+    void aDomainNameInARawRequestIsResolvedByTheProxy() throws Exception {
         try (Socks5Proxy proxy = Socks5Proxy.start();
              Socket socket = rawClient(proxy)) {
             OutputStream out = socket.getOutputStream();
@@ -140,7 +140,7 @@ class Socks5ProxyTest {
     }
 
     @Test
-    void a_client_that_does_not_offer_no_auth_gets_0xff_and_is_closed() throws Exception {
+    void aClientThatDoesNotOfferNoAuthGets0xffAndIsClosed() throws Exception {
         try (Socks5Proxy proxy = Socks5Proxy.start();
              Socket socket = rawClient(proxy)) {
             socket.getOutputStream().write(new byte[] {5, 1, 2});
@@ -151,7 +151,7 @@ class Socks5ProxyTest {
     }
 
     @Test
-    void bind_gets_command_not_supported() throws Exception {
+    void bindGetsCommandNotSupported() throws Exception {
         try (Socks5Proxy proxy = Socks5Proxy.start();
              Socket socket = rawClient(proxy)) {
             OutputStream out = socket.getOutputStream();
@@ -167,7 +167,7 @@ class Socks5ProxyTest {
     }
 
     @Test
-    void an_unknown_address_type_gets_0x08() throws Exception {
+    void anUnknownAddressTypeGets0x08() throws Exception {
         try (Socks5Proxy proxy = Socks5Proxy.start();
              Socket socket = rawClient(proxy)) {
             OutputStream out = socket.getOutputStream();
@@ -180,7 +180,7 @@ class Socks5ProxyTest {
     }
 
     @Test
-    void a_refused_target_gets_0x05() throws Exception {
+    void aRefusedTargetGets0x05() throws Exception {
         int closedPort;
         try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             closedPort = gone.getLocalPort();
@@ -205,7 +205,7 @@ class Socks5ProxyTest {
     }
 
     @Test
-    void a_large_transfer_arrives_intact() throws Exception {
+    void aLargeTransferArrivesIntact() throws Exception {
         int size = 8 << 20;
         try (LoopbackServer blob = LoopbackServer.start(socket -> {
                  byte[] chunk = new byte[64 * 1024];
@@ -239,7 +239,7 @@ class Socks5ProxyTest {
     }
 
     @Test
-    void close_ends_open_tunnels_and_releases_threads() throws Exception {
+    void closeEndsOpenTunnelsAndReleasesThreads() throws Exception {
         int threadsBefore = liveThreads();
         Socks5Proxy proxy = Socks5Proxy.start();
         List<Socket> clients = new ArrayList<>();
