@@ -20,7 +20,11 @@ import java.nio.file.Path;
  * opened per run; implement this interface to archive somewhere else.
  *
  * <p>Implementations must be thread-safe; the job calls a session's methods concurrently, for different recordings.
- * No method returns null.
+ * No method of a target or a {@link Session} returns null: a {@link Mono} with nothing to give completes empty, as
+ * {@link Session#read} does for a missing key. {@link Stored} is where nulls are allowed: its
+ * {@link Stored#fingerprint() fingerprint} and {@link Stored#check() check} are null when the store has none or does
+ * not say, and that fingerprint (null included) is what the job hands back to {@link Session#holds}. The job passes no
+ * other null argument.
  */
 public interface ArchiveTarget {
 

@@ -323,6 +323,32 @@ class ArchiveTargetTest {
         }
     }
 
+    /**
+     * The interface's null statement, for the target this module ships: what is absent, too large or not held is an
+     * empty {@link Mono} or {@code false}, never a null; only {@link ArchiveTarget.Stored}'s fingerprint and check are
+     * null (a directory has no store checksum and does not say which check it made).
+     */
+    @Test
+    void aDirectoryAnswersAbsenceWithEmptyOrFalseAndNullsOnlyWhereStoredAllowsThem(@TempDir Path dir) {
+        ArchiveTarget.Session session = ArchiveTarget.directory(dir).open().block(BLOCK);
+        assertThat(session).isNotNull();
+        assertThat(session.location("2026/04/01/missing.wav")).isNotNull();
+        assertThat(session.read("2026/04/01/missing.json", 1024).blockOptional(BLOCK)).isEmpty();
+        assertThat(session.holds("2026/04/01/missing.wav", 3, "00", null, true).block(BLOCK)).isFalse();
+
+        byte[] audio = "RIFF".getBytes(StandardCharsets.US_ASCII);
+        ArchiveTarget.Stored stored = session.write("2026/04/01/a.wav", Flux.just(ByteBuffer.wrap(audio)),
+                audio.length, "audio/x-wav", Map.of()).block(BLOCK);
+        assertThat(stored).isNotNull();
+        assertThat(stored.size()).isEqualTo(audio.length);
+        assertThat(stored.fingerprint()).isNull();
+        assertThat(stored.check()).isNull();
+        assertThat(session.put("2026/04/01/a.json", "{}".getBytes(StandardCharsets.UTF_8), "application/json")
+                .blockOptional(BLOCK)).isEmpty();
+        assertThat(session.read("2026/04/01/a.json", 1).blockOptional(BLOCK)).as("larger than asked").isEmpty();
+        assertThat(session.read("2026/04/01/a.json", 1024).block(BLOCK)).isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
     void aNullTargetIsRejectedAtCallTime() {
         assertThatThrownBy(() -> client.archive(server.accountSid(), RecordingQuery.all(), (ArchiveTarget) null,
