@@ -80,7 +80,7 @@ public final class RetryPolicy {
      */
     public RetryPolicy maxAttempts(int maxAttempts) {
         if (maxAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+            throw new InvalidSettingException("maxAttempts", "maxAttempts must be at least 1, got " + maxAttempts);
         }
         return new RetryPolicy(maxAttempts, baseDelay, maxDelay, maxRetryAfter, resumeWithoutProgressFor,
                 maxResumeDelay);
@@ -327,7 +327,7 @@ public final class RetryPolicy {
     private static Duration notNegative(String name, Duration d) {
         Objects.requireNonNull(d, name);
         if (d.isNegative()) {
-            throw new IllegalArgumentException(name + " must be zero or positive, got " + d);
+            throw new InvalidSettingException(name, name + " must be zero or positive, got " + d);
         }
         return d;
     }
@@ -335,7 +335,7 @@ public final class RetryPolicy {
     private static Duration positive(String name, Duration d) {
         Objects.requireNonNull(d, name);
         if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(name + " must be positive, got " + d);
+            throw new InvalidSettingException(name, name + " must be positive, got " + d);
         }
         return d;
     }
