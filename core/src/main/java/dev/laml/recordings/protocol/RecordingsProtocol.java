@@ -23,6 +23,7 @@ import dev.laml.recordings.internal.ErrorBodies;
 import dev.laml.recordings.internal.ErrorBodies.ErrorInfo;
 import dev.laml.recordings.internal.HttpDates;
 import dev.laml.recordings.internal.RecordingDecoder;
+import dev.laml.recordings.internal.UserAgent;
 import dev.laml.recordings.internal.Validation;
 
 import java.io.IOException;
@@ -68,7 +69,7 @@ public final class RecordingsProtocol {
     static final String API_ROOT = "/api/laml/2010-04-01/Accounts/";
     /** The {@code Accept} of a media URL whose format the URL does not say. */
     private static final String ANY_AUDIO = "audio/*";
-    private static final String USER_AGENT = "laml-recordings/0.1 (+https://github.com/dev-laml/laml-recordings)";
+    private static final String USER_AGENT = UserAgent.VALUE;
 
     private final ApiEndpoint endpoint;
     private final Credentials credentials;
