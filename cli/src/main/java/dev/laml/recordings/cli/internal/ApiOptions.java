@@ -168,12 +168,10 @@ final class ApiOptions {
         } catch (InvalidSettingException e) {
             if (caSource != null && e.setting().equals("trustedCertificates")) {
                 // The file exists and opens (checked above), but holds no certificate the JDK can read. Said in the
-                // CLI's own words (the builder's message names its setting, not the option), with the parser's
-                // reason when there is one.
-                Throwable cause = e.getCause();
+                // CLI's own words: the builder's message names its setting, not the option, and the parser's reason
+                // names Java classes.
                 throw new InvalidInputException(caSource + " holds no certificate this tool can read"
-                        + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "")
-                        + "; expected PEM: -----BEGIN CERTIFICATE----- blocks");
+                        + "; expected PEM: -----BEGIN CERTIFICATE----- blocks", e);
             }
             throw e;
         }
