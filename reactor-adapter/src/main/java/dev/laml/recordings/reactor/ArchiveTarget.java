@@ -1,9 +1,9 @@
 package dev.laml.recordings.reactor;
 
 import dev.laml.recordings.reactor.internal.DirectoryTarget;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
 import java.nio.ByteBuffer;

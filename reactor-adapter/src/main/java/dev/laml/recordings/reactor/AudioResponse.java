@@ -2,8 +2,8 @@ package dev.laml.recordings.reactor;
 
 import dev.laml.recordings.ByteRange;
 import dev.laml.recordings.ContentRange;
-import reactor.core.publisher.Flux;
 import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
