@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 
 /**
@@ -36,7 +38,8 @@ public class ApiException extends RuntimeException {
      * @param serverMessage the server's own message, or null
      * @param moreInfo      the documentation link the body named, or null
      */
-    public ApiException(String message, int httpStatus, Integer code, String serverMessage, String moreInfo) {
+    public ApiException(String message, int httpStatus, @Nullable Integer code, @Nullable String serverMessage,
+            @Nullable String moreInfo) {
         super(message);
         this.httpStatus = httpStatus;
         this.code = code;
@@ -50,17 +53,17 @@ public class ApiException extends RuntimeException {
     }
 
     /** The API's error code (for example 20404), or null when the body carried none. */
-    public Integer code() {
+    public @Nullable Integer code() {
         return code;
     }
 
     /** The server's own message, or null when the body carried none. */
-    public String serverMessage() {
+    public @Nullable String serverMessage() {
         return serverMessage;
     }
 
     /** The documentation link the error body named, or null. */
-    public String moreInfo() {
+    public @Nullable String moreInfo() {
         return moreInfo;
     }
 
@@ -87,13 +90,13 @@ public class ApiException extends RuntimeException {
      *
      * @param elapsed null when not measured
      */
-    public void recordAttempts(int attempts, Duration elapsed) {
+    public void recordAttempts(int attempts, @Nullable Duration elapsed) {
         this.elapsed = elapsed;
         this.attempts = Math.max(1, attempts);
     }
 
     /** The time from the first attempt's start to this failure, or null when unknown or there was one attempt. */
-    public Duration elapsed() {
+    public @Nullable Duration elapsed() {
         return attempts > 1 ? elapsed : null;
     }
 

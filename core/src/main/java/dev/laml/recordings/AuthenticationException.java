@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The API answered 401 Unauthorized: the project id or API token is wrong, or lacks the Voice scope.
  *
@@ -10,7 +12,8 @@ public class AuthenticationException extends ApiException {
     private static final long serialVersionUID = 1L;
 
     /** See {@link ApiException#ApiException(String, int, Integer, String, String)}. */
-    public AuthenticationException(String message, int httpStatus, Integer code, String serverMessage, String moreInfo) {
+    public AuthenticationException(String message, int httpStatus, @Nullable Integer code, @Nullable String serverMessage,
+            @Nullable String moreInfo) {
         super(message, httpStatus, code, serverMessage, moreInfo);
     }
 }

@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The API answered 400 Bad Request: the request was malformed or a parameter was invalid.
  *
@@ -10,7 +12,8 @@ public class BadRequestException extends ApiException {
     private static final long serialVersionUID = 1L;
 
     /** See {@link ApiException#ApiException(String, int, Integer, String, String)}. */
-    public BadRequestException(String message, int httpStatus, Integer code, String serverMessage, String moreInfo) {
+    public BadRequestException(String message, int httpStatus, @Nullable Integer code, @Nullable String serverMessage,
+            @Nullable String moreInfo) {
         super(message, httpStatus, code, serverMessage, moreInfo);
     }
 }

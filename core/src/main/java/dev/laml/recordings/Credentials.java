@@ -28,7 +28,9 @@ public final class Credentials {
     }
 
     /**
-     * @throws IllegalArgumentException if either part is null, empty or holds a forbidden character
+     * @throws InvalidSettingException if either part is null, empty or holds a forbidden character; its
+     *                                  {@link InvalidSettingException#setting() setting} is {@code "projectId"} or
+     *                                  {@code "apiToken"}, and the message never shows the value
      */
     public static Credentials of(String projectId, String apiToken) {
         Validation.headerSafe("projectId", projectId, false);

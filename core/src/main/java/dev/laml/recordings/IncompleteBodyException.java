@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The body ended before all the bytes its {@code Content-Length} announced had arrived (or, more
  * rarely, more bytes arrived than announced). A download that fails this way never completes
@@ -14,7 +16,7 @@ public class IncompleteBodyException extends TransferException {
     private final long received;
     private final long expected;
 
-    public IncompleteBodyException(String message, long received, long expected, Throwable cause) {
+    public IncompleteBodyException(String message, long received, long expected, @Nullable Throwable cause) {
         super(message, cause);
         this.received = received;
         this.expected = expected;

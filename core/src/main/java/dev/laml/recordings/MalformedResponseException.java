@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The response is not valid HTTP: a status line that is not one ({@code HTTP/1.1 2OO OK}, or
  * bytes that are not HTTP at all), a {@code Content-Length} that is negative, not a number, too
@@ -28,7 +30,7 @@ public class MalformedResponseException extends TransferException {
      * @param message the full, already redacted message
      * @param cause   what the transport reported; may be null
      */
-    public MalformedResponseException(String message, Throwable cause) {
+    public MalformedResponseException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The API answered 404 Not Found: no such account or recording (or it was deleted).
  *
@@ -10,7 +12,8 @@ public class NotFoundException extends ApiException {
     private static final long serialVersionUID = 1L;
 
     /** See {@link ApiException#ApiException(String, int, Integer, String, String)}. */
-    public NotFoundException(String message, int httpStatus, Integer code, String serverMessage, String moreInfo) {
+    public NotFoundException(String message, int httpStatus, @Nullable Integer code, @Nullable String serverMessage,
+            @Nullable String moreInfo) {
         super(message, httpStatus, code, serverMessage, moreInfo);
     }
 }

@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 
 /**
@@ -17,8 +19,8 @@ public class RateLimitedException extends ApiException {
      * @param retryAfter how long the server asked to wait, or null when it did not say
      * @see ApiException#ApiException(String, int, Integer, String, String)
      */
-    public RateLimitedException(String message, int httpStatus, Integer code, String serverMessage,
-            String moreInfo, Duration retryAfter) {
+    public RateLimitedException(String message, int httpStatus, @Nullable Integer code, @Nullable String serverMessage,
+            @Nullable String moreInfo, @Nullable Duration retryAfter) {
         super(message, httpStatus, code, serverMessage, moreInfo);
         this.retryAfter = retryAfter;
     }
@@ -28,7 +30,7 @@ public class RateLimitedException extends ApiException {
      * header (seconds or an HTTP date); null when the header was absent or unreadable. Never
      * negative.
      */
-    public Duration retryAfter() {
+    public @Nullable Duration retryAfter() {
         return retryAfter;
     }
 }

@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -55,25 +57,25 @@ import java.util.Objects;
  */
 public record Recording(
         String sid,
-        String accountSid,
-        String callSid,
-        String conferenceSid,
+        @Nullable String accountSid,
+        @Nullable String callSid,
+        @Nullable String conferenceSid,
         int channels,
-        OffsetDateTime dateCreated,
-        OffsetDateTime dateUpdated,
-        OffsetDateTime startTime,
-        OffsetDateTime endTime,
-        Duration duration,
-        BigDecimal price,
-        String priceUnit,
+        @Nullable OffsetDateTime dateCreated,
+        @Nullable OffsetDateTime dateUpdated,
+        @Nullable OffsetDateTime startTime,
+        @Nullable OffsetDateTime endTime,
+        @Nullable Duration duration,
+        @Nullable BigDecimal price,
+        @Nullable String priceUnit,
         RecordingSource source,
         RecordingStatus status,
-        Integer errorCode,
-        String uri,
-        String trim,
-        String apiVersion,
-        String rawStatus,
-        String rawSource) {
+        @Nullable Integer errorCode,
+        @Nullable String uri,
+        @Nullable String trim,
+        @Nullable String apiVersion,
+        @Nullable String rawStatus,
+        @Nullable String rawSource) {
 
     public Recording {
         Objects.requireNonNull(sid, "sid");

@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A recording did not become available in the time a caller was willing to wait: it is still
  * being recorded or processed, was {@code absent} (the call produced no audio), or failed. The
@@ -18,13 +20,13 @@ public class RecordingNotReadyException extends ApiException {
      * @param lastStatus the status seen last; null when the recording was never found
      * @param errorCode  the recording's error code, or null
      */
-    public RecordingNotReadyException(String message, RecordingStatus lastStatus, Integer errorCode) {
+    public RecordingNotReadyException(String message, @Nullable RecordingStatus lastStatus, @Nullable Integer errorCode) {
         super(message, 200, errorCode, null, null);
         this.lastStatus = lastStatus;
     }
 
     /** The status seen last; null when the recording was never found while waiting. */
-    public RecordingStatus lastStatus() {
+    public @Nullable RecordingStatus lastStatus() {
         return lastStatus;
     }
 

@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -15,7 +17,7 @@ import java.util.Objects;
  * @param nextPageUri the server's {@code next_page_uri} (a path with its query, carrying the
  *                    {@code PageToken}), or null on the last page
  */
-public record RecordingPage(List<Recording> recordings, int page, int pageSize, String nextPageUri) {
+public record RecordingPage(List<Recording> recordings, int page, int pageSize, @Nullable String nextPageUri) {
 
     public RecordingPage {
         recordings = List.copyOf(Objects.requireNonNull(recordings, "recordings"));

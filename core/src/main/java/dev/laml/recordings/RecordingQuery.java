@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.Objects;
@@ -55,17 +57,17 @@ public final class RecordingQuery {
     }
 
     /** Only recordings created at or after {@code time} ({@code DateCreated>}); null removes the filter. */
-    public RecordingQuery createdAfter(OffsetDateTime time) {
+    public RecordingQuery createdAfter(@Nullable OffsetDateTime time) {
         return new RecordingQuery(pageSize, time, createdBefore, createdOn, callSid, conferenceSid);
     }
 
     /** Only recordings created at or before {@code time} ({@code DateCreated<}); null removes the filter. */
-    public RecordingQuery createdBefore(OffsetDateTime time) {
+    public RecordingQuery createdBefore(@Nullable OffsetDateTime time) {
         return new RecordingQuery(pageSize, createdAfter, time, createdOn, callSid, conferenceSid);
     }
 
     /** Only recordings created on this UTC day ({@code DateCreated}); null removes the filter. */
-    public RecordingQuery createdOn(LocalDate day) {
+    public RecordingQuery createdOn(@Nullable LocalDate day) {
         return new RecordingQuery(pageSize, createdAfter, createdBefore, day, callSid, conferenceSid);
     }
 
@@ -74,7 +76,7 @@ public final class RecordingQuery {
      *
      * @throws IllegalArgumentException if not a UUID
      */
-    public RecordingQuery callSid(String callSid) {
+    public RecordingQuery callSid(@Nullable String callSid) {
         return new RecordingQuery(pageSize, createdAfter, createdBefore, createdOn,
                 callSid == null ? null : dev.laml.recordings.internal.Validation.uuid("callSid", callSid), conferenceSid);
     }
@@ -84,7 +86,7 @@ public final class RecordingQuery {
      *
      * @throws IllegalArgumentException if not a UUID
      */
-    public RecordingQuery conferenceSid(String conferenceSid) {
+    public RecordingQuery conferenceSid(@Nullable String conferenceSid) {
         return new RecordingQuery(pageSize, createdAfter, createdBefore, createdOn, callSid,
                 conferenceSid == null ? null : dev.laml.recordings.internal.Validation.uuid("conferenceSid", conferenceSid));
     }
@@ -94,27 +96,27 @@ public final class RecordingQuery {
     }
 
     /** May be null. */
-    public OffsetDateTime createdAfter() {
+    public @Nullable OffsetDateTime createdAfter() {
         return createdAfter;
     }
 
     /** May be null. */
-    public OffsetDateTime createdBefore() {
+    public @Nullable OffsetDateTime createdBefore() {
         return createdBefore;
     }
 
     /** May be null. */
-    public LocalDate createdOn() {
+    public @Nullable LocalDate createdOn() {
         return createdOn;
     }
 
     /** May be null. */
-    public String callSid() {
+    public @Nullable String callSid() {
         return callSid;
     }
 
     /** May be null. */
-    public String conferenceSid() {
+    public @Nullable String conferenceSid() {
         return conferenceSid;
     }
 

@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What started a recording, as the API reports it.
  *
@@ -25,7 +27,7 @@ public enum RecordingSource {
     }
 
     /** The value as the API spells it; null for {@link #UNKNOWN}. */
-    public String wireValue() {
+    public @Nullable String wireValue() {
         return wireValue;
     }
 
@@ -33,7 +35,7 @@ public enum RecordingSource {
      * Maps an API value to a constant, ignoring case; null, blank and unlisted values give
      * {@link #UNKNOWN}. Never returns null.
      */
-    public static RecordingSource fromWire(String value) {
+    public static RecordingSource fromWire(@Nullable String value) {
         if (value != null) {
             String v = value.trim();
             for (RecordingSource s : values()) {

@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Locale;
 
 /**
@@ -28,7 +30,7 @@ public enum RecordingStatus {
     }
 
     /** The value as the API spells it; null for {@link #UNKNOWN}. */
-    public String wireValue() {
+    public @Nullable String wireValue() {
         return wireValue;
     }
 
@@ -36,7 +38,7 @@ public enum RecordingStatus {
      * Maps an API value to a constant, ignoring case; null, blank and unlisted values give
      * {@link #UNKNOWN}. Never returns null.
      */
-    public static RecordingStatus fromWire(String value) {
+    public static RecordingStatus fromWire(@Nullable String value) {
         if (value != null) {
             String v = value.trim().toLowerCase(Locale.ROOT);
             for (RecordingStatus s : values()) {

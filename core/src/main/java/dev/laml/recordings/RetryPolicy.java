@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.DoubleSupplier;
@@ -80,7 +82,7 @@ public final class RetryPolicy {
      */
     public RetryPolicy maxAttempts(int maxAttempts) {
         if (maxAttempts < 1) {
-            throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+            throw new InvalidSettingException("maxAttempts", "maxAttempts must be at least 1, got " + maxAttempts);
         }
         return new RetryPolicy(maxAttempts, baseDelay, maxDelay, maxRetryAfter, resumeWithoutProgressFor,
                 maxResumeDelay);
@@ -177,7 +179,7 @@ public final class RetryPolicy {
      * @param attemptsMade attempts made so far, at least 1
      * @param random       uniform in {@code [0, 1)}; injected so tests can pin the jitter
      */
-    public Duration delayBeforeNextAttempt(Throwable error, int attemptsMade, DoubleSupplier random) {
+    public @Nullable Duration delayBeforeNextAttempt(Throwable error, int attemptsMade, DoubleSupplier random) {
         if (attemptsMade >= maxAttempts || !isRetryable(error)) {
             return null;
         }
@@ -193,7 +195,7 @@ public final class RetryPolicy {
      * @param withoutProgressFor      time from the first of those failures to this one
      * @param random                  uniform in {@code [0, 1)}; injected so tests can pin the jitter
      */
-    public Duration delayBeforeNextResume(Throwable error, int failuresWithoutProgress, Duration withoutProgressFor,
+    public @Nullable Duration delayBeforeNextResume(Throwable error, int failuresWithoutProgress, Duration withoutProgressFor,
             DoubleSupplier random) {
         if (!resumes() || withoutProgressFor.compareTo(resumeWithoutProgressFor) >= 0 || !isRetryable(error)) {
             return null;
@@ -276,7 +278,7 @@ public final class RetryPolicy {
          * The last attempt failed with {@code error} at {@code nowNanos}: the wait before the next
          * one, or null when this failure is final.
          */
-        public Duration failed(Throwable error, long nowNanos, DoubleSupplier random) {
+        public @Nullable Duration failed(Throwable error, long nowNanos, DoubleSupplier random) {
             boolean progressedSinceLastFailure = progressed;
             progressed = false;
             if (progressedSinceLastFailure && policy.resumes()) {
@@ -327,7 +329,7 @@ public final class RetryPolicy {
     private static Duration notNegative(String name, Duration d) {
         Objects.requireNonNull(d, name);
         if (d.isNegative()) {
-            throw new IllegalArgumentException(name + " must be zero or positive, got " + d);
+            throw new InvalidSettingException(name, name + " must be zero or positive, got " + d);
         }
         return d;
     }
@@ -335,7 +337,7 @@ public final class RetryPolicy {
     private static Duration positive(String name, Duration d) {
         Objects.requireNonNull(d, name);
         if (d.isZero() || d.isNegative()) {
-            throw new IllegalArgumentException(name + " must be positive, got " + d);
+            throw new InvalidSettingException(name, name + " must be positive, got " + d);
         }
         return d;
     }

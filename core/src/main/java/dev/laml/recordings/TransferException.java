@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 import java.io.IOException;
 import java.time.Duration;
 
@@ -25,7 +27,7 @@ public class TransferException extends IOException {
     private volatile int attempts = 1;
     private volatile Duration elapsed;
 
-    public TransferException(String message, Throwable cause) {
+    public TransferException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 
@@ -49,13 +51,13 @@ public class TransferException extends IOException {
      *
      * @param elapsed null when not measured
      */
-    public void recordAttempts(int attempts, Duration elapsed) {
+    public void recordAttempts(int attempts, @Nullable Duration elapsed) {
         this.elapsed = elapsed;
         this.attempts = Math.max(1, attempts);
     }
 
     /** The time from the first attempt's start to this failure, or null when unknown or there was one attempt. */
-    public Duration elapsed() {
+    public @Nullable Duration elapsed() {
         return attempts > 1 ? elapsed : null;
     }
 

@@ -1,5 +1,7 @@
 package dev.laml.recordings;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The server answered with something this client cannot use: a success status whose body is
  * not audio (an HTML login page, a JSON error) where audio was asked for, metadata that is not
@@ -13,8 +15,8 @@ public class UnexpectedResponseException extends ApiException {
     private static final long serialVersionUID = 1L;
 
     /** See {@link ApiException#ApiException(String, int, Integer, String, String)}. */
-    public UnexpectedResponseException(String message, int httpStatus, Integer code, String serverMessage,
-            String moreInfo) {
+    public UnexpectedResponseException(String message, int httpStatus, @Nullable Integer code,
+            @Nullable String serverMessage, @Nullable String moreInfo) {
         super(message, httpStatus, code, serverMessage, moreInfo);
     }
 }

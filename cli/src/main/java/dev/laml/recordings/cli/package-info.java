@@ -3,4 +3,7 @@
  *
  * <p>No method accepts or returns {@code null}.
  */
+@NullMarked
 package dev.laml.recordings.cli;
+
+import org.jspecify.annotations.NullMarked;

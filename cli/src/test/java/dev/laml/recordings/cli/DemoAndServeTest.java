@@ -1,6 +1,7 @@
 package dev.laml.recordings.cli;
 
 import dev.laml.recordings.reactor.RecordingsClient;
+import dev.laml.recordings.reactor.TlsEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,7 +72,8 @@ class DemoAndServeTest {
     /** The engine a client picks by default here: OpenSSL where netty-tcnative loads, the JDK's elsewhere. */
     private static String expectedEngine() {
         try (RecordingsClient probe = RecordingsClient.builder().baseUrl(URI.create("https://127.0.0.1:1")).build()) {
-            return probe.tlsEngine();
+            // The CLI names the engine in words.
+            return probe.tlsEngine() == TlsEngine.OPENSSL ? "OpenSSL" : "JDK";
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.laml.recordings.cli;
 
 import dev.laml.recordings.reactor.RecordingsClient;
+import dev.laml.recordings.reactor.TlsEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,7 +60,8 @@ class ShadedJarIT {
     /** OpenSSL wherever netty-tcnative loads in this JVM (it does on the platforms the jar ships it for). */
     private static String engineOfTheTests() {
         try (RecordingsClient probe = RecordingsClient.builder().baseUrl(URI.create("https://127.0.0.1:1")).build()) {
-            return probe.tlsEngine();
+            // The CLI names the engine in words.
+            return probe.tlsEngine() == TlsEngine.OPENSSL ? "OpenSSL" : "JDK";
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.laml.recordings.internal;
 
+import dev.laml.recordings.InvalidSettingException;
+
 import java.util.regex.Pattern;
 
 /**
@@ -56,10 +58,10 @@ public final class Validation {
     /** Returns the space name lower-cased if it is one DNS label, else throws. */
     public static String spaceName(String value) {
         if (value == null) {
-            throw new IllegalArgumentException("space must be a single DNS label, got null");
+            throw new InvalidSettingException("space", "space must be a single DNS label, got null");
         }
         if (!DNS_LABEL.matcher(value).matches()) {
-            throw new IllegalArgumentException("space must be a single DNS label (letters, digits and inner hyphens, "
+            throw new InvalidSettingException("space", "space must be a single DNS label (letters, digits and inner hyphens, "
                     + "1 to 63 characters; e.g. \"example\" for example.signalwire.com), got " + quote(value));
         }
         return value.toLowerCase(java.util.Locale.ROOT);
@@ -68,18 +70,18 @@ public final class Validation {
     /** Throws if {@code value} is null or holds a character that could split or end a header line. */
     public static String headerSafe(String parameter, String value, boolean allowColon) {
         if (value == null) {
-            throw new IllegalArgumentException(parameter + " must not be null");
+            throw new InvalidSettingException(parameter, parameter + " must not be null");
         }
         if (value.isEmpty()) {
-            throw new IllegalArgumentException(parameter + " must not be empty");
+            throw new InvalidSettingException(parameter, parameter + " must not be empty");
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < 0x20 || c == 0x7f) {
-                throw new IllegalArgumentException(parameter + " must not contain control characters (CR, LF, ...)");
+                throw new InvalidSettingException(parameter, parameter + " must not contain control characters (CR, LF, ...)");
             }
             if (c == ':' && !allowColon) {
-                throw new IllegalArgumentException(parameter + " must not contain ':' (it separates id and token in Basic auth)");
+                throw new InvalidSettingException(parameter, parameter + " must not contain ':' (it separates id and token in Basic auth)");
             }
         }
         return value;

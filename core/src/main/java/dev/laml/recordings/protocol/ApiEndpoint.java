@@ -1,5 +1,6 @@
 package dev.laml.recordings.protocol;
 
+import dev.laml.recordings.InvalidSettingException;
 import dev.laml.recordings.internal.Validation;
 
 import java.net.URI;
@@ -32,7 +33,7 @@ public final class ApiEndpoint {
      * The endpoint of a SignalWire space: {@code "example"} gives
      * {@code https://example.signalwire.com}.
      *
-     * @throws IllegalArgumentException unless {@code space} is one DNS label
+     * @throws InvalidSettingException unless {@code space} is one DNS label (setting {@code "space"})
      */
     public static ApiEndpoint forSpace(String space) {
         String label = Validation.spaceName(space);
@@ -43,17 +44,22 @@ public final class ApiEndpoint {
      * An explicit base URL.
      *
      * @param allowInsecureHttp accept plain {@code http} for hosts that are not loopback
-     * @throws IllegalArgumentException if the URL is not absolute http(s) with a host, carries
+     * @throws InvalidSettingException  (setting {@code "baseUrl"}) if the URL is null or not absolute http(s) with a host, carries
      *                                  user info, a query or a fragment, or is plain http to a
      *                                  non-loopback host without {@code allowInsecureHttp}
      */
     public static ApiEndpoint of(URI baseUrl, boolean allowInsecureHttp) {
         if (baseUrl == null) {
-            throw new IllegalArgumentException("baseUrl must not be null");
+            throw new InvalidSettingException("baseUrl", "baseUrl must not be null");
         }
-        checkOrigin("baseUrl", baseUrl, allowInsecureHttp);
+        try {
+            checkOrigin("baseUrl", baseUrl, allowInsecureHttp);
+        } catch (IllegalArgumentException e) {
+            // Same check as for media URLs (which are arguments, not settings); typed here so callers see the setting.
+            throw new InvalidSettingException("baseUrl", String.valueOf(e.getMessage()));
+        }
         if (baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
-            throw new IllegalArgumentException("baseUrl must not have a query or fragment, got " + redacted(baseUrl));
+            throw new InvalidSettingException("baseUrl", "baseUrl must not have a query or fragment, got " + redacted(baseUrl));
         }
         String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
         while (path.endsWith("/")) {
@@ -61,7 +67,7 @@ public final class ApiEndpoint {
         }
         if (path.contains("/..") || path.contains("/./") || path.endsWith("/.") || path.contains("%")
                 || path.contains(";") || path.contains("//")) {
-            throw new IllegalArgumentException("baseUrl path must be a plain prefix, got " + redacted(baseUrl));
+            throw new InvalidSettingException("baseUrl", "baseUrl path must be a plain prefix, got " + redacted(baseUrl));
         }
         String scheme = baseUrl.getScheme().toLowerCase(Locale.ROOT);
         String host = baseUrl.getHost().toLowerCase(Locale.ROOT);

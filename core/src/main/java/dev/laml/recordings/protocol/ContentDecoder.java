@@ -1,5 +1,7 @@
 package dev.laml.recordings.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.zip.CRC32;
@@ -121,7 +123,7 @@ public final class ContentDecoder implements AutoCloseable {
      *
      * @throws ZipException if the encoded bytes are not a valid stream of this coding
      */
-    public byte[] read(int max) throws ZipException {
+    public byte @Nullable [] read(int max) throws ZipException {
         if (max <= 0) {
             throw new IllegalArgumentException("max must be positive: " + max);
         }

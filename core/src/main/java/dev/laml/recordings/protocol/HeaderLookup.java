@@ -1,5 +1,7 @@
 package dev.laml.recordings.protocol;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Read access to a response's headers, so that core can interpret a response without knowing
  * the transport's header type (an adapter passes {@code nettyHeaders::get} or an equivalent; no
@@ -14,5 +16,5 @@ package dev.laml.recordings.protocol;
 public interface HeaderLookup {
 
     /** The first value of the named header, or null when absent. */
-    String get(String name);
+    @Nullable String get(String name);
 }

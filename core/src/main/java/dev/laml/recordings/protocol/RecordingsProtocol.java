@@ -16,6 +16,8 @@ import dev.laml.recordings.RecordingQuery;
 import dev.laml.recordings.TransferException;
 import dev.laml.recordings.UnexpectedResponseException;
 
+import org.jspecify.annotations.NullUnmarked;
+
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,6 +37,9 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe; methods never return null unless stated.
  */
+// Its nullable parameters and results are stated in its javadoc but not yet marked; until they are, it opts out of
+// the package's @NullMarked rather than claim non-null everywhere.
+@NullUnmarked
 public final class RecordingsProtocol {
 
     // A facade: each topic lives in its own package-private class (Requests, Redirects, Resumption,

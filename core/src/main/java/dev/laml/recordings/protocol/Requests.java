@@ -1,5 +1,6 @@
 package dev.laml.recordings.protocol;
 
+import dev.laml.recordings.internal.UserAgent;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.Credentials;
 import dev.laml.recordings.RecordingQuery;
@@ -31,7 +32,7 @@ final class Requests {
 
     /** The {@code Accept} of a media URL whose format the URL does not say. */
     private static final String ANY_AUDIO = "audio/*";
-    private static final String USER_AGENT = "laml-recordings/0.1 (+https://github.com/dev-laml/laml-recordings)";
+    private static final String USER_AGENT = UserAgent.VALUE;
 
     private final ApiEndpoint endpoint;
     private final Credentials credentials;

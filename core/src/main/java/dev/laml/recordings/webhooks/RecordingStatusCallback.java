@@ -6,6 +6,7 @@ import dev.laml.recordings.RecordingStatus;
 import dev.laml.recordings.internal.HttpDates;
 import dev.laml.recordings.internal.Validation;
 import dev.laml.recordings.protocol.ApiEndpoint;
+import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -71,18 +72,18 @@ import java.util.Objects;
  */
 public record RecordingStatusCallback(
         String accountSid,
-        String callSid,
-        String conferenceSid,
+        @Nullable String callSid,
+        @Nullable String conferenceSid,
         String recordingSid,
-        String recordingUrl,
+        @Nullable String recordingUrl,
         RecordingStatus status,
         String rawStatus,
-        Duration duration,
+        @Nullable Duration duration,
         int channels,
         RecordingSource source,
-        String rawSource,
-        OffsetDateTime startTime,
-        Integer errorCode,
+        @Nullable String rawSource,
+        @Nullable OffsetDateTime startTime,
+        @Nullable Integer errorCode,
         Map<String, List<String>> fields) {
 
     public RecordingStatusCallback {
@@ -199,7 +200,7 @@ public record RecordingStatusCallback(
     }
 
     /** The first value of field {@code name} as sent (names are case-sensitive), or null when absent. */
-    public String field(String name) {
+    public @Nullable String field(String name) {
         List<String> values = fields.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
     }

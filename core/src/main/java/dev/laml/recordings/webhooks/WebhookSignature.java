@@ -1,6 +1,7 @@
 package dev.laml.recordings.webhooks;
 
 import dev.laml.recordings.internal.SignedUrls;
+import org.jspecify.annotations.Nullable;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -138,7 +139,7 @@ public final class WebhookSignature {
      * @param signature the header's value; null or empty gives false
      * @throws NullPointerException if {@code url} or {@code params} is null
      */
-    public boolean validForm(String url, Map<String, List<String>> params, String signature) {
+    public boolean validForm(String url, Map<String, List<String>> params, @Nullable String signature) {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(params, "params");
         if (signature == null || signature.isEmpty()) {
@@ -173,7 +174,7 @@ public final class WebhookSignature {
      * @param signature the header's value; null or empty gives false
      * @throws NullPointerException if {@code url} or {@code body} is null
      */
-    public boolean validBody(String url, byte[] body, String signature) {
+    public boolean validBody(String url, byte[] body, @Nullable String signature) {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(body, "body");
         if (signature == null || signature.isEmpty()) {

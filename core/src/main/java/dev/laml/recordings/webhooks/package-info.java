@@ -7,4 +7,7 @@
  *
  * <p>Unless a member says otherwise, no method accepts or returns {@code null}.
  */
+@NullMarked
 package dev.laml.recordings.webhooks;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,7 @@
 package dev.laml.recordings.events;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -16,7 +18,8 @@ import java.util.regex.Pattern;
  *                     lower case; never null
  * @param origin       {@code callback} or {@code reconcile}; never null
  */
-public record InboxEvent(String accountSid, String recordingSid, String callSid, String status, String origin) {
+public record InboxEvent(String accountSid, String recordingSid, @Nullable String callSid, String status,
+        String origin) {
 
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");

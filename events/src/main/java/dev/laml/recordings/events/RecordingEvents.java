@@ -7,6 +7,7 @@ import dev.laml.recordings.events.RecordingInbox.Offer;
 import dev.laml.recordings.webhooks.FormFields;
 import dev.laml.recordings.webhooks.RecordingStatusCallback;
 import dev.laml.recordings.webhooks.WebhookSignature;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.Logger;
@@ -127,7 +128,7 @@ public final class RecordingEvents {
     }
 
     /** The public URL requests are checked against; null when forwarded headers are trusted instead. */
-    public URI publicUrl() {
+    public @Nullable URI publicUrl() {
         return publicUrl;
     }
 
@@ -388,7 +389,7 @@ public final class RecordingEvents {
         }
 
         /** The first value of header {@code name}, any case; null when absent. */
-        public String header(String name) {
+        public @Nullable String header(String name) {
             List<String> values = headers.get(name);
             return values == null || values.isEmpty() ? null : values.get(0);
         }
@@ -402,12 +403,12 @@ public final class RecordingEvents {
      * @param message a short plain-text reason for a status other than 204, fit for a {@code text/plain} body; null for
      *                204
      */
-    public record Answer(int status, Map<String, String> headers, String message) {
+    public record Answer(int status, Map<String, String> headers, @Nullable String message) {
         public Answer {
             headers = Map.copyOf(headers);
         }
 
-        static Answer of(int status, String message) {
+        static Answer of(int status, @Nullable String message) {
             return new Answer(status, Map.of(), message);
         }
     }

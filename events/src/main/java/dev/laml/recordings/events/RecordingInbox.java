@@ -1,6 +1,7 @@
 package dev.laml.recordings.events;
 
 import dev.laml.recordings.events.internal.JdbcInbox;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ public interface RecordingInbox extends AutoCloseable {
      * missing; user and password may be null when the URL or the server's configuration provides them. Never logs or
      * shows the password. Fails with an {@link java.io.UncheckedIOException} naming the host when it cannot connect.
      */
-    static RecordingInbox postgres(String jdbcUrl, String user, String password) {
+    static RecordingInbox postgres(String jdbcUrl, @Nullable String user, @Nullable String password) {
         return JdbcInbox.postgres(Objects.requireNonNull(jdbcUrl, "jdbcUrl"), user, password, DEFAULT_CAPACITY);
     }
 
@@ -91,7 +92,7 @@ public interface RecordingInbox extends AutoCloseable {
      * {@link State#FAILED}, with a location (archived) or a reason (else), either may be null. Emits false when the
      * entry is no longer this owner's (its lease ran out and another drainer took it).
      */
-    Mono<Boolean> finish(Entry entry, State state, String detail);
+    Mono<Boolean> finish(Entry entry, State state, @Nullable String detail);
 
     /**
      * Puts an entry this owner holds back in line, due at {@code notBefore}, with the reason of the failure (may be
@@ -166,7 +167,8 @@ public interface RecordingInbox extends AutoCloseable {
      * @param origin       {@code callback} or {@code reconcile}
      * @param leaseOwner   the drainer holding it, or null
      */
-    record Entry(String recordingSid, String accountSid, String callSid, String status, State state, int attempts,
-                 Instant receivedAt, Instant updatedAt, String detail, String origin, String leaseOwner) {
+    record Entry(String recordingSid, String accountSid, @Nullable String callSid, String status, State state,
+                 int attempts, Instant receivedAt, Instant updatedAt, @Nullable String detail, String origin,
+                 @Nullable String leaseOwner) {
     }
 }

@@ -1,5 +1,7 @@
 package dev.laml.recordings.events;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What {@link RecordingWorkers} did with one inbox entry, or one reconcile sweep: one event each, for a log line or a
  * metric. An immutable value; thread-safe.
@@ -10,7 +12,7 @@ package dev.laml.recordings.events;
  *                     {@link Kind#FAILED}), or the sweep's counts; may be null
  * @param attempts     the entry's attempts so far (0 for a sweep)
  */
-public record WorkerEvent(Kind kind, String recordingSid, String detail, int attempts) {
+public record WorkerEvent(Kind kind, @Nullable String recordingSid, @Nullable String detail, int attempts) {
 
     /** The outcomes. */
     public enum Kind {

@@ -8,4 +8,7 @@
  * <p>Uses only the public API of the client ({@code dev.laml.recordings.reactor}) and of core's
  * {@code dev.laml.recordings.webhooks}. Parameters and results are non-null unless a member says otherwise.
  */
+@NullMarked
 package dev.laml.recordings.events;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,7 @@
 package dev.laml.recordings.reactor;
 
 import dev.laml.recordings.Recording;
+import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
         ArchiveEvent.Summary {
 
     /** {@code location} as a local path when it is a {@code file:} URI, else null. */
-    private static Path fileOf(URI location) {
+    private static @Nullable Path fileOf(@Nullable URI location) {
         return location != null && "file".equalsIgnoreCase(location.getScheme()) ? Path.of(location) : null;
     }
 
@@ -63,13 +64,13 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
      * @param location      where its audio is archived; null when the listing gave an id that is not a UUID (it then
      *                  fails)
      */
-    record Listed(Recording recording, URI location) implements ArchiveEvent {
+    record Listed(Recording recording, @Nullable URI location) implements ArchiveEvent {
         public Listed {
             Objects.requireNonNull(recording, "recording");
         }
 
         /** The archived file, for a {@link ArchiveTarget#directory directory} target; null for another store. */
-        public Path file() {
+        public @Nullable Path file() {
             return ArchiveEvent.fileOf(location);
         }
 
@@ -96,7 +97,7 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
         }
 
         /** The archived file, for a {@link ArchiveTarget#directory directory} target; null for another store. */
-        public Path file() {
+        public @Nullable Path file() {
             return ArchiveEvent.fileOf(location);
         }
 
@@ -125,7 +126,7 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
         }
 
         /** The archived file, for a {@link ArchiveTarget#directory directory} target; null for another store. */
-        public Path file() {
+        public @Nullable Path file() {
             return ArchiveEvent.fileOf(location);
         }
 
@@ -149,7 +150,7 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
         }
 
         /** The archived file, for a {@link ArchiveTarget#directory directory} target; null for another store. */
-        public Path file() {
+        public @Nullable Path file() {
             return ArchiveEvent.fileOf(location);
         }
 
@@ -173,7 +174,7 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
         }
 
         /** The archived file, for a {@link ArchiveTarget#directory directory} target; null for another store. */
-        public Path file() {
+        public @Nullable Path file() {
             return ArchiveEvent.fileOf(location);
         }
 
@@ -196,7 +197,7 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
         }
 
         /** The archived file, for a {@link ArchiveTarget#directory directory} target; null for another store. */
-        public Path file() {
+        public @Nullable Path file() {
             return ArchiveEvent.fileOf(location);
         }
 
@@ -219,14 +220,14 @@ public sealed interface ArchiveEvent permits ArchiveEvent.Listed, ArchiveEvent.S
      *                  completed, a {@link dev.laml.recordings.RecordingNotReadyException}), a
      *                  {@link java.io.IOException} or another exception
      */
-    record Failed(Recording recording, String reason, Throwable error) implements ArchiveEvent {
+    record Failed(@Nullable Recording recording, String reason, Throwable error) implements ArchiveEvent {
         public Failed {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(error, "error");
         }
 
         /** The recording's sid, or null when the listing failed. */
-        public String sid() {
+        public @Nullable String sid() {
             return recording == null ? null : recording.sid();
         }
 

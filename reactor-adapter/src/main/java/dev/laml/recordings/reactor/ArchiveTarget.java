@@ -1,6 +1,7 @@
 package dev.laml.recordings.reactor;
 
 import dev.laml.recordings.reactor.internal.DirectoryTarget;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -66,7 +67,7 @@ public interface ArchiveTarget {
          * Without {@code readBack} a store may answer from what it records about the object (its length and
          * checksum: one HEAD request); with it, it reads the stored bytes and hashes them. A directory always reads.
          */
-        Mono<Boolean> holds(String key, long size, String sha256, String fingerprint, boolean readBack);
+        Mono<Boolean> holds(String key, long size, String sha256, @Nullable String fingerprint, boolean readBack);
 
         /**
          * Streams {@code audio} into {@code key}, replacing what is there only once it is complete: on error or
@@ -94,10 +95,10 @@ public interface ArchiveTarget {
      * ({@code stored_fingerprint}, {@code store_check}); after a {@code "none"}, it deletes a recording only when the
      * copy was read back ({@code ArchiveOptions.verifyRemote}). An immutable value.
      */
-    record Stored(long size, String fingerprint, String check) {
+    record Stored(long size, @Nullable String fingerprint, @Nullable String check) {
 
         /** A store that does not say which check it performed. */
-        public Stored(long size, String fingerprint) {
+        public Stored(long size, @Nullable String fingerprint) {
             this(size, fingerprint, null);
         }
     }

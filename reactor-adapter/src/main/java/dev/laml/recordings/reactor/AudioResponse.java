@@ -2,6 +2,7 @@ package dev.laml.recordings.reactor;
 
 import dev.laml.recordings.ByteRange;
 import dev.laml.recordings.ContentRange;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 
 import java.nio.ByteBuffer;
@@ -38,23 +39,23 @@ import java.time.Instant;
 public interface AudioResponse extends AutoCloseable {
 
     /** The {@code Content-Type} as the server sent it (e.g. {@code audio/mpeg}); null when it sent none. */
-    String contentType();
+    @Nullable String contentType();
 
     /** How many bytes {@link #body()} emits; -1 when unknown (a chunked answer). */
     long contentLength();
 
     /** The {@code ETag} as the server sent it, quotes and any {@code W/} included; null when absent. */
-    String etag();
+    @Nullable String etag();
 
     /** The {@code Last-Modified} time; null when absent or not an HTTP date. */
-    Instant lastModified();
+    @Nullable Instant lastModified();
 
     /**
      * Which part of the recording {@link #body()} emits, for a request with a {@link ByteRange};
      * null for the whole recording (and for a range from an offset to the end when the server
      * ignored the range and gave no length, so that the end is unknown).
      */
-    ContentRange contentRange();
+    @Nullable ContentRange contentRange();
 
     /**
      * The body, streamed exactly as {@link RecordingsClient#download} streams: owned heap

@@ -5,6 +5,7 @@ import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.ByteRange;
 import dev.laml.recordings.Credentials;
 import dev.laml.recordings.DownloadProgress;
+import dev.laml.recordings.InvalidSettingException;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingPage;
 import dev.laml.recordings.RecordingQuery;
@@ -26,6 +27,7 @@ import dev.laml.recordings.reactor.internal.ProxySettings;
 import dev.laml.recordings.reactor.internal.TlsSetup;
 import dev.laml.recordings.reactor.internal.Transport;
 import io.netty.channel.ChannelOption;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -609,15 +611,27 @@ public final class RecordingsClient implements AutoCloseable {
                 + (proxy != null ? ", proxy=" + proxy.describe() : "") + "]";
     }
 
-    /** The TLS engine this client's HTTPS connections run on: {@code "OpenSSL"} or {@code "JDK"}. */
-    public String tlsEngine() {
-        return tls.engineName();
+    /**
+     * The TLS engine this client's HTTPS connections run on: {@link TlsEngine#OPENSSL} or {@link TlsEngine#JDK}, never
+     * {@link TlsEngine#AUTO} (which this resolves to one of the two when the client is built).
+     *
+     * @return the engine in use; never null
+     */
+    public TlsEngine tlsEngine() {
+        return tls.engine();
     }
 
     /**
      * Configures a {@link RecordingsClient}. Set exactly one of {@link #space(String)} and
      * {@link #baseUrl(URI)}. Not thread-safe; {@link #build()} copies what it needs, so a builder
      * may be reused.
+     *
+     * <p>A value a setter or {@link #build()} refuses fails with an {@link InvalidSettingException} whose
+     * {@link InvalidSettingException#setting() setting()} is the name of the method that took it ({@code "space"},
+     * {@code "baseUrl"}, {@code "projectId"} or {@code "apiToken"} for {@link #credentials}, {@code "maxConnections"},
+     * {@code "trustedCertificates"}, {@code "proxy"}, ...): code that maps failures to its own configuration should
+     * use that, not the message. Builder methods take no null unless a parameter is marked
+     * {@link Nullable @Nullable}.
      */
     public static final class Builder {
         private String space;
@@ -704,7 +718,7 @@ public final class RecordingsClient implements AutoCloseable {
         /** Largest metadata body accepted; default 1 MiB. A larger body fails, never buffers. */
         public Builder maxMetadataBytes(int bytes) {
             if (bytes < 1024) {
-                throw new IllegalArgumentException("maxMetadataBytes must be at least 1024, got " + bytes);
+                throw new InvalidSettingException("maxMetadataBytes", "maxMetadataBytes must be at least 1024, got " + bytes);
             }
             this.maxMetadataBytes = bytes;
             return this;
@@ -786,7 +800,7 @@ public final class RecordingsClient implements AutoCloseable {
          */
         public Builder retryNotFoundFor(Duration window) {
             if (window == null || window.isNegative()) {
-                throw new IllegalArgumentException("window must be zero or positive, got " + window);
+                throw new InvalidSettingException("retryNotFoundFor", "window must be zero or positive, got " + window);
             }
             this.notFoundWindow = window;
             return this;
@@ -887,7 +901,7 @@ public final class RecordingsClient implements AutoCloseable {
          * @throws IllegalArgumentException for another scheme, a missing host, or a path; the
          *                                  message never repeats the credentials
          */
-        public Builder proxy(URI proxy) {
+        public Builder proxy(@Nullable URI proxy) {
             if (proxy != null) {
                 ProxySettings.parse(proxy, List.of());
             }
@@ -930,9 +944,9 @@ public final class RecordingsClient implements AutoCloseable {
          * @param meterRegistry a {@code MeterRegistry}, or null for no metrics
          * @throws IllegalArgumentException if it is something else
          */
-        public Builder meterRegistry(Object meterRegistry) {
+        public Builder meterRegistry(@Nullable Object meterRegistry) {
             if (meterRegistry != null && !isMeterRegistry(meterRegistry)) {
-                throw new IllegalArgumentException("meterRegistry must be an io.micrometer.core.instrument.MeterRegistry, got "
+                throw new InvalidSettingException("meterRegistry", "meterRegistry must be an io.micrometer.core.instrument.MeterRegistry, got "
                         + meterRegistry.getClass().getName());
             }
             this.meterRegistry = meterRegistry;
@@ -978,14 +992,14 @@ public final class RecordingsClient implements AutoCloseable {
 
         private static int positive(String name, int value) {
             if (value <= 0) {
-                throw new IllegalArgumentException(name + " must be positive, got " + value);
+                throw new InvalidSettingException(name, name + " must be positive, got " + value);
             }
             return value;
         }
 
         private static Duration positive(String name, Duration value) {
             if (value == null || value.isZero() || value.isNegative()) {
-                throw new IllegalArgumentException(name + " must be a positive duration, got " + value);
+                throw new InvalidSettingException(name, name + " must be a positive duration, got " + value);
             }
             return value;
         }

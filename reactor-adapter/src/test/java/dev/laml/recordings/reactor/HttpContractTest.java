@@ -21,12 +21,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import reactor.test.StepVerifier;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -86,7 +92,9 @@ class HttpContractTest {
                 .withHeader("Accept", equalTo("application/json"))
                 .withHeader("Transfer-Encoding", absent()));
         assertThat(wm.getAllServeEvents().get(0).getRequest().getHeaders().getHeader("User-Agent").values())
-                .as("exactly one User-Agent, ours").singleElement().asString().startsWith("laml-recordings/");
+                .as("exactly one User-Agent, ours, with the version this build made")
+                .singleElement().asString()
+                .isEqualTo("laml-recordings/" + versionInThePom() + " (+https://github.com/dev-laml/laml-recordings)");
         assertThat(r.sid()).isEqualTo(RECORDING);
         assertThat(r.accountSid()).isEqualTo(ACCOUNT);
         assertThat(r.channels()).isEqualTo(1);
@@ -255,5 +263,17 @@ class HttpContractTest {
         assertThatThrownBy(() -> client.download(ACCOUNT, RECORDING, null))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(wm.getAllServeEvents()).hasSize(1);
+    }
+
+    /** The project's version as this module's pom names it (its parent's): what the build puts in the User-Agent. */
+    private static String versionInThePom() {
+        try {
+            Matcher m = Pattern.compile("<parent>.*?<version>([^<]+)</version>",
+                    Pattern.DOTALL).matcher(Files.readString(Path.of("pom.xml")));
+            assertThat(m.find()).as("pom.xml names its parent's version").isTrue();
+            return m.group(1).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -394,8 +394,8 @@ class TlsHandshakeTest {
         assertThat(io.netty.handler.ssl.OpenSsl.isAvailable())
                 .as("the bundled netty-tcnative matches this Netty (%s)", io.netty.handler.ssl.OpenSsl.unavailabilityCause())
                 .isTrue();
-        assertThat(client.tlsEngine()).isEqualTo("OpenSSL");
+        assertThat(client.tlsEngine()).isEqualTo(TlsEngine.OPENSSL);
         assertThat(client.toString()).contains("tls=OpenSSL");
-        assertThat(build(RecordingsClient.builder().space("example").tlsEngine(TlsEngine.JDK)).tlsEngine()).isEqualTo("JDK");
+        assertThat(build(RecordingsClient.builder().space("example").tlsEngine(TlsEngine.JDK)).tlsEngine()).isEqualTo(TlsEngine.JDK);
     }
 }

@@ -1,6 +1,7 @@
 package dev.laml.recordings.s3;
 
 import dev.laml.recordings.TransferException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An S3 request failed: the store answered with an error (a status and S3's error code, such as
@@ -40,8 +41,8 @@ public class S3StorageException extends TransferException {
      * @param errorCode  S3's error code, or null when the answer carried none
      * @param cause      the SDK's exception, or null
      */
-    public S3StorageException(String message, String operation, String bucket, String key,
-                              int statusCode, String errorCode, Throwable cause) {
+    public S3StorageException(String message, String operation, String bucket, @Nullable String key,
+                              int statusCode, @Nullable String errorCode, @Nullable Throwable cause) {
         super(message, cause);
         this.operation = operation;
         this.bucket = bucket;
@@ -61,7 +62,7 @@ public class S3StorageException extends TransferException {
     }
 
     /** The object key, or null for an operation on the bucket (such as a listing). */
-    public String key() {
+    public @Nullable String key() {
         return key;
     }
 
@@ -71,7 +72,7 @@ public class S3StorageException extends TransferException {
     }
 
     /** S3's error code ({@code BadDigest}, {@code NoSuchBucket}, {@code AccessDenied}, ...), or null. */
-    public String errorCode() {
+    public @Nullable String errorCode() {
         return errorCode;
     }
 
@@ -81,7 +82,7 @@ public class S3StorageException extends TransferException {
      * it is aborted, by a later sweep or by the bucket's {@code AbortIncompleteMultipartUpload}
      * lifecycle rule.
      */
-    public String orphanedUploadId() {
+    public @Nullable String orphanedUploadId() {
         return orphanedUploadId;
     }
 

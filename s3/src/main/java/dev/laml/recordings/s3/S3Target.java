@@ -3,9 +3,10 @@ package dev.laml.recordings.s3;
 import dev.laml.recordings.reactor.ArchiveTarget;
 import dev.laml.recordings.s3.internal.Integrity;
 import dev.laml.recordings.s3.internal.S3Errors;
-import dev.laml.recordings.s3.internal.S3Upload;
 import dev.laml.recordings.s3.internal.S3Upload.Destination;
 import dev.laml.recordings.s3.internal.S3Upload.ObjectInfo;
+import dev.laml.recordings.s3.internal.S3Upload;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
@@ -161,7 +162,7 @@ public final class S3Target implements ArchiveTarget {
      * as 128 KiB. A rerun's check does not look at the class: an object stored with another class counts as stored.
      * (A copy in GLACIER or DEEP_ARCHIVE cannot be read back without a restore, so {@code verifyRemote} fails there.)
      */
-    public S3Target storageClass(StorageClass storageClass) {
+    public S3Target storageClass(@Nullable StorageClass storageClass) {
         if (storageClass == StorageClass.UNKNOWN_TO_SDK_VERSION) {
             throw new IllegalArgumentException("storage class unknown to this SDK version");
         }
@@ -175,7 +176,7 @@ public final class S3Target implements ArchiveTarget {
      *
      * @throws IllegalArgumentException for {@code UNKNOWN_TO_SDK_VERSION}
      */
-    public S3Target sse(ServerSideEncryption sse) {
+    public S3Target sse(@Nullable ServerSideEncryption sse) {
         return sse(sse, null);
     }
 
@@ -185,7 +186,7 @@ public final class S3Target implements ArchiveTarget {
      *
      * @throws IllegalArgumentException for a key id without {@code aws:kms}, or {@code UNKNOWN_TO_SDK_VERSION}
      */
-    public S3Target sse(ServerSideEncryption sse, String kmsKeyId) {
+    public S3Target sse(@Nullable ServerSideEncryption sse, @Nullable String kmsKeyId) {
         if (sse == ServerSideEncryption.UNKNOWN_TO_SDK_VERSION) {
             throw new IllegalArgumentException("server-side encryption unknown to this SDK version");
         }

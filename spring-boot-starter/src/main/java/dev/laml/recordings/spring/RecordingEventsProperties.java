@@ -1,5 +1,6 @@
 package dev.laml.recordings.spring;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.net.URI;
@@ -46,27 +47,27 @@ public class RecordingEventsProperties {
         this.path = path;
     }
 
-    public String getSigningKey() {
+    public @Nullable String getSigningKey() {
         return signingKey;
     }
 
-    public void setSigningKey(String signingKey) {
+    public void setSigningKey(@Nullable String signingKey) {
         this.signingKey = signingKey;
     }
 
-    public String getPreviousSigningKey() {
+    public @Nullable String getPreviousSigningKey() {
         return previousSigningKey;
     }
 
-    public void setPreviousSigningKey(String previousSigningKey) {
+    public void setPreviousSigningKey(@Nullable String previousSigningKey) {
         this.previousSigningKey = previousSigningKey;
     }
 
-    public URI getPublicUrl() {
+    public @Nullable URI getPublicUrl() {
         return publicUrl;
     }
 
-    public void setPublicUrl(URI publicUrl) {
+    public void setPublicUrl(@Nullable URI publicUrl) {
         this.publicUrl = publicUrl;
     }
 
@@ -86,11 +87,11 @@ public class RecordingEventsProperties {
         this.inbox = inbox;
     }
 
-    public String getAccountSid() {
+    public @Nullable String getAccountSid() {
         return accountSid;
     }
 
-    public void setAccountSid(String accountSid) {
+    public void setAccountSid(@Nullable String accountSid) {
         this.accountSid = accountSid;
     }
 

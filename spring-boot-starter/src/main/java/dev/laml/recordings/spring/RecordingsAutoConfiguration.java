@@ -1,7 +1,6 @@
 package dev.laml.recordings.spring;
 
 import dev.laml.recordings.reactor.RecordingsClient;
-import dev.laml.recordings.spring.internal.ClientBuilderCustomizer;
 import dev.laml.recordings.spring.internal.ClientBuilders;
 import dev.laml.recordings.spring.internal.RecordingsSanitizingFunction;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,6 +24,8 @@ import org.springframework.context.annotation.Configuration;
  *       connection pool released) when the context closes;</li>
  *   <li>with Micrometer on the classpath and a single (or primary) {@code MeterRegistry} bean,
  *       the client's metrics ({@code laml.recordings.*} meters) go to that registry;</li>
+ *   <li>every {@link ClientBuilderCustomizer} bean adjusts the builder, in order, before the client is
+ *       built;</li>
  *   <li>with the actuator on the classpath, a {@code SanitizingFunction} that masks the API token
  *       and a proxy's password in the {@code configprops} and {@code env} endpoints.</li>
  * </ul>
@@ -42,7 +43,7 @@ public final class RecordingsAutoConfiguration {
 
     private static final Log log = LogFactory.getLog(RecordingsAutoConfiguration.class);
 
-    // Package-private, as Spring needs no more: its parameter types are internal.
+    // Package-private, as Spring needs no more.
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     RecordingsClient recordingsClient(RecordingsProperties properties, ObjectProvider<ClientBuilderCustomizer> customizers) {

@@ -4,6 +4,7 @@ import dev.laml.recordings.reactor.RecordingsClient;
 import dev.laml.recordings.reactor.TlsEngine;
 import dev.laml.recordings.spring.internal.AccountSids;
 import dev.laml.recordings.spring.internal.ProxyUris;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.net.URI;
@@ -167,43 +168,43 @@ public class RecordingsProperties {
     private List<String> noProxy;
 
     /** The space name, or null if not set. */
-    public String getSpace() {
+    public @Nullable String getSpace() {
         return space;
     }
 
-    public void setSpace(String space) {
+    public void setSpace(@Nullable String space) {
         this.space = emptyToNull(space);
     }
 
     /** The base URL, or null if not set. */
-    public URI getBaseUrl() {
+    public @Nullable URI getBaseUrl() {
         return baseUrl;
     }
 
-    public void setBaseUrl(URI baseUrl) {
+    public void setBaseUrl(@Nullable URI baseUrl) {
         this.baseUrl = baseUrl == null || baseUrl.toString().isEmpty() ? null : baseUrl;
     }
 
     /** The project id, or null if not set. */
-    public String getProjectId() {
+    public @Nullable String getProjectId() {
         return projectId;
     }
 
-    public void setProjectId(String projectId) {
+    public void setProjectId(@Nullable String projectId) {
         this.projectId = emptyToNull(projectId);
     }
 
     /** The API token, or null if not set. A secret: never log it. */
-    public String getApiToken() {
+    public @Nullable String getApiToken() {
         return apiToken;
     }
 
-    public void setApiToken(String apiToken) {
+    public void setApiToken(@Nullable String apiToken) {
         this.apiToken = emptyToNull(apiToken);
     }
 
     /** The account SID, a UUID, or null if not set. */
-    public String getAccountSid() {
+    public @Nullable String getAccountSid() {
         return accountSid;
     }
 
@@ -212,99 +213,99 @@ public class RecordingsProperties {
      * @throws IllegalArgumentException if it is not a UUID (Spring reports it against
      *                                  {@code laml.recordings.account-sid})
      */
-    public void setAccountSid(String accountSid) {
+    public void setAccountSid(@Nullable String accountSid) {
         // Checked here, at binding, so that a bad value fails startup even when the application
         // defines its own RecordingsClient and never hands this one to the builder.
         this.accountSid = emptyToNull(accountSid) == null ? null : AccountSids.check(accountSid);
     }
 
     /** Whether plain http is allowed everywhere, or null if not set. */
-    public Boolean getAllowInsecureHttp() {
+    public @Nullable Boolean getAllowInsecureHttp() {
         return allowInsecureHttp;
     }
 
-    public void setAllowInsecureHttp(Boolean allowInsecureHttp) {
+    public void setAllowInsecureHttp(@Nullable Boolean allowInsecureHttp) {
         this.allowInsecureHttp = allowInsecureHttp;
     }
 
     /** Whether credentials go with media requests, or null if not set. */
-    public Boolean getSendCredentialsToMedia() {
+    public @Nullable Boolean getSendCredentialsToMedia() {
         return sendCredentialsToMedia;
     }
 
-    public void setSendCredentialsToMedia(Boolean sendCredentialsToMedia) {
+    public void setSendCredentialsToMedia(@Nullable Boolean sendCredentialsToMedia) {
         this.sendCredentialsToMedia = sendCredentialsToMedia;
     }
 
     /** The largest metadata body in bytes, or null if not set. */
-    public Integer getMaxMetadataBytes() {
+    public @Nullable Integer getMaxMetadataBytes() {
         return maxMetadataBytes;
     }
 
-    public void setMaxMetadataBytes(Integer maxMetadataBytes) {
+    public void setMaxMetadataBytes(@Nullable Integer maxMetadataBytes) {
         this.maxMetadataBytes = maxMetadataBytes;
     }
 
     /** The connection limit, or null if not set. */
-    public Integer getMaxConnections() {
+    public @Nullable Integer getMaxConnections() {
         return maxConnections;
     }
 
-    public void setMaxConnections(Integer maxConnections) {
+    public void setMaxConnections(@Nullable Integer maxConnections) {
         this.maxConnections = maxConnections;
     }
 
     /** The limit of requests waiting for a connection, or null if not set. */
-    public Integer getPendingAcquireMaxCount() {
+    public @Nullable Integer getPendingAcquireMaxCount() {
         return pendingAcquireMaxCount;
     }
 
-    public void setPendingAcquireMaxCount(Integer pendingAcquireMaxCount) {
+    public void setPendingAcquireMaxCount(@Nullable Integer pendingAcquireMaxCount) {
         this.pendingAcquireMaxCount = pendingAcquireMaxCount;
     }
 
     /** The wait for a free connection, or null if not set. */
-    public Duration getPendingAcquireTimeout() {
+    public @Nullable Duration getPendingAcquireTimeout() {
         return pendingAcquireTimeout;
     }
 
-    public void setPendingAcquireTimeout(Duration pendingAcquireTimeout) {
+    public void setPendingAcquireTimeout(@Nullable Duration pendingAcquireTimeout) {
         this.pendingAcquireTimeout = pendingAcquireTimeout;
     }
 
     /** How long idle connections are kept, or null if not set. */
-    public Duration getMaxIdleTime() {
+    public @Nullable Duration getMaxIdleTime() {
         return maxIdleTime;
     }
 
-    public void setMaxIdleTime(Duration maxIdleTime) {
+    public void setMaxIdleTime(@Nullable Duration maxIdleTime) {
         this.maxIdleTime = maxIdleTime;
     }
 
     /** The connect timeout, or null if not set. */
-    public Duration getConnectTimeout() {
+    public @Nullable Duration getConnectTimeout() {
         return connectTimeout;
     }
 
-    public void setConnectTimeout(Duration connectTimeout) {
+    public void setConnectTimeout(@Nullable Duration connectTimeout) {
         this.connectTimeout = connectTimeout;
     }
 
     /** The response (headers) timeout, or null if not set. */
-    public Duration getResponseTimeout() {
+    public @Nullable Duration getResponseTimeout() {
         return responseTimeout;
     }
 
-    public void setResponseTimeout(Duration responseTimeout) {
+    public void setResponseTimeout(@Nullable Duration responseTimeout) {
         this.responseTimeout = responseTimeout;
     }
 
     /** The body idle timeout, or null if not set. */
-    public Duration getIdleTimeout() {
+    public @Nullable Duration getIdleTimeout() {
         return idleTimeout;
     }
 
-    public void setIdleTimeout(Duration idleTimeout) {
+    public void setIdleTimeout(@Nullable Duration idleTimeout) {
         this.idleTimeout = idleTimeout;
     }
 
@@ -314,65 +315,65 @@ public class RecordingsProperties {
     }
 
     /** The media 404 retry window, or null if not set. */
-    public Duration getRetryNotFoundFor() {
+    public @Nullable Duration getRetryNotFoundFor() {
         return retryNotFoundFor;
     }
 
-    public void setRetryNotFoundFor(Duration retryNotFoundFor) {
+    public void setRetryNotFoundFor(@Nullable Duration retryNotFoundFor) {
         this.retryNotFoundFor = retryNotFoundFor;
     }
 
     /** Whether downloaded files are forced to disk, or null if not set. */
-    public Boolean getDurableFiles() {
+    public @Nullable Boolean getDurableFiles() {
         return durableFiles;
     }
 
-    public void setDurableFiles(Boolean durableFiles) {
+    public void setDurableFiles(@Nullable Boolean durableFiles) {
         this.durableFiles = durableFiles;
     }
 
     /** The TLS engine, or null if not set. */
-    public TlsEngine getTlsEngine() {
+    public @Nullable TlsEngine getTlsEngine() {
         return tlsEngine;
     }
 
-    public void setTlsEngine(TlsEngine tlsEngine) {
+    public void setTlsEngine(@Nullable TlsEngine tlsEngine) {
         this.tlsEngine = tlsEngine;
     }
 
     /** The PEM file of trusted certificates, or null if not set. */
-    public Path getTrustedCertificates() {
+    public @Nullable Path getTrustedCertificates() {
         return trustedCertificates;
     }
 
-    public void setTrustedCertificates(Path trustedCertificates) {
+    public void setTrustedCertificates(@Nullable Path trustedCertificates) {
         this.trustedCertificates = trustedCertificates;
     }
 
     /** The TLS handshake timeout, or null if not set. */
-    public Duration getTlsHandshakeTimeout() {
+    public @Nullable Duration getTlsHandshakeTimeout() {
         return tlsHandshakeTimeout;
     }
 
-    public void setTlsHandshakeTimeout(Duration tlsHandshakeTimeout) {
+    public void setTlsHandshakeTimeout(@Nullable Duration tlsHandshakeTimeout) {
         this.tlsHandshakeTimeout = tlsHandshakeTimeout;
     }
 
     /** The proxy URI as configured, or null if not set. May hold a password: never log it. */
-    public String getProxy() {
+    public @Nullable String getProxy() {
         return proxy;
     }
 
-    public void setProxy(String proxy) {
+    public void setProxy(@Nullable String proxy) {
         this.proxy = emptyToNull(proxy);
     }
 
     /** The hosts reached without the proxy, or null if not set. */
-    public List<String> getNoProxy() {
+    public @Nullable List<String> getNoProxy() {
         return noProxy;
     }
 
-    public void setNoProxy(List<String> noProxy) {
+    public void setNoProxy(@Nullable List<String> noProxy) {
         this.noProxy = noProxy;
     }
 
@@ -456,56 +457,56 @@ public class RecordingsProperties {
         private Duration maxResumeDelay;
 
         /** Attempts in all, or null if not set. */
-        public Integer getMaxAttempts() {
+        public @Nullable Integer getMaxAttempts() {
             return maxAttempts;
         }
 
-        public void setMaxAttempts(Integer maxAttempts) {
+        public void setMaxAttempts(@Nullable Integer maxAttempts) {
             this.maxAttempts = maxAttempts;
         }
 
         /** The first backoff ceiling, or null if not set. */
-        public Duration getBaseDelay() {
+        public @Nullable Duration getBaseDelay() {
             return baseDelay;
         }
 
-        public void setBaseDelay(Duration baseDelay) {
+        public void setBaseDelay(@Nullable Duration baseDelay) {
             this.baseDelay = baseDelay;
         }
 
         /** The largest backoff ceiling, or null if not set. */
-        public Duration getMaxDelay() {
+        public @Nullable Duration getMaxDelay() {
             return maxDelay;
         }
 
-        public void setMaxDelay(Duration maxDelay) {
+        public void setMaxDelay(@Nullable Duration maxDelay) {
             this.maxDelay = maxDelay;
         }
 
         /** The longest Retry-After honoured, or null if not set. */
-        public Duration getMaxRetryAfter() {
+        public @Nullable Duration getMaxRetryAfter() {
             return maxRetryAfter;
         }
 
-        public void setMaxRetryAfter(Duration maxRetryAfter) {
+        public void setMaxRetryAfter(@Nullable Duration maxRetryAfter) {
             this.maxRetryAfter = maxRetryAfter;
         }
 
         /** How long a download that made progress is resumed without more, or null if not set. */
-        public Duration getResumeWithoutProgressFor() {
+        public @Nullable Duration getResumeWithoutProgressFor() {
             return resumeWithoutProgressFor;
         }
 
-        public void setResumeWithoutProgressFor(Duration resumeWithoutProgressFor) {
+        public void setResumeWithoutProgressFor(@Nullable Duration resumeWithoutProgressFor) {
             this.resumeWithoutProgressFor = resumeWithoutProgressFor;
         }
 
         /** The largest backoff ceiling between resumes, or null if not set. */
-        public Duration getMaxResumeDelay() {
+        public @Nullable Duration getMaxResumeDelay() {
             return maxResumeDelay;
         }
 
-        public void setMaxResumeDelay(Duration maxResumeDelay) {
+        public void setMaxResumeDelay(@Nullable Duration maxResumeDelay) {
             this.maxResumeDelay = maxResumeDelay;
         }
 

@@ -2,7 +2,6 @@ package dev.laml.recordings.spring;
 
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.reactor.RecordingsClient;
-import dev.laml.recordings.spring.internal.ClientBuilderCustomizer;
 import dev.laml.recordings.testkit.Format;
 import dev.laml.recordings.testkit.RecordingsServerExtension;
 import dev.laml.recordings.testkit.TestRecording;

@@ -129,7 +129,7 @@ class PropertiesBindingTest {
 
             RecordingsClient client = context.getBean(RecordingsClient.class);
             assertThat(client.baseUrl()).isEqualTo(URI.create("https://emulator.example:8443/prefix"));
-            assertThat(client.tlsEngine()).isEqualTo("JDK");
+            assertThat(client.tlsEngine()).isEqualTo(TlsEngine.JDK);
             assertThat(client.toString()).contains("proxy=http://proxy.example:3128").doesNotContain("secret");
         });
     }
@@ -152,7 +152,7 @@ class PropertiesBindingTest {
     @Test
     void theTlsEngineIsTheOneConfigured() {
         runner.withPropertyValues("laml.recordings.space=example", "laml.recordings.tls-engine=JDK")
-                .run(context -> assertThat(context.getBean(RecordingsClient.class).tlsEngine()).isEqualTo("JDK"));
+                .run(context -> assertThat(context.getBean(RecordingsClient.class).tlsEngine()).isEqualTo(TlsEngine.JDK));
     }
 
     @Test

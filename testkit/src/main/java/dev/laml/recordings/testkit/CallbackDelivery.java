@@ -1,5 +1,7 @@
 package dev.laml.recordings.testkit;
 
+import org.jspecify.annotations.Nullable;
+
 import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -83,7 +85,7 @@ public final class CallbackDelivery {
     }
 
     /** The first value of form field {@code name} (case-sensitive), or null when the callback did not carry it. */
-    public String field(String name) {
+    public @Nullable String field(String name) {
         List<String> values = fields.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
     }
@@ -99,7 +101,7 @@ public final class CallbackDelivery {
     }
 
     /** The fault applied, or null for a plain delivery. */
-    public CallbackFault fault() {
+    public @Nullable CallbackFault fault() {
         return fault;
     }
 
@@ -122,7 +124,7 @@ public final class CallbackDelivery {
     }
 
     /** Why the last attempt failed, in words, or null when it succeeded or nothing was sent. */
-    public String failure() {
+    public @Nullable String failure() {
         return failure;
     }
 

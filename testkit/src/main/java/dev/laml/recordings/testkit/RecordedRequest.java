@@ -1,5 +1,7 @@
 package dev.laml.recordings.testkit;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -59,7 +61,7 @@ public final class RecordedRequest {
     }
 
     /** The first value of header {@code name} (case-insensitive), or null when absent. */
-    public String header(String name) {
+    public @Nullable String header(String name) {
         List<String> values = headers.get(name);
         return values == null ? null : values.get(0);
     }

@@ -1,5 +1,7 @@
 package dev.laml.recordings.testkit;
 
+import org.jspecify.annotations.Nullable;
+
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -154,7 +156,7 @@ public final class RecordingSpec {
      * JSON {@code conference_sid}; null (the default) renders {@code null}. The list endpoint's
      * {@code ConferenceSid} filter matches it.
      */
-    public RecordingSpec conferenceSid(String conferenceSid) {
+    public RecordingSpec conferenceSid(@Nullable String conferenceSid) {
         return with(c -> c.conferenceSid = conferenceSid);
     }
 

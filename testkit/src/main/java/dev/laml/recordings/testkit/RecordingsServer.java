@@ -3,6 +3,7 @@ package dev.laml.recordings.testkit;
 import dev.laml.recordings.testkit.internal.ServerTls;
 import dev.laml.recordings.testkit.internal.TrafficCounters;
 import io.netty.channel.ChannelOption;
+import org.jspecify.annotations.Nullable;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
@@ -230,7 +231,7 @@ public final class RecordingsServer implements AutoCloseable {
      * The TLS implementation serving connections: {@code "OpenSSL"} (BoringSSL, from netty-tcnative) or {@code "JDK"};
      * null for a plain HTTP server. For benchmarks to print next to their numbers.
      */
-    public String tlsEngine() {
+    public @Nullable String tlsEngine() {
         return tls == null ? null : tls.engine();
     }
 
@@ -344,7 +345,7 @@ public final class RecordingsServer implements AutoCloseable {
     }
 
     /** The recording with this sid (case-insensitive), or null. */
-    public TestRecording recording(String sid) {
+    public @Nullable TestRecording recording(String sid) {
         Objects.requireNonNull(sid, "sid");
         return recordings.get(key(sid));
     }

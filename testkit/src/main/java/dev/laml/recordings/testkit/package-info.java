@@ -9,4 +9,7 @@
  *
  * <p>Unless a type says otherwise, no method accepts or returns {@code null}.
  */
+@NullMarked
 package dev.laml.recordings.testkit;
+
+import org.jspecify.annotations.NullMarked;

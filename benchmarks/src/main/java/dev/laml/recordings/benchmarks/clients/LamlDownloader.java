@@ -28,7 +28,7 @@ final class LamlDownloader extends ReactiveDownloader {
                     .tlsHandshakeTimeout(NettyClients.HANDSHAKE_TIMEOUT);
         }
         this.client = b.build();
-        if (trust != null && !client.tlsEngine().equals(jdkTls ? "JDK" : "OpenSSL")) {
+        if (trust != null && client.tlsEngine() != (jdkTls ? TlsEngine.JDK : TlsEngine.OPENSSL)) {
             throw new IllegalStateException("laml runs on " + client.tlsEngine() + " here, not the engine this benchmark names");
         }
     }

@@ -1,7 +1,9 @@
 package dev.laml.recordings.cli.internal;
 
+import dev.laml.recordings.InvalidSettingException;
 import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.reactor.RecordingsClient;
+import dev.laml.recordings.reactor.TlsEngine;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -88,9 +90,6 @@ final class ApiOptions {
                     + "Default: ${DEFAULT-VALUE}.")
     int resumeFor;
 
-    /** The CA file {@link #client} configured, from the option or the environment; null for the default trust. */
-    private Path trustedFile;
-
     /** The account sid: {@code --account}, else the project id. */
     String account(Session session) {
         if (account != null) {
@@ -166,21 +165,18 @@ final class ApiOptions {
         RecordingsClient client;
         try {
             client = builder.build();
-        } catch (IllegalArgumentException e) {
-            String message = e.getMessage();
-            if (caSource != null && message != null && message.startsWith("trustedCertificates: ")) {
-                // The file exists and opens (checked above), but holds no certificate the JDK can read. The builder's
-                // "trustedCertificates: FILE holds no ..." becomes "--ca-file FILE holds no ...".
-                String reason = stripPrefix(message, "trustedCertificates: ");
-                String file = trustedFile.toString();
-                reason = reason.startsWith(file + " ") ? reason.substring(file.length()) : ": " + reason;
-                throw new InvalidInputException(caSource + reason
-                        + "; expected PEM: -----BEGIN CERTIFICATE----- blocks");
+        } catch (InvalidSettingException e) {
+            if (caSource != null && e.setting().equals("trustedCertificates")) {
+                // The file exists and opens (checked above), but holds no certificate the JDK can read. Said in the
+                // CLI's own words: the builder's message names its setting, not the option, and the parser's reason
+                // names Java classes.
+                throw new InvalidInputException(caSource + " holds no certificate this tool can read"
+                        + "; expected PEM: -----BEGIN CERTIFICATE----- blocks", e);
             }
             throw e;
         }
         if (https) {
-            session.debug("TLS: " + client.tlsEngine() + ", trusting "
+            session.debug("TLS: " + (client.tlsEngine() == TlsEngine.OPENSSL ? "OpenSSL" : "JDK") + ", trusting "
                     + (caSource == null ? "the JDK's default certificate authorities" : "only " + caSource));
         }
         return client;
@@ -223,7 +219,6 @@ final class ApiOptions {
                     e);
         }
         builder.trustedCertificates(file);
-        trustedFile = file;
         return source;
     }
 

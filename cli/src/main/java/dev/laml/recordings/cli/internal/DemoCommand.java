@@ -4,6 +4,7 @@ import dev.laml.recordings.Recording;
 import dev.laml.recordings.reactor.RecordingsClient;
 import dev.laml.recordings.testkit.RecordingsServer;
 import dev.laml.recordings.testkit.TestRecording;
+import dev.laml.recordings.reactor.TlsEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import reactor.core.publisher.Flux;
@@ -161,8 +162,10 @@ final class DemoCommand implements Callable<Integer> {
 
     /** "OpenSSL", or "OpenSSL client, JDK server" in the rare case that only one side could load it. */
     private static String engines(RecordingsServer server, RecordingsClient client) {
-        return client.tlsEngine().equals(server.tlsEngine()) ? client.tlsEngine()
-                : client.tlsEngine() + " client, " + server.tlsEngine() + " server";
+        // The testkit names its engine in words; the client's is an enum.
+        String clientEngine = client.tlsEngine() == TlsEngine.OPENSSL ? "OpenSSL" : "JDK";
+        return clientEngine.equals(server.tlsEngine()) ? clientEngine
+                : clientEngine + " client, " + server.tlsEngine() + " server";
     }
 
     private List<TestRecording> generate(RecordingsServer server) {

@@ -1,6 +1,5 @@
 package dev.laml.recordings.cli.internal;
 
-import dev.laml.recordings.reactor.internal.TargetFile;
 import dev.laml.recordings.testkit.CallbackDelivery;
 import dev.laml.recordings.testkit.CallbackFault;
 import dev.laml.recordings.testkit.Format;
@@ -498,16 +497,17 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     /**
-     * Writes the PEM as every file the CLI writes (see {@code RecordingsClient#downloadTo}): a symlink followed, a
-     * device or FIFO written into, a new file with the umask's mode, a replaced one keeping its own; ending with a
-     * newline, as a text file does.
+     * Writes the PEM as curl's {@code -o} would: a symlink followed, a device or FIFO written into, a new file with the
+     * umask's mode, a replaced one keeping its own; ending with a newline, as a text file does. A plain write, not the
+     * client's temporary-file-and-rename: the file is complete before {@code serve} prints the lines that name it, so
+     * no reader sees it partial, and the CLI uses only the client's public API (its file writer is internal).
      */
     private static Path writeCertificate(RecordingsServer server, Path file) throws IOException {
         String pem = server.certificatePem();
         if (!pem.endsWith("\n")) {
             pem += "\n";
         }
-        TargetFile.write(file, pem.getBytes(StandardCharsets.US_ASCII), false, null);
+        Files.write(file, pem.getBytes(StandardCharsets.US_ASCII));
         return file.toAbsolutePath().normalize();
     }
 

@@ -1,2 +1,5 @@
-/** Implementation of the events module (the JDBC inbox); not API: free to change in any release. */
+/** Implementation of the events module (the JDBC inbox); not API: may change in any release. */
+@NullMarked
 package dev.laml.recordings.events.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,4 +6,7 @@
  * <p>An example application, not a library: its types are public only because Spring needs them to be. Unless a
  * type says otherwise, no method accepts or returns {@code null}.
  */
+@NullMarked
 package dev.laml.recordings.player;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,7 @@
 package dev.laml.recordings.reactor.internal;
 
+import dev.laml.recordings.InvalidSettingException;
+
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.transport.ProxyProvider;
 
@@ -64,31 +66,31 @@ public final class ProxySettings {
         ProxyProvider.Proxy type = switch (scheme) {
             case "http" -> ProxyProvider.Proxy.HTTP;
             case "socks5", "socks5h" -> ProxyProvider.Proxy.SOCKS5;
-            case "https" -> throw new IllegalArgumentException("proxy: an https:// proxy (TLS to the proxy itself) is not "
+            case "https" -> throw new InvalidSettingException("proxy", "proxy: an https:// proxy (TLS to the proxy itself) is not "
                     + "supported; use http:// (the tunnel to an https target is still end-to-end TLS) or socks5://");
-            default -> throw new IllegalArgumentException("proxy: scheme must be http or socks5, got "
+            default -> throw new InvalidSettingException("proxy", "proxy: scheme must be http or socks5, got "
                     + (scheme.isEmpty() ? "none" : "'" + scheme + "'") + " in " + redact(proxy));
         };
         if (proxy.isOpaque() || proxy.getHost() == null || proxy.getHost().isEmpty()) {
-            throw new IllegalArgumentException("proxy: needs a host, as in http://proxy.example:3128, got " + redact(proxy));
+            throw new InvalidSettingException("proxy", "proxy: needs a host, as in http://proxy.example:3128, got " + redact(proxy));
         }
         String path = proxy.getRawPath();
         if ((path != null && !path.isEmpty() && !path.equals("/")) || proxy.getRawQuery() != null
                 || proxy.getRawFragment() != null) {
-            throw new IllegalArgumentException("proxy: must be scheme://host:port only, got " + redact(proxy));
+            throw new InvalidSettingException("proxy", "proxy: must be scheme://host:port only, got " + redact(proxy));
         }
         String username = null;
         String password = null;
         String userInfo = proxy.getUserInfo(); // decoded: %40 is '@'
         if (userInfo != null) {
             if (type != ProxyProvider.Proxy.HTTP) {
-                throw new IllegalArgumentException("proxy: credentials are supported for http:// proxies only");
+                throw new InvalidSettingException("proxy", "proxy: credentials are supported for http:// proxies only");
             }
             int colon = userInfo.indexOf(':');
             username = colon < 0 ? userInfo : userInfo.substring(0, colon);
             password = colon < 0 ? "" : userInfo.substring(colon + 1);
             if (username.isEmpty() || userInfo.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                throw new IllegalArgumentException("proxy: the user info must be user:password without control characters");
+                throw new InvalidSettingException("proxy", "proxy: the user info must be user:password without control characters");
             }
         }
         int port = proxy.getPort() == -1 ? 1080 : proxy.getPort();
@@ -113,7 +115,7 @@ public final class ProxySettings {
      */
     public static void validateNoProxy(String pattern) {
         if (pattern == null || pattern.isBlank()) {
-            throw new IllegalArgumentException("noProxy: a host pattern must not be empty");
+            throw new InvalidSettingException("noProxy", "noProxy: a host pattern must not be empty");
         }
         if (!"*".equals(pattern.trim())) {
             Rule.parse(pattern);
@@ -188,7 +190,7 @@ public final class ProxySettings {
         static Rule parse(String raw) {
             String p = raw.trim().toLowerCase(Locale.ROOT);
             if (p.isEmpty() || p.chars().anyMatch(c -> c <= 0x20 || c == 0x7f || c == ',')) {
-                throw new IllegalArgumentException("noProxy: not a host pattern: '" + raw.replaceAll("\\p{Cc}", "?") + "'");
+                throw new InvalidSettingException("noProxy", "noProxy: not a host pattern: '" + raw.replaceAll("\\p{Cc}", "?") + "'");
             }
             String address = p;
             int prefix = -1;
@@ -198,7 +200,7 @@ public final class ProxySettings {
                 try {
                     prefix = Integer.parseInt(p.substring(slash + 1));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("noProxy: not a CIDR range: '" + raw + "'");
+                    throw new InvalidSettingException("noProxy", "noProxy: not a CIDR range: '" + raw + "'");
                 }
             }
             if (address.startsWith("[") && address.endsWith("]")) {
@@ -211,19 +213,19 @@ public final class ProxySettings {
                     prefix = bits;
                 }
                 if (prefix < 0 || prefix > bits) {
-                    throw new IllegalArgumentException("noProxy: prefix length must be 0 to " + bits + " in '" + raw + "'");
+                    throw new InvalidSettingException("noProxy", "noProxy: prefix length must be 0 to " + bits + " in '" + raw + "'");
                 }
                 return new Rule(null, bytes, prefix);
             }
             if (slash >= 0) {
-                throw new IllegalArgumentException("noProxy: a CIDR range needs an IP address: '" + raw + "'");
+                throw new InvalidSettingException("noProxy", "noProxy: a CIDR range needs an IP address: '" + raw + "'");
             }
             String domain = p.startsWith("*.") ? p.substring(2) : p.startsWith(".") ? p.substring(1) : p;
             if (domain.endsWith(".")) {
                 domain = domain.substring(0, domain.length() - 1);
             }
             if (domain.isEmpty() || domain.contains("*")) {
-                throw new IllegalArgumentException("noProxy: a wildcard is allowed only as a leading '*.': '" + raw + "'");
+                throw new InvalidSettingException("noProxy", "noProxy: a wildcard is allowed only as a leading '*.': '" + raw + "'");
             }
             return new Rule(domain, null, 0);
         }
@@ -254,7 +256,7 @@ public final class ProxySettings {
             try {
                 return InetAddress.getByName(address).getAddress();
             } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("noProxy: not an IP address: '" + raw + "'");
+                throw new InvalidSettingException("noProxy", "noProxy: not an IP address: '" + raw + "'");
             }
         }
     }

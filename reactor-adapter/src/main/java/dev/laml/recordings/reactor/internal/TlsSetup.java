@@ -1,5 +1,7 @@
 package dev.laml.recordings.reactor.internal;
 
+import dev.laml.recordings.InvalidSettingException;
+
 import dev.laml.recordings.reactor.TlsEngine;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
@@ -33,12 +35,12 @@ import java.util.Collection;
 public final class TlsSetup {
 
     private final SslContext context;
-    private final String engineName;
+    private final TlsEngine engine;
     private final Duration handshakeTimeout;
 
-    private TlsSetup(SslContext context, String engineName, Duration handshakeTimeout) {
+    private TlsSetup(SslContext context, TlsEngine engine, Duration handshakeTimeout) {
         this.context = context;
-        this.engineName = engineName;
+        this.engine = engine;
         this.handshakeTimeout = handshakeTimeout;
     }
 
@@ -46,20 +48,22 @@ public final class TlsSetup {
      * @param trustedCertificates a PEM file whose certificates replace the default trust, or null
      * @param trustManagerFactory an initialised factory to take the trust manager from, or null
      * @throws IllegalStateException    for {@link TlsEngine#OPENSSL} where OpenSSL is not available
-     * @throws IllegalArgumentException when the PEM file cannot be read or holds no certificate
+     * @throws InvalidSettingException when the PEM file cannot be read or holds no certificate (setting
+     *                                  {@code trustedCertificates}), or the factory is not initialised
+     *                                  ({@code trustManagerFactory})
      */
     public static TlsSetup create(TlsEngine engine, Path trustedCertificates, TrustManagerFactory trustManagerFactory,
             Duration handshakeTimeout) {
         SslProvider provider = provider(engine, OpenSsl.isAvailable(), OpenSsl.unavailabilityCause());
         X509TrustManager trust = trustedCertificates != null ? fromPem(trustedCertificates)
-                : trustManagerFactory != null ? x509(trustManagerFactory, "the given TrustManagerFactory")
+                : trustManagerFactory != null ? x509(trustManagerFactory, "the given TrustManagerFactory", "trustManagerFactory")
                 : systemDefault();
         try {
             SslContext context = SslContextBuilder.forClient()
                     .sslProvider(provider)
                     .trustManager(new DiagnosingTrustManager(trust))
                     .build();
-            return new TlsSetup(context, provider == SslProvider.OPENSSL ? "OpenSSL" : "JDK", handshakeTimeout);
+            return new TlsSetup(context, provider == SslProvider.OPENSSL ? TlsEngine.OPENSSL : TlsEngine.JDK, handshakeTimeout);
         } catch (SSLException e) {
             throw new IllegalStateException("cannot create the TLS context (" + provider + "): " + e.getMessage(), e);
         }
@@ -92,13 +96,13 @@ public final class TlsSetup {
         try (InputStream in = Files.newInputStream(file)) {
             certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
         } catch (IOException e) {
-            throw new IllegalArgumentException("trustedCertificates: cannot read " + file + ": " + e, e);
+            throw new InvalidSettingException("trustedCertificates", "trustedCertificates: cannot read " + file + ": " + e, e);
         } catch (CertificateException e) {
-            throw new IllegalArgumentException("trustedCertificates: " + file + " holds no readable PEM certificate ("
+            throw new InvalidSettingException("trustedCertificates", "trustedCertificates: " + file + " holds no readable PEM certificate ("
                     + e.getMessage() + ")", e);
         }
         if (certificates.isEmpty()) {
-            throw new IllegalArgumentException("trustedCertificates: " + file + " holds no PEM certificate");
+            throw new InvalidSettingException("trustedCertificates", "trustedCertificates: " + file + " holds no PEM certificate");
         }
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -109,9 +113,9 @@ public final class TlsSetup {
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store);
-            return x509(factory, file.toString());
+            return x509(factory, file.toString(), "trustedCertificates");
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("trustedCertificates: cannot trust the certificates in " + file + ": " + e, e);
+            throw new InvalidSettingException("trustedCertificates", "trustedCertificates: cannot trust the certificates in " + file + ": " + e, e);
         }
     }
 
@@ -119,18 +123,18 @@ public final class TlsSetup {
         try {
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init((KeyStore) null);
-            return x509(factory, "the JDK's default trust store");
+            return x509(factory, "the JDK's default trust store", "trustedCertificates");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot load the JDK's default trust store: " + e, e);
         }
     }
 
-    private static X509TrustManager x509(TrustManagerFactory factory, String source) {
+    private static X509TrustManager x509(TrustManagerFactory factory, String source, String setting) {
         TrustManager[] managers;
         try {
             managers = factory.getTrustManagers();
         } catch (IllegalStateException notInitialised) {
-            throw new IllegalArgumentException("trustManagerFactory: the factory is not initialised (call init first)",
+            throw new InvalidSettingException("trustManagerFactory", "trustManagerFactory: the factory is not initialised (call init first)",
                     notInitialised);
         }
         for (TrustManager m : managers) {
@@ -138,12 +142,17 @@ public final class TlsSetup {
                 return x;
             }
         }
-        throw new IllegalArgumentException(source + " provides no X509TrustManager");
+        throw new InvalidSettingException(setting, source + " provides no X509TrustManager");
     }
 
-    /** "OpenSSL" or "JDK". */
+    /** The engine in use: {@link TlsEngine#OPENSSL} or {@link TlsEngine#JDK}, never {@link TlsEngine#AUTO}. */
+    public TlsEngine engine() {
+        return engine;
+    }
+
+    /** The engine in use in words, for {@code toString()} and messages: "OpenSSL" or "JDK". */
     public String engineName() {
-        return engineName;
+        return engine == TlsEngine.OPENSSL ? "OpenSSL" : "JDK";
     }
 
     public Duration handshakeTimeout() {

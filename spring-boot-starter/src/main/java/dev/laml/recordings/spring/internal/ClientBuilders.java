@@ -1,5 +1,6 @@
 package dev.laml.recordings.spring.internal;
 
+import dev.laml.recordings.InvalidSettingException;
 import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.protocol.ApiEndpoint;
 import dev.laml.recordings.reactor.RecordingsClient;
@@ -9,6 +10,7 @@ import dev.laml.recordings.spring.RecordingsProperties;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -29,6 +31,20 @@ public final class ClientBuilders {
     private static final String TRUSTED_CERTIFICATES = PREFIX + "trusted-certificates";
     private static final String TLS_ENGINE = PREFIX + "tls-engine";
     private static final String PROXY = PREFIX + "proxy";
+
+    /**
+     * The builder's setting names ({@link InvalidSettingException#setting()}) that a failure seen only by
+     * {@code credentials(...)} or {@code build()} can carry, to the property that sets each.
+     */
+    private static final Map<String, String> PROPERTIES = Map.of(
+            "space", SPACE,
+            "baseUrl", BASE_URL,
+            "projectId", PROJECT_ID,
+            "apiToken", API_TOKEN,
+            "trustedCertificates", TRUSTED_CERTIFICATES,
+            "tlsEngine", TLS_ENGINE,
+            "proxy", PROXY,
+            "noProxy", PREFIX + "no-proxy");
 
     private ClientBuilders() {
     }
@@ -74,11 +90,12 @@ public final class ClientBuilders {
     public static RecordingsClient build(RecordingsClient.Builder builder, RecordingsProperties properties) {
         try {
             return builder.build();
+        } catch (InvalidSettingException e) {
+            // The builder names the setting it refused; the message is for people and may be reworded.
+            throw invalid(PROPERTIES.getOrDefault(e.setting(), PREFIX + "*"), e);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            String property = properties.getTrustedCertificates() != null && e instanceof IllegalArgumentException
-                    ? TRUSTED_CERTIFICATES
-                    : properties.getTlsEngine() == TlsEngine.OPENSSL ? TLS_ENGINE : PREFIX + "*";
-            throw invalid(property, e);
+            // The one refusal that is not a value's fault: OpenSSL asked for where it does not load.
+            throw invalid(properties.getTlsEngine() == TlsEngine.OPENSSL ? TLS_ENGINE : PREFIX + "*", e);
         }
     }
 
@@ -127,9 +144,9 @@ public final class ClientBuilders {
         }
         try {
             builder.credentials(projectId, apiToken);
-        } catch (IllegalArgumentException e) {
-            // Credentials' messages name the part ("projectId ..." or "apiToken ...") and never show a value.
-            throw invalid(e.getMessage() != null && e.getMessage().startsWith("projectId") ? PROJECT_ID : API_TOKEN, e);
+        } catch (InvalidSettingException e) {
+            // The setting is "projectId" or "apiToken"; the message never shows a value.
+            throw invalid(PROPERTIES.getOrDefault(e.setting(), API_TOKEN), e);
         }
     }
 

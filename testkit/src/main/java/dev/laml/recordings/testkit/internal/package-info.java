@@ -1,7 +1,10 @@
 /**
  * Implementation details of the testkit: audio synthesis, JSON rendering, HTTP helpers and traffic counters.
  *
- * <p>Not API: these types are public only so that the {@code dev.laml.recordings.testkit} package can use them, and
- * they may change in any release without notice. Depend on {@code dev.laml.recordings.testkit} instead.
+ * <p>Not API: may change in any release. These types are public only so that the {@code dev.laml.recordings.testkit}
+ * package can use them. Depend on {@code dev.laml.recordings.testkit} instead.
  */
+@NullMarked
 package dev.laml.recordings.testkit.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+package dev.laml.recordings.testsupport.boundaries.internal;
+
+/** A fixture for ApiBoundariesRulesTest: an implementation type. */
+public final class Hidden {
+}

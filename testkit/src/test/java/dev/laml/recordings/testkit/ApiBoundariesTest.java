@@ -1,0 +1,24 @@
+package dev.laml.recordings.testkit;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import dev.laml.recordings.testsupport.ApiBoundaries;
+import org.junit.jupiter.api.Test;
+
+/**
+ * the testkit's boundaries, checked on its compiled main classes (see {@link ApiBoundaries}): its API shows no
+ * implementation type, and it reaches other modules only through their API.
+ */
+class ApiBoundariesTest {
+
+    private static final JavaClasses CLASSES = ApiBoundaries.mainClassesOfThisModule();
+
+    @Test
+    void apiSignaturesNameNoInternalNettyJacksonOrAwsSdkType() {
+        ApiBoundaries.apiExposesNoImplementationTypes().check(CLASSES);
+    }
+
+    @Test
+    void noClassUsesAnotherModulesInternals() {
+        ApiBoundaries.noOtherModulesInternals("dev.laml.recordings.testkit.internal").check(CLASSES);
+    }
+}
