@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -61,7 +62,7 @@ public final class MediaHosts {
         if (patterns == null) {
             throw new IllegalArgumentException("mediaHosts must not be null");
         }
-        return of(List.of(patterns.clone()));
+        return of(Arrays.asList(patterns.clone()));
     }
 
     /**
