@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  *
  * <pre>{@code
  * DownloadProgress progress = new DownloadProgress();
- * client.downloadTo(account, sid, AudioFormat.WAV, path, progress).subscribe();
+ * client.downloadTo(MediaRequest.of(account, sid, AudioFormat.WAV).progress(progress), path).subscribe();
  * ... progress.snapshot().fraction() ...
  * }</pre>
  *

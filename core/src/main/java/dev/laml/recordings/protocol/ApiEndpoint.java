@@ -1,6 +1,7 @@
 package dev.laml.recordings.protocol;
 
 import dev.laml.recordings.InvalidSettingException;
+import dev.laml.recordings.internal.Urls;
 import dev.laml.recordings.internal.Validation;
 
 import java.net.URI;
@@ -82,27 +83,7 @@ public final class ApiEndpoint {
      * caller passes in.
      */
     static void checkOrigin(String parameter, URI url, boolean allowInsecureHttp) {
-        String scheme = url.getScheme();
-        if (scheme == null || !url.isAbsolute() || url.isOpaque()) {
-            throw new IllegalArgumentException(parameter + " must be an absolute http(s) URL, got " + redacted(url));
-        }
-        scheme = scheme.toLowerCase(Locale.ROOT);
-        if (!scheme.equals("https") && !scheme.equals("http")) {
-            throw new IllegalArgumentException(parameter + " must use https, got scheme " + Validation.quote(scheme));
-        }
-        if (url.getHost() == null || url.getHost().isEmpty()) {
-            throw new IllegalArgumentException(parameter + " must name a host, got " + redacted(url));
-        }
-        // java.net.URI reads any digits as a port; a socket takes 1 to 65535 only, and said so with an
-        // IllegalArgumentException at connect time, which for a redirect's Location reached the caller as if it
-        // were their mistake (SocketFuzzTest; FuzzRegressionsTest.aRedirectToAPortOutOfRangeIsRefusedNotThrown).
-        if (url.getPort() == 0 || url.getPort() > 65535) {
-            throw new IllegalArgumentException(parameter + " must name a port from 1 to 65535, got " + url.getPort());
-        }
-        if (url.getRawUserInfo() != null) {
-            throw new IllegalArgumentException(parameter + " must not carry user info (credentials belong in "
-                    + "credentials(), never in a URL)");
-        }
+        String scheme = Urls.checkHttpUrl(parameter, url);
         if (scheme.equals("http") && !allowInsecureHttp && !isLoopback(url.getHost())) {
             throw new IllegalArgumentException(parameter + " must use https; plain http is accepted only for loopback "
                     + "hosts unless allowInsecureHttp() is set, got host " + Validation.quote(url.getHost()));
@@ -131,17 +112,7 @@ public final class ApiEndpoint {
     }
 
     private static String redacted(URI url) {
-        // Never echo user info; the rest is shown quoted and shortened. getRawUserInfo() is null
-        // when the authority is not a valid server authority (e.g. "user:pw@bad_host") or the URI
-        // is opaque ("https:user:pw@host"), so redact everything up to the last '@' of the
-        // authority (or of the scheme-specific part) instead.
-        String s = url.toString();
-        String part = url.isOpaque() ? url.getRawSchemeSpecificPart() : url.getRawAuthority();
-        int at = part == null ? -1 : part.lastIndexOf('@');
-        if (at >= 0) {
-            s = s.replace(part.substring(0, at + 1), "<redacted>@");
-        }
-        return Validation.quote(s);
+        return Urls.redacted(url);
     }
 
     /** The base URL without a trailing slash, e.g. {@code https://example.signalwire.com}; never null. */

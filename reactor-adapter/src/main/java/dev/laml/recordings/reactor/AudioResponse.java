@@ -14,7 +14,7 @@ import java.time.Instant;
  * range) before the first byte. Emitted by {@link RecordingsClient#open}.
  *
  * <pre>{@code
- * client.open(accountSid, recordingSid, AudioFormat.MP3, ByteRange.of(0, 65_535))
+ * client.open(MediaRequest.of(accountSid, recordingSid, AudioFormat.MP3).range(ByteRange.of(0, 65_535)))
  *       .flatMapMany(audio -> {
  *           response.setContentLength(audio.contentLength());   // before any byte
  *           return audio.body();

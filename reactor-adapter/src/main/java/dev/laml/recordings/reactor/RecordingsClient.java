@@ -6,6 +6,7 @@ import dev.laml.recordings.ByteRange;
 import dev.laml.recordings.Credentials;
 import dev.laml.recordings.DownloadProgress;
 import dev.laml.recordings.InvalidSettingException;
+import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingPage;
 import dev.laml.recordings.RecordingQuery;
@@ -13,6 +14,7 @@ import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.TransferException;
 import dev.laml.recordings.protocol.ApiEndpoint;
 import dev.laml.recordings.protocol.ApiRequest;
+import dev.laml.recordings.protocol.MediaHosts;
 import dev.laml.recordings.protocol.RecordingsProtocol;
 import dev.laml.recordings.reactor.internal.Archiver;
 import dev.laml.recordings.reactor.internal.Bodies;
@@ -95,6 +97,8 @@ public final class RecordingsClient implements AutoCloseable {
     /** For {@link #toString()} only: the project id is not a secret, and says whose credentials these are. */
     private final String projectId;
     private final boolean credentialsToMedia;
+    /** Where a caller's media URL may point besides the configured origin: the SSRF allow-list. */
+    private final MediaHosts mediaHosts;
     /** What the archive job needs of this client, and no more. */
     private final Archiver.Source archiveSource = new Archiver.Source() {
         @Override
@@ -119,6 +123,7 @@ public final class RecordingsClient implements AutoCloseable {
         this.protocol = protocol;
         this.projectId = b.apiToken != null ? b.projectId : null;
         this.credentialsToMedia = b.credentialsToMedia && this.projectId != null;
+        this.mediaHosts = b.mediaHosts;
         // Micrometer's classes are touched only when a registry was given.
         ClientMetrics metrics = b.meterRegistry == null ? ClientMetrics.NONE : MicrometerMetrics.create(b.meterRegistry);
         this.pool = metrics.configurePool(ConnectionProvider.builder("laml-recordings")
@@ -178,7 +183,34 @@ public final class RecordingsClient implements AutoCloseable {
 
     /**
      * Streams a recording's audio: {@code GET …/Recordings/{Sid}.wav} or {@code .mp3}, without
-     * credentials unless {@link Builder#sendCredentialsToMedia(boolean)} opted in.
+     * credentials unless {@link Builder#sendCredentialsToMedia(boolean)} opted in. The shortcut for
+     * {@code download(MediaRequest.of(accountSid, recordingSid, format))}; see
+     * {@link #download(MediaRequest)} for the contract.
+     *
+     * @throws IllegalArgumentException at call time if an id is not a UUID or the format is null
+     */
+    public Flux<ByteBuffer> download(String accountSid, String recordingSid, AudioFormat format) {
+        // Straight to the protocol, which validates the ids: the common case pays for no request value.
+        return calls.download(protocol.media(accountSid, recordingSid, format), null, notFoundWindow);
+    }
+
+    /**
+     * Streams audio from a media URL (as found in a status callback or metadata). The shortcut for
+     * {@code download(MediaRequest.of(mediaUrl))}; see {@link #download(MediaRequest)}.
+     *
+     * @throws IllegalArgumentException at call time for a URL {@link MediaRequest#of(URI)} refuses, one
+     *                                  whose host is neither the configured origin nor allowed by
+     *                                  {@link Builder#mediaHosts(String...)}, or plain http to a
+     *                                  non-loopback host without {@link Builder#allowInsecureHttp()}
+     */
+    public Flux<ByteBuffer> download(URI mediaUrl) {
+        return download(MediaRequest.of(mediaUrl));
+    }
+
+    /**
+     * Streams the audio {@code request} names: a recording by ids, or a media URL; the whole body or the
+     * {@linkplain MediaRequest#range(ByteRange) range} it asks for; reporting to its
+     * {@linkplain MediaRequest#progress(DownloadProgress) progress}, if any.
      *
      * <pre>
      *  request(n) ──▶ socket reads ──▶ onNext(ByteBuffer) × ≤ n ──▶ … ──▶ onComplete
@@ -193,32 +225,59 @@ public final class RecordingsClient implements AutoCloseable {
      * fails with an {@link dev.laml.recordings.IncompleteBodyException}; it never completes
      * normally. Cancelling closes the connection and releases every buffer.
      *
+     * <p><b>A range</b> is sent as {@code Range}, and the body holds exactly those bytes, whether the
+     * server answers 206 (whose {@code Content-Range} must match what was asked, else
+     * {@link dev.laml.recordings.UnexpectedResponseException}) or ignores the range and sends the
+     * whole recording (then the asked bytes are cut out of it and the rest is not read: that
+     * connection is closed). A range that starts past the end fails with
+     * {@link dev.laml.recordings.RangeNotSatisfiableException}. A broken transfer resumes within the
+     * range.
+     *
+     * <p><b>A media URL</b> is fetched only from the configured origin and from the hosts
+     * {@link Builder#mediaHosts(String...)} allows; anything else is refused when this method is
+     * called, before a publisher exists, so that a URL taken from a request body cannot make a
+     * service fetch an internal address. Credentials are never sent to a URL on another origin than
+     * the configured one. Redirects from an allowed URL are followed as for any media request.
+     *
+     * @param request what to fetch; never null
+     * @throws IllegalArgumentException at call time if the request is null, or is a media URL the client
+     *                                  refuses (its host is neither the configured origin nor allowed by
+     *                                  {@code mediaHosts}; plain http to a non-loopback host without
+     *                                  {@link Builder#allowInsecureHttp()}); the message names the host
+     *                                  and the setting
+     */
+    public Flux<ByteBuffer> download(MediaRequest request) {
+        ApiRequest media = media(request);
+        return calls.download(media, request.range(), request.progress(), notFoundWindow, Bodies.COPY, null);
+    }
+
+    /**
+     * Opens a recording's audio, headers first. The shortcut for
+     * {@code open(MediaRequest.of(accountSid, recordingSid, format))}; see {@link #open(MediaRequest)}.
+     *
      * @throws IllegalArgumentException at call time if an id is not a UUID or the format is null
      */
-    public Flux<ByteBuffer> download(String accountSid, String recordingSid, AudioFormat format) {
-        return download(accountSid, recordingSid, format, (DownloadProgress) null);
+    public Mono<AudioResponse> open(String accountSid, String recordingSid, AudioFormat format) {
+        return calls.open(protocol.media(accountSid, recordingSid, format), null, null, notFoundWindow, idleTimeout);
     }
 
     /**
-     * Streams the bytes {@code range} names of a recording's audio; otherwise as
-     * {@link #download(String, String, AudioFormat)}. The shorthand for
-     * {@code open(accountSid, recordingSid, format, range).flatMapMany(AudioResponse::body)}.
-     *
-     * @throws IllegalArgumentException at call time if an id is not a UUID, or the format or range is null
-     * @see #open(String, String, AudioFormat, ByteRange)
-     */
-    public Flux<ByteBuffer> download(String accountSid, String recordingSid, AudioFormat format, ByteRange range) {
-        ApiRequest media = protocol.media(accountSid, recordingSid, format);
-        return calls.download(media, requireRange(range), null, notFoundWindow, Bodies.COPY, null);
-    }
-
-    /**
-     * Opens a recording's audio, headers first: emits an {@link AudioResponse} once the answer's
-     * status and headers are in and checked (an audio type, a 2xx), before any byte of the body is
+     * Opens the audio {@code request} names, headers first: emits an {@link AudioResponse} once the
+     * answer's status and headers are in and checked (an audio type, a 2xx), before any byte of the body is
      * read, so that a service can pass on the length, type and validators, and then stream
      * {@link AudioResponse#body()}. Error answers fail the Mono ({@link ApiException} subtypes,
      * after the same retries as a download), as do transfer failures before the headers
-     * ({@link TransferException}); no {@code AudioResponse} is emitted then.
+     * ({@link TransferException}); no {@code AudioResponse} is emitted then. The request's range and
+     * progress, and the hosts a media URL may name, are as for {@link #download(MediaRequest)}; the
+     * progress counts the body's bytes as they are delivered.
+     *
+     * <pre>{@code
+     * client.open(MediaRequest.of(accountSid, recordingSid, AudioFormat.MP3).range(ByteRange.of(1_000_000, 1_999_999)))
+     *       .flatMapMany(audio -> {
+     *           ContentRange part = audio.contentRange();   // bytes 1000000-1999999/4800000
+     *           return audio.body();
+     *       });
+     * }</pre>
      *
      * <p>The response holds a connection until its body is read or it is
      * {@linkplain AudioResponse#close() closed}; cancelling the Mono before it emits releases it. A
@@ -226,86 +285,29 @@ public final class RecordingsClient implements AutoCloseable {
      * idle timeout} closes itself (a later {@code body()} subscription fails with
      * {@link IllegalStateException}), so a forgotten response cannot hold a connection for ever.
      *
-     * @throws IllegalArgumentException at call time if an id is not a UUID or the format is null
+     * @param request what to open; never null
+     * @throws IllegalArgumentException at call time if the request is null or is a media URL the client
+     *                                  refuses (see {@link #download(MediaRequest)})
      */
-    public Mono<AudioResponse> open(String accountSid, String recordingSid, AudioFormat format) {
-        return calls.open(protocol.media(accountSid, recordingSid, format), null, notFoundWindow, idleTimeout);
+    public Mono<AudioResponse> open(MediaRequest request) {
+        ApiRequest media = media(request);
+        return calls.open(media, request.range(), request.progress(), notFoundWindow, idleTimeout);
     }
 
     /**
-     * As {@link #open(String, String, AudioFormat)}, for the bytes {@code range} names: the
-     * request carries {@code Range}, and the body holds exactly those bytes, whether the server
-     * answers 206 (whose {@code Content-Range} must match what was asked, else
-     * {@link dev.laml.recordings.UnexpectedResponseException}) or ignores the range and sends the
-     * whole recording (then the asked bytes are cut out of it and the rest is not read: that
-     * connection is closed). A range that starts past the end fails with
-     * {@link dev.laml.recordings.RangeNotSatisfiableException}. A broken transfer resumes within
-     * the range.
-     *
-     * <pre>{@code
-     * client.open(accountSid, recordingSid, AudioFormat.MP3, ByteRange.of(1_000_000, 1_999_999))
-     *       .flatMapMany(audio -> {
-     *           ContentRange part = audio.contentRange();   // bytes 1000000-1999999/4800000
-     *           return audio.body();
-     *       });
-     * }</pre>
-     *
-     * @throws IllegalArgumentException at call time if an id is not a UUID, or the format or range is null
+     * The protocol's request for {@code request}. A media URL goes through the SSRF allow-list first, so
+     * that a refused host is named with the setting that would allow it.
      */
-    public Mono<AudioResponse> open(String accountSid, String recordingSid, AudioFormat format, ByteRange range) {
-        ApiRequest media = protocol.media(accountSid, recordingSid, format);
-        return calls.open(media, requireRange(range), notFoundWindow, idleTimeout);
-    }
-
-    /**
-     * As {@link #open(String, String, AudioFormat)}, from a media URL (no credentials to another origin).
-     *
-     * @throws IllegalArgumentException at call time for a URL {@link #download(URI)} refuses
-     */
-    public Mono<AudioResponse> open(URI mediaUrl) {
-        return calls.open(protocol.media(mediaUrl), null, notFoundWindow, idleTimeout);
-    }
-
-    /**
-     * As {@link #open(String, String, AudioFormat, ByteRange)}, from a media URL.
-     *
-     * @throws IllegalArgumentException at call time for a URL {@link #download(URI)} refuses, or a null range
-     */
-    public Mono<AudioResponse> open(URI mediaUrl, ByteRange range) {
-        ApiRequest media = protocol.media(mediaUrl);
-        return calls.open(media, requireRange(range), notFoundWindow, idleTimeout);
-    }
-
-    private static ByteRange requireRange(ByteRange range) {
-        if (range == null) {
-            throw new IllegalArgumentException("range must not be null (use the overload without one for the whole recording)");
+    private ApiRequest media(MediaRequest request) {
+        if (request == null) {
+            throw new IllegalArgumentException("request must not be null");
         }
-        return range;
-    }
-
-    /**
-     * As {@link #download(String, String, AudioFormat)}, reporting to {@code progress} (bytes
-     * delivered, total, rate; read it from any thread, e.g. on a {@code Flux.interval}). The
-     * download pays one counter update per buffer for it.
-     *
-     * @param progress a fresh {@link DownloadProgress}, or null
-     */
-    public Flux<ByteBuffer> download(String accountSid, String recordingSid, AudioFormat format,
-            DownloadProgress progress) {
-        return calls.download(protocol.media(accountSid, recordingSid, format), progress, notFoundWindow);
-    }
-
-    /**
-     * Streams audio from a media URL (as found in a status callback or metadata); otherwise as
-     * {@link #download(String, String, AudioFormat)}. Credentials are never sent to a URL on
-     * another origin than the configured one.
-     *
-     * @throws IllegalArgumentException at call time if the URL is not absolute http(s), carries
-     *                                  user info, or is plain http to a non-loopback host without
-     *                                  {@link Builder#allowInsecureHttp()}
-     */
-    public Flux<ByteBuffer> download(URI mediaUrl) {
-        return calls.download(protocol.media(mediaUrl), null, notFoundWindow);
+        URI url = request.mediaUrl();
+        if (url == null) {
+            return protocol.media(request.accountSid(), request.recordingSid(), request.format());
+        }
+        mediaHosts.check(protocol.endpoint(), url);
+        return protocol.media(url);
     }
 
     /**
@@ -361,12 +363,33 @@ public final class RecordingsClient implements AutoCloseable {
     }
 
     /**
-     * Downloads a recording into {@code target} and emits the number of bytes written.
+     * Downloads a recording into {@code target} and emits the number of bytes written. The shortcut for
+     * {@code downloadTo(MediaRequest.of(accountSid, recordingSid, format), target)}; see
+     * {@link #downloadTo(MediaRequest, Path)}.
+     *
+     * @throws IllegalArgumentException at call time if an id is not a UUID, the format is null or
+     *                                  the target is null or has no file name
+     */
+    public Mono<Long> downloadTo(String accountSid, String recordingSid, AudioFormat format, Path target) {
+        ApiRequest media = protocol.media(accountSid, recordingSid, format);
+        checkTarget(target);
+        return toFile(media, null, null, target);
+    }
+
+    /**
+     * Downloads the audio {@code request} names (its range only, if it has one; reporting to its progress,
+     * if any) into {@code target}, and emits the number of bytes written.
+     *
+     * <pre>{@code
+     * DownloadProgress progress = new DownloadProgress();
+     * client.downloadTo(MediaRequest.of(accountSid, recordingSid, AudioFormat.WAV).progress(progress),
+     *                   Path.of("call.wav"))
+     * }</pre>
      *
      * <p>Writes are non-blocking and paced by the disk: the next buffer is requested only after
      * the previous one is written, and the bytes go from the network buffers to the file without
-     * an intermediate copy. Retries, resumes and length checks are those of
-     * {@link #download(String, String, AudioFormat)}.
+     * an intermediate copy. Retries, resumes, length and range checks, and the hosts a media URL may
+     * name, are those of {@link #download(MediaRequest)}.
      *
      * <p>The target is treated as curl's {@code -o} treats it:
      * <ul>
@@ -394,34 +417,16 @@ public final class RecordingsClient implements AutoCloseable {
      * is owner-only while it is written and gets the final mode just before the rename, so a
      * partial download is never readable by others.
      *
-     * @throws IllegalArgumentException at call time if an id is not a UUID, the format is null or
-     *                                  the target is null or has no file name
+     * @param request what to download; never null
+     * @param target  the file (or link, device, FIFO) to write; never null
+     * @throws IllegalArgumentException at call time if the request is null or is a media URL the client
+     *                                  refuses (see {@link #download(MediaRequest)}), or the target is
+     *                                  null or has no file name
      */
-    public Mono<Long> downloadTo(String accountSid, String recordingSid, AudioFormat format, Path target) {
-        return downloadTo(accountSid, recordingSid, format, target, null);
-    }
-
-    /**
-     * As {@link #downloadTo(String, String, AudioFormat, Path)}, writing only the bytes
-     * {@code range} names (see {@link #open(String, String, AudioFormat, ByteRange)}).
-     *
-     * @throws IllegalArgumentException at call time if an id is not a UUID, the format or range
-     *                                  is null, or the target is null or has no file name
-     */
-    public Mono<Long> downloadTo(String accountSid, String recordingSid, AudioFormat format, ByteRange range,
-            Path target) {
-        ApiRequest media = protocol.media(accountSid, recordingSid, format);
-        requireRange(range);
+    public Mono<Long> downloadTo(MediaRequest request, Path target) {
+        ApiRequest media = media(request);
         checkTarget(target);
-        return FileSink.writeRetained(calls.download(media, range, null, notFoundWindow, Bodies.RETAIN, null), target,
-                durableFiles);
-    }
-
-    /** As {@link #downloadTo(String, String, AudioFormat, Path)}, reporting to {@code progress} (may be null). */
-    public Mono<Long> downloadTo(String accountSid, String recordingSid, AudioFormat format, Path target,
-            DownloadProgress progress) {
-        checkTarget(target);
-        return toFile(protocol.media(accountSid, recordingSid, format), progress, target);
+        return toFile(media, request.range(), request.progress(), target);
     }
 
     /**
@@ -564,15 +569,10 @@ public final class RecordingsClient implements AutoCloseable {
         return Archiver.archive(one, accountSid, RecordingQuery.all(), target, options.shard(0, 1));
     }
 
-    /** As {@link #downloadTo(String, String, AudioFormat, Path)}, from a media URL. */
-    public Mono<Long> downloadTo(URI mediaUrl, Path target) {
-        checkTarget(target);
-        return toFile(protocol.media(mediaUrl), null, target);
-    }
-
     /** The download as retained network buffers, straight into the file writer, which releases them. */
-    private Mono<Long> toFile(ApiRequest media, DownloadProgress progress, Path target) {
-        return FileSink.writeRetained(calls.download(media, progress, notFoundWindow, Bodies.RETAIN), target, durableFiles);
+    private Mono<Long> toFile(ApiRequest media, ByteRange range, DownloadProgress progress, Path target) {
+        return FileSink.writeRetained(calls.download(media, range, progress, notFoundWindow, Bodies.RETAIN, null), target,
+                durableFiles);
     }
 
     private static void checkTarget(Path target) {
@@ -658,6 +658,7 @@ public final class RecordingsClient implements AutoCloseable {
         private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
         private URI proxy;
         private List<String> noProxy = List.of();
+        private MediaHosts mediaHosts = MediaHosts.none();
 
         private Builder() {
         }
@@ -926,6 +927,32 @@ public final class RecordingsClient implements AutoCloseable {
                 patterns.add(p.trim());
             }
             this.noProxy = List.copyOf(patterns);
+            return this;
+        }
+
+        /**
+         * Hosts a media URL ({@link MediaRequest#of(URI)}, {@link RecordingsClient#download(URI)}) may name
+         * besides the configured origin (the space's host or the base URL's scheme, host and port, which
+         * is always allowed): the guard against server-side request forgery, for services that pass on a
+         * URL taken from a request body. Default: none. Replaces any earlier list.
+         *
+         * <p>Each pattern is an exact host ({@code media.example.com}, {@code 10.0.0.5}, {@code [::1]}),
+         * or {@code *.suffix} ({@code *.signalwire.com}), which matches every name ending in
+         * {@code .suffix} but not {@code suffix} itself, and never {@code evil-signalwire.com}; the
+         * suffix has two labels at least. Compared without regard to case or a trailing dot, never
+         * resolved; a listed host is allowed on any port. A URL on any other host is refused with an
+         * {@link IllegalArgumentException} that names the host and this setting, when the media method
+         * is called. Redirects from an allowed URL follow the usual rules; plain http still goes only to
+         * loopback unless {@link #allowInsecureHttp()} is set.
+         *
+         * @param hostPatterns the patterns; none to allow only the origin
+         * @return this builder
+         * @throws IllegalArgumentException for a null or empty pattern, or one that is not a host, an
+         *                                  address or {@code *.} and a domain (a URL, a port, a path,
+         *                                  {@code *.com}); the message names {@code mediaHosts}
+         */
+        public Builder mediaHosts(String... hostPatterns) {
+            this.mediaHosts = MediaHosts.of(hostPatterns);
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.laml.recordings.reactor;
 
+import dev.laml.recordings.MediaRequest;
 import org.reactivestreams.Publisher;
 
 import java.net.URI;
@@ -64,12 +65,12 @@ public class AudioBodyTckTest extends ChunkedBodyTck {
 
     @Override
     public Publisher<ByteBuffer> createPublisher(long elements) {
-        return client().open(URI.create(baseUrl() + "/chunks/" + elements)).block(Duration.ofSeconds(10)).body();
+        return client().open(MediaRequest.of(URI.create(baseUrl() + "/chunks/" + elements))).block(Duration.ofSeconds(10)).body();
     }
 
     @Override
     public Publisher<ByteBuffer> createFailedPublisher() {
-        AudioResponse closed = client().open(URI.create(baseUrl() + "/chunks/1")).block(Duration.ofSeconds(10));
+        AudioResponse closed = client().open(MediaRequest.of(URI.create(baseUrl() + "/chunks/1"))).block(Duration.ofSeconds(10));
         closed.close();
         return closed.body();
     }

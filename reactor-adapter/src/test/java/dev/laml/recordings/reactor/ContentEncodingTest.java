@@ -1,5 +1,6 @@
 package dev.laml.recordings.reactor;
 
+import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.ByteRange;
 import dev.laml.recordings.NotFoundException;
@@ -204,8 +205,7 @@ class ContentEncodingTest {
     void aRangeIsCutFromTheDecodedBytesOfAWholeCodedBody() {
         serve(answer("200 OK", gzip(wav), "Content-Type: audio/x-wav", "Content-Encoding: gzip"));
 
-        byte[] part = bytes(client.download(recording.accountSid(), recording.sid(), AudioFormat.WAV,
-                ByteRange.of(100_000, 199_999)).collectList().block(T));
+        byte[] part = bytes(client.download(MediaRequest.of(recording.accountSid(), recording.sid(), AudioFormat.WAV).range(ByteRange.of(100_000, 199_999))).collectList().block(T));
 
         assertThat(part).isEqualTo(Arrays.copyOfRange(wav, 100_000, 200_000));
     }
@@ -323,8 +323,7 @@ class ContentEncodingTest {
         serve(answer("206 Partial Content", coded, "Content-Type: audio/x-wav", "Content-Encoding: gzip",
                 "Content-Range: bytes 0-999/" + wav.length));
 
-        assertThat(failure(client.download(recording.accountSid(), recording.sid(), AudioFormat.WAV,
-                ByteRange.of(0, 999)))).isInstanceOf(UnexpectedResponseException.class)
+        assertThat(failure(client.download(MediaRequest.of(recording.accountSid(), recording.sid(), AudioFormat.WAV).range(ByteRange.of(0, 999))))).isInstanceOf(UnexpectedResponseException.class)
                 .hasMessageContaining("part of a coded body");
     }
 

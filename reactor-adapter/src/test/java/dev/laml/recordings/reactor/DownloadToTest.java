@@ -1,5 +1,6 @@
 package dev.laml.recordings.reactor;
 
+import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.DownloadProgress;
 import dev.laml.recordings.RetryPolicy;
@@ -124,7 +125,7 @@ class DownloadToTest {
         Path target = dir.resolve("call.wav");
         DownloadProgress progress = new DownloadProgress();
 
-        Long written = client.downloadTo(ACCOUNT, RECORDING, AudioFormat.WAV, target, progress).block(Duration.ofSeconds(30));
+        Long written = client.downloadTo(MediaRequest.of(ACCOUNT, RECORDING, AudioFormat.WAV).progress(progress), target).block(Duration.ofSeconds(30));
 
         assertThat(written).isEqualTo(large.length);
         assertThat(progress.snapshot().bytesDone()).isEqualTo(large.length);
@@ -206,7 +207,7 @@ class DownloadToTest {
         Path target = dir.resolve("call.wav");
         DownloadProgress progress = new DownloadProgress();
 
-        Disposable d = client.downloadTo(ACCOUNT, RECORDING, AudioFormat.WAV, target, progress).subscribe();
+        Disposable d = client.downloadTo(MediaRequest.of(ACCOUNT, RECORDING, AudioFormat.WAV).progress(progress), target).subscribe();
         awaitUntil(() -> progress.snapshot().bytesDone() > (4 << 20)); // buffers are flowing to the file
         d.dispose();
 

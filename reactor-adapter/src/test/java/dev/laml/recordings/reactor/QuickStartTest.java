@@ -1,5 +1,6 @@
 package dev.laml.recordings.reactor;
 
+import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.ByteRange;
 import dev.laml.recordings.ContentRange;
@@ -81,7 +82,7 @@ class QuickStartTest {
 
         // Progress without per-buffer work beyond a counter
         DownloadProgress progress = new DownloadProgress();
-        client.downloadTo(accountSid, recordingSid, AudioFormat.MP3, Path.of("call.mp3"), progress).subscribe();
+        client.downloadTo(MediaRequest.of(accountSid, recordingSid, AudioFormat.MP3).progress(progress), Path.of("call.mp3")).subscribe();
         double done = progress.snapshot().fraction();
         // README:end
     }
@@ -105,7 +106,7 @@ class QuickStartTest {
     static void headersFirstWithARange(RecordingsClient client, String accountSid, String recordingSid) {
         // README:start
         // Headers first: length, type, validators and range before the first byte; then the body
-        Mono<Long> served = client.open(accountSid, recordingSid, AudioFormat.MP3, ByteRange.of(0, 65_535))
+        Mono<Long> served = client.open(MediaRequest.of(accountSid, recordingSid, AudioFormat.MP3).range(ByteRange.of(0, 65_535)))
                 .flatMap(audio -> {
                     long length = audio.contentLength();      // 65536 (fewer if the recording is shorter)
                     ContentRange part = audio.contentRange(); // bytes 0-65535/4800000
@@ -115,7 +116,7 @@ class QuickStartTest {
 
         ByteRange.from(1_000_000);   // from an offset to the end
         ByteRange.last(4096);        // the final 4 KiB
-        Flux<ByteBuffer> tail = client.download(accountSid, recordingSid, AudioFormat.WAV, ByteRange.last(4096));
+        Flux<ByteBuffer> tail = client.download(MediaRequest.of(accountSid, recordingSid, AudioFormat.WAV).range(ByteRange.last(4096)));
         // README:end
     }
 

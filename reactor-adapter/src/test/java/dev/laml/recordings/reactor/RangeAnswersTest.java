@@ -1,5 +1,6 @@
 package dev.laml.recordings.reactor;
 
+import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.ByteRange;
 import dev.laml.recordings.ContentRange;
@@ -86,7 +87,7 @@ class RangeAnswersTest {
         RawHttpServer server = server((request, response) -> wholeBody(request, response, true, AUDIO));
         RecordingsClient client = client(server.baseUrl());
 
-        AudioResponse audio = client.open(ACCOUNT, RECORDING, AudioFormat.MP3, ByteRange.of(100_000, 199_999)).block(T);
+        AudioResponse audio = client.open(MediaRequest.of(ACCOUNT, RECORDING, AudioFormat.MP3).range(ByteRange.of(100_000, 199_999))).block(T);
 
         assertThat(audio.contentLength()).isEqualTo(100_000);
         assertThat(audio.contentRange()).isEqualTo(ContentRange.of(100_000, 199_999, AUDIO.length));
@@ -102,10 +103,10 @@ class RangeAnswersTest {
         byte[] audio = Arrays.copyOf(AUDIO, 300_000);
         RawHttpServer server = server((request, response) -> wholeBody(request, response, true, audio));
 
-        StepVerifier.create(client(server.baseUrl()).download(ACCOUNT, RECORDING, AudioFormat.MP3, ByteRange.last(1000))
+        StepVerifier.create(client(server.baseUrl()).download(MediaRequest.of(ACCOUNT, RECORDING, AudioFormat.MP3).range(ByteRange.last(1000)))
                         .reduce(0, (n, b) -> n + b.remaining()))
                 .expectNext(1000).verifyComplete();
-        assertThat(bytes(client(server.baseUrl()).download(ACCOUNT, RECORDING, AudioFormat.MP3, ByteRange.last(1000))))
+        assertThat(bytes(client(server.baseUrl()).download(MediaRequest.of(ACCOUNT, RECORDING, AudioFormat.MP3).range(ByteRange.last(1000)))))
                 .isEqualTo(Arrays.copyOfRange(audio, 299_000, 300_000));
     }
 
@@ -113,7 +114,7 @@ class RangeAnswersTest {
     void aRangePastTheEndOfAnIgnoringServersBodyIsNotSatisfiable() throws Exception {
         byte[] audio = Arrays.copyOf(AUDIO, 1000);
         RawHttpServer withLength = server((request, response) -> wholeBody(request, response, true, audio));
-        StepVerifier.create(client(withLength.baseUrl()).open(ACCOUNT, RECORDING, AudioFormat.MP3, ByteRange.from(1000)))
+        StepVerifier.create(client(withLength.baseUrl()).open(MediaRequest.of(ACCOUNT, RECORDING, AudioFormat.MP3).range(ByteRange.from(1000))))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOfSatisfying(RangeNotSatisfiableException.class,
                         r -> assertThat(r.totalLength()).isEqualTo(1000)))
                 .verify(T);
@@ -121,7 +122,7 @@ class RangeAnswersTest {
 
         // Without a length the client learns it only at the end of the body: the body fails then.
         RawHttpServer noLength = server((request, response) -> wholeBody(request, response, false, audio));
-        AudioResponse opened = client(noLength.baseUrl()).open(ACCOUNT, RECORDING, AudioFormat.MP3, ByteRange.from(5000))
+        AudioResponse opened = client(noLength.baseUrl()).open(MediaRequest.of(ACCOUNT, RECORDING, AudioFormat.MP3).range(ByteRange.from(5000)))
                 .block(T);
         assertThat(opened.contentLength()).isEqualTo(-1);
         assertThat(opened.contentRange()).isNull();
@@ -139,7 +140,7 @@ class RangeAnswersTest {
             response.body(AUDIO, 0, 100);
         });
 
-        StepVerifier.create(client(server.baseUrl()).open(ACCOUNT, RECORDING, AudioFormat.MP3, ByteRange.of(100, 199)))
+        StepVerifier.create(client(server.baseUrl()).open(MediaRequest.of(ACCOUNT, RECORDING, AudioFormat.MP3).range(ByteRange.of(100, 199))))
                 .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(UnexpectedResponseException.class)
                         .hasMessageContaining("bytes=100-199").hasMessageContaining("bytes 0-99/"))
                 .verify(T);
@@ -153,7 +154,7 @@ class RangeAnswersTest {
             response.body(AUDIO, 100, 100);
         });
 
-        StepVerifier.create(client(server.baseUrl()).download(ACCOUNT, RECORDING, AudioFormat.MP3, ByteRange.of(100, 199)))
+        StepVerifier.create(client(server.baseUrl()).download(MediaRequest.of(ACCOUNT, RECORDING, AudioFormat.MP3).range(ByteRange.of(100, 199))))
                 .expectError(UnexpectedResponseException.class)
                 .verify(T);
     }

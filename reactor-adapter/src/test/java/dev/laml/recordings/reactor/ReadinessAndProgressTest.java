@@ -2,6 +2,7 @@ package dev.laml.recordings.reactor;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.DownloadProgress;
 import dev.laml.recordings.NotFoundException;
@@ -136,7 +137,7 @@ class ReadinessAndProgressTest {
                 .withHeader("Content-Length", String.valueOf(audio.length)).withBody(audio)));
         DownloadProgress progress = new DownloadProgress();
 
-        StepVerifier.create(client.download(ACCOUNT, RECORDING, AudioFormat.WAV, progress), 1)
+        StepVerifier.create(client.download(MediaRequest.of(ACCOUNT, RECORDING, AudioFormat.WAV).progress(progress)), 1)
                 .expectNextCount(1)
                 .then(() -> {
                     DownloadProgress.Snapshot mid = progress.snapshot();

@@ -167,6 +167,14 @@ public class RecordingsProperties {
      */
     private List<String> noProxy;
 
+    /**
+     * Hosts a media URL passed to the client may name besides the configured origin (the space's
+     * host or the base URL's), the guard against server-side request forgery: exact hosts
+     * ("media.example.com", "10.0.0.5") or "*.suffix" ("*.signalwire.com": every name under that
+     * domain, not the domain itself). Unset: only the configured origin.
+     */
+    private List<String> mediaHosts;
+
     /** The space name, or null if not set. */
     public @Nullable String getSpace() {
         return space;
@@ -377,6 +385,15 @@ public class RecordingsProperties {
         this.noProxy = noProxy;
     }
 
+    /** The hosts media URLs may name besides the configured origin, or null if not set. */
+    public List<String> getMediaHosts() {
+        return mediaHosts;
+    }
+
+    public void setMediaHosts(List<String> mediaHosts) {
+        this.mediaHosts = mediaHosts;
+    }
+
     /**
      * The properties that are set; the API token only as {@code <redacted>} and a proxy's password
      * as {@code ******}.
@@ -409,6 +426,7 @@ public class RecordingsProperties {
         add(out, "tlsHandshakeTimeout", tlsHandshakeTimeout);
         add(out, "proxy", proxy == null ? null : ProxyUris.maskPassword(proxy));
         add(out, "noProxy", noProxy);
+        add(out, "mediaHosts", mediaHosts);
         return out.toString();
     }
 

@@ -31,7 +31,7 @@ class ConfigurationMetadataTest {
             "connect-timeout", "response-timeout", "idle-timeout",
             "retry.max-attempts", "retry.base-delay", "retry.max-delay", "retry.max-retry-after",
             "retry.resume-without-progress-for", "retry.max-resume-delay", "retry-not-found-for", "durable-files",
-            "tls-engine", "trusted-certificates", "tls-handshake-timeout", "proxy", "no-proxy");
+            "tls-engine", "trusted-certificates", "tls-handshake-timeout", "proxy", "no-proxy", "media-hosts");
 
     /** Builder settings that are not one property of the same name, and where they went. */
     private static final Map<String, Set<String>> NOT_BY_NAME = Map.of(

@@ -95,7 +95,8 @@ class PropertiesBindingTest {
                 "laml.recordings.trusted-certificates=" + pem,
                 "laml.recordings.tls-handshake-timeout=3s",
                 "laml.recordings.proxy=http://user:secret@proxy.example:3128",
-                "laml.recordings.no-proxy=*.internal,10.0.0.0/8").run(context -> {
+                "laml.recordings.no-proxy=*.internal,10.0.0.0/8",
+                "laml.recordings.media-hosts=*.signalwire.com,media.example.com").run(context -> {
             assertThat(context).hasNotFailed();
             RecordingsProperties p = context.getBean(RecordingsProperties.class);
             assertThat(p.getSpace()).isNull();
@@ -126,6 +127,7 @@ class PropertiesBindingTest {
             assertThat(p.getTlsHandshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
             assertThat(p.getProxy()).isEqualTo("http://user:secret@proxy.example:3128");
             assertThat(p.getNoProxy()).containsExactly("*.internal", "10.0.0.0/8");
+            assertThat(p.getMediaHosts()).containsExactly("*.signalwire.com", "media.example.com");
 
             RecordingsClient client = context.getBean(RecordingsClient.class);
             assertThat(client.baseUrl()).isEqualTo(URI.create("https://emulator.example:8443/prefix"));
@@ -143,6 +145,7 @@ class PropertiesBindingTest {
             assertThat(p.getRetry().getMaxAttempts()).isNull();
             assertThat(p.getTlsEngine()).isNull();
             assertThat(p.getNoProxy()).isNull();
+            assertThat(p.getMediaHosts()).isNull();
             assertThat(p.toString()).isEqualTo("RecordingsProperties[space=example]");
             assertThat(context.getBean(RecordingsClient.class).toString())
                     .isEqualTo(RecordingsClient.builder().space("example").build().toString());
@@ -255,6 +258,20 @@ class PropertiesBindingTest {
                         .isInstanceOf(ProxyException.class));
         againstTheTestkit().withPropertyValues(proxy, "laml.recordings.no-proxy=localhost,127.0.0.1").run(context ->
                 assertThat(download(context.getBean(RecordingsClient.class), rec)).isEqualTo(rec.size(Format.MP3)));
+    }
+
+    @Test
+    void mediaHostsAllowMediaUrlsOnThoseHostsOnly() {
+        TestRecording rec = server().addRecording();
+        // The testkit's origin is 127.0.0.1; "localhost" names the same server as another host.
+        URI elsewhere = URI.create("http://localhost:" + server().port() + rec.url(Format.MP3).getRawPath());
+        againstTheTestkit().run(context ->
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> context.getBean(RecordingsClient.class).download(elsewhere))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("\"localhost\"").hasMessageContaining("mediaHosts"));
+        againstTheTestkit().withPropertyValues("laml.recordings.media-hosts=localhost").run(context ->
+                assertThat(context.getBean(RecordingsClient.class).download(elsewhere).map(b -> (long) b.remaining())
+                        .reduce(0L, Long::sum).block(WAIT)).isEqualTo(rec.size(Format.MP3)));
     }
 
     @Test

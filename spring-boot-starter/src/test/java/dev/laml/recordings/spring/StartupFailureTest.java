@@ -118,6 +118,7 @@ class StartupFailureTest {
             "trusted-certificates        | /no/such/ca.pem     | /no/such/ca.pem",
             "proxy                       | ftp://proxy:21      | 'ftp'",
             "no-proxy                    | 10.0.0.0/99         | 10.0.0.0/99",
+            "media-hosts                 | *.com               | mediaHosts pattern \"*.com\" is not valid",
     })
     void aValueTheClientRefusesFailsStartupNamingItsProperty(String property, String value, String reason) {
         String name = "laml.recordings." + property;

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -108,6 +109,11 @@ final class ApiOptions {
      * {@code mediaAuth}).
      */
     RecordingsClient client(Session session, boolean needCredentials, boolean mediaAuth) {
+        return client(session, needCredentials, mediaAuth, List.of());
+    }
+
+    /** As {@link #client(Session, boolean, boolean)}, also fetching media URLs from hosts matching {@code mediaHosts}. */
+    RecordingsClient client(Session session, boolean needCredentials, boolean mediaAuth, List<String> mediaHosts) {
         if (attempts < 1 || attempts > 20) {
             throw new InvalidInputException("--attempts must be between 1 and 20, got " + attempts);
         }
@@ -116,7 +122,8 @@ final class ApiOptions {
         }
         RecordingsClient.Builder builder = RecordingsClient.builder()
                 .retryPolicy(RetryPolicy.defaults().maxAttempts(attempts)
-                        .resumeWithoutProgressFor(Duration.ofSeconds(resumeFor)));
+                        .resumeWithoutProgressFor(Duration.ofSeconds(resumeFor)))
+                .mediaHosts(mediaHosts.toArray(String[]::new));
         String where;
         boolean https;
         URI base = baseUrl(session);

@@ -1,18 +1,25 @@
 package dev.laml.recordings.cli.internal;
 
+import dev.laml.recordings.MediaRequest;
+import dev.laml.recordings.protocol.ApiEndpoint;
+import dev.laml.recordings.protocol.MediaHosts;
 import dev.laml.recordings.reactor.RecordingsClient;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -36,9 +43,14 @@ import java.util.stream.Stream;
                         + "(never held whole in memory) and every message goes to stderr; if the transfer fails "
                         + "midway, the bytes already written stay written, so check the exit code.",
                 "",
+                "A media URL (a status callback's RecordingUrl) is fetched only from the space's host (or "
+                        + "--base-url's) and from hosts named with --media-host, so that a URL from elsewhere cannot "
+                        + "point the command at an internal address.",
+                "",
                 "Examples (with the variables below set):",
                 "  recordings download --sid SID                   # writes SID.wav here",
-                "  recordings download --sid SID --format mp3 -o - | ffplay -nodisp -"},
+                "  recordings download --sid SID --format mp3 -o - | ffplay -nodisp -",
+                "  recordings download --url URL --media-host '*.signalwire.com' -o call.mp3"},
         optionListHeading = "%nOptions:%n",
         footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.NETWORK_HELP, "", Cli.EXIT_CODES_HELP})
 final class DownloadCommand implements Callable<Integer> {
@@ -48,12 +60,30 @@ final class DownloadCommand implements Callable<Integer> {
 
     private final Session session;
 
-    @Option(names = "--sid", required = true, paramLabel = "SID", description = "The recording's id (a UUID).")
-    String sid;
+    /** What to download: exactly one of a recording id and a media URL. */
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    /** {@code --sid} or {@code --url}; picocli sets one of them. */
+    static final class Source {
+        @Option(names = "--sid", required = true, paramLabel = "SID", description = "The recording's id (a UUID).")
+        String sid;
+
+        @Option(names = "--url", required = true, paramLabel = "URL",
+                description = {"Or a media URL, as a status callback's RecordingUrl names it: https, on the space's "
+                        + "host (or --base-url's) or a host allowed by --media-host. The URL decides the format."})
+        URI url;
+    }
 
     @Option(names = "--format", paramLabel = "wav|mp3", defaultValue = "wav",
-            description = "Audio format. Default: ${DEFAULT-VALUE}.")
+            description = "Audio format, with --sid. Default: ${DEFAULT-VALUE}.")
     Fmt format;
+
+    @Option(names = "--media-host", paramLabel = "PATTERN",
+            description = {"Also fetch --url from this host: an exact name or address (media.example.com), or "
+                    + "*.DOMAIN for every name under DOMAIN (*.signalwire.com). Repeatable. Default: only the "
+                    + "space's host, or --base-url's."})
+    List<String> mediaHosts = new ArrayList<>();
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = {"Where to write: a file, a directory (for SID.wav in it), a device or FIFO, or '-' for "
@@ -81,15 +111,21 @@ final class DownloadCommand implements Callable<Integer> {
             throw new InvalidInputException("refusing to write audio to a terminal: redirect stdout "
                     + "(... -o - > call.wav) or pass -o FILE");
         }
-        try (RecordingsClient client = api.client(session, false, mediaAuth)) {
-            String account = api.account(session);
+        MediaHosts allowed;
+        try {
+            allowed = MediaHosts.of(mediaHosts);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("--media-host: " + e.getMessage());
+        }
+        try (RecordingsClient client = api.client(session, false, mediaAuth, allowed.patterns())) {
+            MediaRequest request = request(client, allowed);
             if (toStdout) {
-                long bytes = toStdout(client, account);
+                long bytes = toStdout(client, request);
                 session.debug("wrote " + Units.count(bytes) + " bytes to stdout");
             } else {
                 Path target = target();
                 long started = System.nanoTime();
-                Long bytes = client.downloadTo(account, sid, format.audio, target).block();
+                Long bytes = client.downloadTo(request, target).block();
                 long nanos = System.nanoTime() - started;
                 session.note("saved " + target + " (" + Units.count(bytes == null ? 0 : bytes) + " bytes, "
                         + Units.elapsed(nanos) + ")");
@@ -102,11 +138,11 @@ final class DownloadCommand implements Callable<Integer> {
      * Streams the audio to stdout on this (blocking) thread: at most {@link #STDOUT_PREFETCH} buffers wait in memory,
      * and a slow reader on the other end of the pipe slows the download down instead of filling the heap.
      */
-    private long toStdout(RecordingsClient client, String account) throws IOException {
+    private long toStdout(RecordingsClient client, MediaRequest request) throws IOException {
         long written = 0;
         WritableByteChannel channel = Channels.newChannel(session.out);
         // Closing the stream cancels the download if we stop early (for example, stdout was closed).
-        try (Stream<ByteBuffer> buffers = client.download(account, sid, format.audio).toStream(STDOUT_PREFETCH)) {
+        try (Stream<ByteBuffer> buffers = client.download(request).toStream(STDOUT_PREFETCH)) {
             for (Iterator<ByteBuffer> it = buffers.iterator(); it.hasNext(); ) {
                 ByteBuffer buffer = it.next();
                 while (buffer.hasRemaining()) {
@@ -125,9 +161,45 @@ final class DownloadCommand implements Callable<Integer> {
         return written;
     }
 
-    /** The file to write: {@code -o} as given, {@code SID.ext} inside it when it is a directory, or in the cwd. */
+    /**
+     * The recording by id, or the media URL after checking its host here, so that a refusal names this command's
+     * options rather than the library's setting.
+     */
+    private MediaRequest request(RecordingsClient client, MediaHosts allowed) {
+        if (source.url == null) {
+            return MediaRequest.of(api.account(session), source.sid, format.audio);
+        }
+        MediaRequest request;
+        try {
+            request = MediaRequest.of(source.url);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("--url: " + e.getMessage());
+        }
+        if (!allowed.allows(ApiEndpoint.of(client.baseUrl(), true), source.url)) {
+            String host = source.url.getHost();
+            throw new InvalidInputException("--url: refusing host " + host + ": media URLs are fetched only from "
+                    + client.baseUrl().getScheme() + "://" + client.baseUrl().getRawAuthority() + (mediaHosts.isEmpty() ? "" : " and --media-host " + String.join(", ", mediaHosts))
+                    + "; pass --media-host " + host + " if media may come from there");
+        }
+        return request;
+    }
+
+    /** The file name a download gets by default: {@code SID.ext}, or the media URL's last path segment. */
+    private String fileName() {
+        if (source.url == null) {
+            return source.sid + format.audio.extension();
+        }
+        String path = source.url.getPath() == null ? "" : source.url.getPath();
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            throw new InvalidInputException("--url " + source.url.getHost() + " names no file: pass -o FILE");
+        }
+        return name;
+    }
+
+    /** The file to write: {@code -o} as given, {@link #fileName()} inside it when it is a directory, or in the cwd. */
     private Path target() {
-        String fileName = sid + format.audio.extension();
+        String fileName = fileName();
         Path target;
         try {
             target = output == null ? Path.of(fileName) : Path.of(output);

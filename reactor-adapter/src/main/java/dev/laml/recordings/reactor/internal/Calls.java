@@ -250,12 +250,14 @@ public final class Calls {
      * {@link #download(ApiRequest, ByteRange, DownloadProgress, Duration, Bodies.Chunks, Consumer)
      * download} is accepted, before any of its bytes is read; the download's errors before that
      * fail the Mono. Cancelling the Mono before it emits cancels the download; a response whose
-     * body is not subscribed within {@code unreadTimeout} closes itself.
+     * body is not subscribed within {@code unreadTimeout} closes itself. {@code progress} (null for none)
+     * counts the body's bytes as they are delivered.
      */
-    public Mono<AudioResponse> open(ApiRequest request, ByteRange range, Duration notFoundWindow, Duration unreadTimeout) {
+    public Mono<AudioResponse> open(ApiRequest request, ByteRange range, DownloadProgress progress,
+            Duration notFoundWindow, Duration unreadTimeout) {
         return Mono.create(sink -> {
             OpenedAudio audio = new OpenedAudio(sink, unreadTimeout, timer.get());
-            download(request, range, null, notFoundWindow, Bodies.COPY, audio::head).subscribe(audio);
+            download(request, range, progress, notFoundWindow, Bodies.COPY, audio::head).subscribe(audio);
         });
     }
 

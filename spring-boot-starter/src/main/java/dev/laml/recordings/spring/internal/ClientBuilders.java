@@ -78,6 +78,7 @@ public final class ClientBuilders {
         set(PROXY, properties.getProxy(), proxy -> builder.proxy(proxyUri(proxy)));
         List<String> noProxy = properties.getNoProxy();
         set(PREFIX + "no-proxy", noProxy, patterns -> builder.noProxy(patterns.toArray(String[]::new)));
+        set(PREFIX + "media-hosts", properties.getMediaHosts(), patterns -> builder.mediaHosts(patterns.toArray(String[]::new)));
         return builder;
     }
 
