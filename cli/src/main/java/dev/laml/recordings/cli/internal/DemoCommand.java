@@ -2,9 +2,9 @@ package dev.laml.recordings.cli.internal;
 
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.reactor.RecordingsClient;
+import dev.laml.recordings.reactor.TlsEngine;
 import dev.laml.recordings.testkit.RecordingsServer;
 import dev.laml.recordings.testkit.TestRecording;
-import dev.laml.recordings.reactor.TlsEngine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import reactor.core.publisher.Flux;

@@ -95,7 +95,8 @@ public final class ClientBuilders {
             // The builder names the setting it refused; the message is for people and may be reworded.
             throw invalid(PROPERTIES.getOrDefault(e.setting(), PREFIX + "*"), e);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            // The one refusal that is not a value's fault: OpenSSL asked for where it does not load.
+            // Not one value's fault (an IllegalStateException): OpenSSL asked for where it does not load, or a
+            // customizer set a trust manager factory beside trusted certificates.
             throw invalid(properties.getTlsEngine() == TlsEngine.OPENSSL ? TLS_ENGINE : PREFIX + "*", e);
         }
     }
