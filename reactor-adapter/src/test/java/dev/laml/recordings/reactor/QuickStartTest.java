@@ -1,10 +1,10 @@
 package dev.laml.recordings.reactor;
 
-import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.ByteRange;
 import dev.laml.recordings.ContentRange;
 import dev.laml.recordings.DownloadProgress;
+import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingQuery;
