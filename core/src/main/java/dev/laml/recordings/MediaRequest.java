@@ -118,32 +118,56 @@ public final class MediaRequest {
         return new MediaRequest(accountSid, recordingSid, format, mediaUrl, range, progress);
     }
 
-    /** The account id; null for a {@linkplain #of(URI) media URL} request. */
+    /**
+     * The account id; null for a {@linkplain #of(URI) media URL} request.
+     *
+     * @return the account id; null for a {@linkplain #of(URI) media URL} request.
+     */
     public @Nullable String accountSid() {
         return accountSid;
     }
 
-    /** The recording id; null for a {@linkplain #of(URI) media URL} request. */
+    /**
+     * The recording id; null for a {@linkplain #of(URI) media URL} request.
+     *
+     * @return the recording id; null for a {@linkplain #of(URI) media URL} request.
+     */
     public @Nullable String recordingSid() {
         return recordingSid;
     }
 
-    /** The format asked for; null for a {@linkplain #of(URI) media URL} request, whose URL decides. */
+    /**
+     * The format asked for; null for a {@linkplain #of(URI) media URL} request, whose URL decides.
+     *
+     * @return the format asked for; null for a {@linkplain #of(URI) media URL} request, whose URL decides.
+     */
     public @Nullable AudioFormat format() {
         return format;
     }
 
-    /** The media URL as given; null for a request {@linkplain #of(String, String, AudioFormat) by ids}. */
+    /**
+     * The media URL as given; null for a request {@linkplain #of(String, String, AudioFormat) by ids}.
+     *
+     * @return the media URL as given; null for a request {@linkplain #of(String, String, AudioFormat) by ids}.
+     */
     public @Nullable URI mediaUrl() {
         return mediaUrl;
     }
 
-    /** The byte range asked for; null for the whole recording. */
+    /**
+     * The byte range asked for; null for the whole recording.
+     *
+     * @return the byte range asked for; null for the whole recording.
+     */
     public @Nullable ByteRange range() {
         return range;
     }
 
-    /** The progress reported to; null for none. */
+    /**
+     * The progress reported to; null for none.
+     *
+     * @return the progress reported to; null for none.
+     */
     public @Nullable DownloadProgress progress() {
         return progress;
     }

@@ -20,6 +20,9 @@ public final class Urls {
      * Checks that {@code url} is an absolute http(s) URL with a host, a valid port and no user
      * info; returns its scheme in lower case.
      *
+     * @param parameter the name a failure gives the URL
+     * @param url       the URL to check
+     * @return the scheme, {@code "https"} or {@code "http"}
      * @throws IllegalArgumentException naming {@code parameter} otherwise
      */
     public static String checkHttpUrl(String parameter, URI url) {
@@ -50,7 +53,12 @@ public final class Urls {
         return scheme;
     }
 
-    /** The URL quoted for a message, with any user info replaced by {@code <redacted>}. */
+    /**
+     * The URL quoted for a message, with any user info replaced by {@code <redacted>}.
+     *
+     * @param url the URL to show
+     * @return the quoted, shortened URL
+     */
     public static String redacted(URI url) {
         // Never echo user info; the rest is shown quoted and shortened. getRawUserInfo() is null
         // when the authority is not a valid server authority (e.g. "user:pw@bad_host") or the URI

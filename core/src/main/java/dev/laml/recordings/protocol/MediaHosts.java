@@ -45,7 +45,11 @@ public final class MediaHosts {
         this.normalised = normalised;
     }
 
-    /** No host beyond the configured origin; the default. */
+    /**
+     * No host beyond the configured origin; the default.
+     *
+     * @return the empty allow-list
+     */
     public static MediaHosts none() {
         return NONE;
     }
@@ -53,6 +57,8 @@ public final class MediaHosts {
     /**
      * These host patterns (see the class description).
      *
+     * @param patterns exact hosts or {@code *.domain} wildcards; none for {@link #none()}
+     * @return the allow-list
      * @throws IllegalArgumentException for a null, empty or malformed pattern (a URL, a port, a path, a
      *                                  {@code *} elsewhere than as the first label, a wildcard over a
      *                                  top-level domain or an address); the message names
@@ -68,6 +74,8 @@ public final class MediaHosts {
     /**
      * These host patterns; as {@link #of(String...)}.
      *
+     * @param patterns exact hosts or {@code *.domain} wildcards; empty for {@link #none()}
+     * @return the allow-list
      * @throws IllegalArgumentException for a null list or a null, empty or malformed pattern
      */
     public static MediaHosts of(List<String> patterns) {
@@ -84,7 +92,11 @@ public final class MediaHosts {
         return given.isEmpty() ? NONE : new MediaHosts(List.copyOf(given), List.copyOf(normalised));
     }
 
-    /** The patterns as given (trimmed), in order; empty for {@link #none()}. */
+    /**
+     * The patterns as given (trimmed), in order.
+     *
+     * @return the patterns; empty for {@link #none()}
+     */
     public List<String> patterns() {
         return patterns;
     }
@@ -92,6 +104,10 @@ public final class MediaHosts {
     /**
      * Whether {@code url} may be fetched: it is on {@code endpoint}'s origin (same scheme, host and port,
      * default ports normalised), or its host matches one of the patterns. False for a URL without a host.
+     *
+     * @param endpoint the configured origin
+     * @param url      the media URL a caller passed
+     * @return whether it may be fetched
      */
     public boolean allows(ApiEndpoint endpoint, URI url) {
         String host = url.getHost();
@@ -117,6 +133,8 @@ public final class MediaHosts {
      * Refuses a URL that {@link #allows} does not allow, with a message naming its host and the
      * {@code mediaHosts} setting.
      *
+     * @param endpoint the configured origin
+     * @param url      the media URL a caller passed
      * @throws IllegalArgumentException if {@code url} may not be fetched
      */
     public void check(ApiEndpoint endpoint, URI url) {

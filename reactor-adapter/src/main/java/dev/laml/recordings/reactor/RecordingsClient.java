@@ -247,6 +247,7 @@ public final class RecordingsClient implements AutoCloseable {
      * the configured one. Redirects from an allowed URL are followed as for any media request.
      *
      * @param request what to fetch; never null
+     * @return the body's bytes, in order, each buffer the subscriber's own
      * @throws IllegalArgumentException at call time if the request is null, or is a media URL the client
      *                                  refuses (its host is neither the configured origin nor allowed by
      *                                  {@code mediaHosts}; plain http to a non-loopback host without
@@ -293,6 +294,7 @@ public final class RecordingsClient implements AutoCloseable {
      * {@link IllegalStateException}), so a forgotten response cannot hold a connection for ever.
      *
      * @param request what to open; never null
+     * @return the response, emitted once its headers are in and checked
      * @throws IllegalArgumentException at call time if the request is null or is a media URL the client
      *                                  refuses (see {@link #download(MediaRequest)})
      */
@@ -526,6 +528,7 @@ public final class RecordingsClient implements AutoCloseable {
      *
      * @param request what to download; never null
      * @param target  the file (or link, device, FIFO) to write; never null
+     * @return the number of bytes written, once they are all in place
      * @throws IllegalArgumentException at call time if the request is null or is a media URL the client
      *                                  refuses (see {@link #download(MediaRequest)}), or the target is
      *                                  null or has no file name

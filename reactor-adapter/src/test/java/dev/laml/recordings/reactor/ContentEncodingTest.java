@@ -1,8 +1,8 @@
 package dev.laml.recordings.reactor;
 
-import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.ByteRange;
+import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingQuery;

@@ -1,8 +1,8 @@
 package dev.laml.recordings.reactor;
 
-import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.DownloadProgress;
+import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.IncompleteBodyException;
 import dev.laml.recordings.NotFoundException;

@@ -1,10 +1,10 @@
 package dev.laml.recordings.reactor;
 
-import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.ByteRange;
 import dev.laml.recordings.ContentRange;
 import dev.laml.recordings.DownloadProgress;
+import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingQuery;
@@ -80,9 +80,10 @@ class QuickStartTest {
         // Right after a call: poll until completed (absent -> RecordingNotReadyException with error_code)
         Mono<Recording> ready = client.awaitCompleted(accountSid, recordingSid, Duration.ofMinutes(2));
 
-        // Progress without per-buffer work beyond a counter
+        // Progress without per-buffer work beyond a counter: an option of the request, as a range is
         DownloadProgress progress = new DownloadProgress();
-        client.downloadTo(MediaRequest.of(accountSid, recordingSid, AudioFormat.MP3).progress(progress), Path.of("call.mp3")).subscribe();
+        MediaRequest mp3 = MediaRequest.of(accountSid, recordingSid, AudioFormat.MP3);
+        client.downloadTo(mp3.progress(progress), Path.of("call.mp3")).subscribe();
         double done = progress.snapshot().fraction();
         // README:end
     }
@@ -106,7 +107,8 @@ class QuickStartTest {
     static void headersFirstWithARange(RecordingsClient client, String accountSid, String recordingSid) {
         // README:start
         // Headers first: length, type, validators and range before the first byte; then the body
-        Mono<Long> served = client.open(MediaRequest.of(accountSid, recordingSid, AudioFormat.MP3).range(ByteRange.of(0, 65_535)))
+        MediaRequest mp3 = MediaRequest.of(accountSid, recordingSid, AudioFormat.MP3);
+        Mono<Long> served = client.open(mp3.range(ByteRange.of(0, 65_535)))
                 .flatMap(audio -> {
                     long length = audio.contentLength();      // 65536 (fewer if the recording is shorter)
                     ContentRange part = audio.contentRange(); // bytes 0-65535/4800000
@@ -116,7 +118,26 @@ class QuickStartTest {
 
         ByteRange.from(1_000_000);   // from an offset to the end
         ByteRange.last(4096);        // the final 4 KiB
-        Flux<ByteBuffer> tail = client.download(MediaRequest.of(accountSid, recordingSid, AudioFormat.WAV).range(ByteRange.last(4096)));
+        Flux<ByteBuffer> tail = client.download(MediaRequest.of(accountSid, recordingSid, AudioFormat.WAV)
+                .range(ByteRange.last(4096)));
+        // README:end
+    }
+
+    @SuppressWarnings("unused") // compiled, not run (MediaHostsTest runs the same cases)
+    static void mediaUrlsOnAllowedHostsOnly(URI mediaUrl, DownloadProgress progress) {
+        // README:start
+        // A media URL is fetched only from the configured origin and the hosts allowed here
+        RecordingsClient client = RecordingsClient.builder()
+                .space("example")                  // https://example.signalwire.com: always allowed
+                .mediaHosts("*.signalwire.com")    // exact hosts or *.domain; default: none beyond the origin
+                .build();
+        Flux<ByteBuffer> audio = client.download(mediaUrl);
+        Flux<ByteBuffer> part = client.download(MediaRequest.of(mediaUrl)
+                .range(ByteRange.from(1_000_000)).progress(progress));
+
+        // Throws IllegalArgumentException at once, nothing sent: media URL refused: host "169.254.169.254"
+        // is neither the configured origin https://example.signalwire.com nor a host allowed by mediaHosts ...
+        client.download(URI.create("https://169.254.169.254/latest/meta-data/"));
         // README:end
     }
 
@@ -133,7 +154,7 @@ class QuickStartTest {
             assertThat(readme).contains(String.join("\n", lines));
             snippets++;
         }
-        assertThat(snippets).isEqualTo(5);
+        assertThat(snippets).isEqualTo(6);
     }
 
     @Test

@@ -1,9 +1,9 @@
 package dev.laml.recordings.reactor;
 
-import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.ByteRange;
 import dev.laml.recordings.ContentRange;
+import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.RangeNotSatisfiableException;
 import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.UnexpectedResponseException;

@@ -2,9 +2,9 @@ package dev.laml.recordings.reactor;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.DownloadProgress;
+import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingNotReadyException;

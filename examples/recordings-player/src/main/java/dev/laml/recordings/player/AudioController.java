@@ -1,9 +1,9 @@
 package dev.laml.recordings.player;
 
-import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.ByteRange;
 import dev.laml.recordings.ContentRange;
+import dev.laml.recordings.MediaRequest;
 import dev.laml.recordings.RangeNotSatisfiableException;
 import dev.laml.recordings.reactor.AudioResponse;
 import dev.laml.recordings.reactor.RecordingsClient;
@@ -100,8 +100,7 @@ public class AudioController {
 
     /** Opens the API's answer: of {@code range}, or of the whole recording when it is null. */
     private Mono<AudioResponse> open(Asked asked, ByteRange range) {
-        return range == null ? client.open(accountSid, asked.sid, asked.format)
-                : client.open(MediaRequest.of(accountSid, asked.sid, asked.format).range(range));
+        return client.open(MediaRequest.of(accountSid, asked.sid, asked.format).range(range));
     }
 
     /** The answer once the API's headers are in; {@code audio} is closed by the caller's usingWhen. */
