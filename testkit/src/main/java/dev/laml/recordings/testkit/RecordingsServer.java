@@ -315,12 +315,13 @@ public final class RecordingsServer implements AutoCloseable {
         if (recordings.putIfAbsent(key(recording.sid()), recording) != null) {
             throw new IllegalArgumentException("a recording with sid " + recording.sid() + " already exists");
         }
+        if (callbacks != null) {
+            callbacks.added(recording);
+        }
+        // After the recording's own callback, as SignalWire transcribes a recording once it is complete.
         if (transcribeRecordings && !"absent".equals(recording.metadata().status())) {
             transcribe(recording, "Synthetic transcript of recording " + recording.sid() + ", "
                     + recording.durationSeconds() + " seconds of test audio.");
-        }
-        if (callbacks != null) {
-            callbacks.added(recording);
         }
         return recording;
     }
@@ -430,7 +431,32 @@ public final class RecordingsServer implements AutoCloseable {
         TestTranscription t = new TestTranscription(UUID.randomUUID().toString(), recording.accountSid(),
                 recording.sid(), created, recording.durationSeconds(), "completed", text, available);
         transcriptions.put(key(t.sid()), t);
+        if (callbacks != null && t.isAvailable(now)) {
+            callbacks.transcription(t);
+        }
         return t;
+    }
+
+    /**
+     * Sends transcription {@code sid}'s callback now, signed as every status callback, to the
+     * {@linkplain Builder#statusCallback status callback} URL (SignalWire's {@code transcribeCallback}, here the same
+     * receiver): {@code AccountSid}, {@code CallSid}, {@code TranscriptionSid}, {@code TranscriptionText},
+     * {@code TranscriptionStatus}, {@code TranscriptionUrl}, {@code RecordingSid}, {@code RecordingUrl}. It is also
+     * sent by {@link #addTranscription(String, String)} when the transcription is served at once; for one of a
+     * recording still in progress, call this once the recording completed. Callback faults apply, by the recording's
+     * sid; the delivery is recorded ({@link #takeCallbackDelivery()}) under the recording's sid.
+     *
+     * @throws IllegalStateException    if the server has no status callback
+     * @throws IllegalArgumentException if there is no transcription with this sid
+     */
+    public void sendTranscriptionCallback(String sid) {
+        Objects.requireNonNull(sid, "sid");
+        StatusCallbacks c = requireCallbacks();
+        TestTranscription t = transcriptions.get(key(sid));
+        if (t == null) {
+            throw new IllegalArgumentException("no transcription with sid " + sid);
+        }
+        c.transcription(t);
     }
 
     // -------------------------------------------------------------------------------------------------- faults

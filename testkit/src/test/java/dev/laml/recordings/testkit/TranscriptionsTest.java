@@ -198,6 +198,53 @@ class TranscriptionsTest {
         }
     }
 
+    @Test
+    void withStatusCallbacksATranscriptionIsAnnouncedSignedBesideItsRecording() throws Exception {
+        String key = "PSK_testkit_signing_key";
+        try (CallbackReceiver receiver = new CallbackReceiver();
+             RecordingsServer server = RecordingsServer.builder().statusCallback(receiver.url(), key)
+                     .transcribeRecordings(true).start()) {
+            TestRecording r = server.addRecording();
+            // Two deliveries in flight at once: they may arrive in either order.
+            CallbackReceiver.Received first = receiver.take();
+            CallbackReceiver.Received second = receiver.take();
+            CallbackReceiver.Received transcription = first.field("TranscriptionSid") != null ? first : second;
+            CallbackReceiver.Received recording = transcription == first ? second : first;
+
+            assertThat(recording.field("RecordingStatus")).isEqualTo("completed");
+            TestTranscription t = server.transcriptions().get(0);
+            java.util.Map<String, List<String>> form = transcription.form();
+            assertThat(form.keySet()).containsExactly("AccountSid", "CallSid", "TranscriptionSid", "TranscriptionText",
+                    "TranscriptionStatus", "TranscriptionUrl", "RecordingSid", "RecordingUrl");
+            assertThat(transcription.field("TranscriptionSid")).isEqualTo(t.sid());
+            assertThat(transcription.field("TranscriptionText")).isEqualTo(t.text());
+            assertThat(transcription.field("TranscriptionStatus")).isEqualTo("completed");
+            assertThat(transcription.field("TranscriptionUrl")).isEqualTo(one(server, t.sid()).toString()
+                    .replace(".json", ""));
+            assertThat(transcription.field("RecordingSid")).isEqualTo(r.sid());
+            assertThat(transcription.field("RecordingUrl")).isEqualTo(recording.field("RecordingUrl"));
+            assertThat(transcription.signature()).isEqualTo(signature(key, receiver.url().toString(), form));
+
+            server.sendTranscriptionCallback(t.sid());
+            assertThat(receiver.take().field("TranscriptionSid")).isEqualTo(t.sid());
+            assertThatThrownBy(() -> server.sendTranscriptionCallback("00000000-0000-4000-8000-000000000000"))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        try (RecordingsServer plain = RecordingsServer.start()) {
+            TestTranscription t = plain.addTranscription(plain.addRecording().sid(), "x");
+            assertThatThrownBy(() -> plain.sendTranscriptionCallback(t.sid())).isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    private static String signature(String key, String url, java.util.Map<String, List<String>> form) throws Exception {
+        StringBuilder data = new StringBuilder(url);
+        form.keySet().stream().sorted().forEach(name -> form.get(name).forEach(v -> data.append(name).append(v)));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+        mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA1"));
+        return java.util.Base64.getEncoder().encodeToString(mac.doFinal(data.toString()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     private static URI list(RecordingsServer server) {
         return server.baseUrl().resolve("/api/laml/2010-04-01/Accounts/" + server.accountSid() + "/Transcriptions.json");
     }
