@@ -75,7 +75,9 @@ final class RecordingsHandler {
         Reply reply;
         try {
             // A replacing fault stands in for the API entirely: the request has no effect (a DELETE deletes nothing).
+            TranscriptionsEndpoint.Target transcriptions = route == null ? TranscriptionsEndpoint.parse(path) : null;
             reply = fault.replacement != Fault.Replacement.NONE ? replace(fault, request, target, server.isTls())
+                    : transcriptions != null ? transcriptions(request, transcriptions, query < 0 ? null : target.substring(query + 1))
                     : reply(request, route, query < 0 ? null : target.substring(query + 1));
         } catch (RuntimeException e) {
             reply = error(HttpResponseStatus.INTERNAL_SERVER_ERROR, utf8(ApiJson.error(20500, e.toString(), 500)));
@@ -126,6 +128,25 @@ final class RecordingsHandler {
             return reply;
         }
         return media(request.requestHeaders(), recording, route.kind == Kind.MP3 ? Format.MP3 : Format.WAV);
+    }
+
+    /** The transcription resources: GET (lists, one) and DELETE (one), with Basic auth checked first, as for .json. */
+    private Reply transcriptions(HttpServerRequest request, TranscriptionsEndpoint.Target target, String rawQuery) {
+        HttpMethod method = request.method();
+        boolean deletable = !target.isList();
+        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)
+                && !(deletable && HttpMethod.DELETE.equals(method))) {
+            Reply reply = error(HttpResponseStatus.METHOD_NOT_ALLOWED, METHOD_NOT_ALLOWED);
+            reply.headers.set(HttpHeaderNames.ALLOW, deletable ? "GET, HEAD, DELETE" : "GET, HEAD");
+            return reply;
+        }
+        if (!authorized(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
+            return error(HttpResponseStatus.UNAUTHORIZED, AUTHENTICATION_FAILED);
+        }
+        TranscriptionsEndpoint.Result result = HttpMethod.DELETE.equals(method)
+                ? TranscriptionsEndpoint.delete(server, target) : TranscriptionsEndpoint.get(server, target, rawQuery);
+        return result.status() == 204 ? new Reply(HttpResponseStatus.NO_CONTENT, EMPTY)
+                : json(HttpResponseStatus.valueOf(result.status()), utf8(result.body()));
     }
 
     private static Reply media(HttpHeaders requestHeaders, TestRecording recording, Format format) {

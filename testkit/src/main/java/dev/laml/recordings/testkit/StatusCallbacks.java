@@ -203,6 +203,44 @@ final class StatusCallbacks implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a transcription's callback, as SignalWire POSTs it to the recording's {@code transcribeCallback} (here the
+     * same URL): the fields of SignalWire's specification, plus {@code AccountSid} and {@code CallSid}. Faults apply
+     * as to any callback, chosen by the recording's sid; the delivery is recorded under the recording's sid.
+     */
+    void transcription(TestTranscription t) {
+        if (closed.get()) {
+            return;
+        }
+        long number = sequence.getAndIncrement();
+        CallbackFault fault = faultFor(t.recordingSid());
+        String account = server.baseUrl() + "/api/laml/2010-04-01/Accounts/" + t.accountSid();
+        Map<String, List<String>> fields = new java.util.LinkedHashMap<>();
+        fields.put("AccountSid", List.of(t.accountSid()));
+        TestRecording recording = server.find(t.recordingSid());
+        if (recording != null && recording.metadata().callSid() != null) {
+            fields.put("CallSid", List.of(recording.metadata().callSid()));
+        }
+        fields.put("TranscriptionSid", List.of(t.sid()));
+        fields.put("TranscriptionText", List.of(t.text()));
+        fields.put("TranscriptionStatus", List.of(t.status()));
+        fields.put("TranscriptionUrl", List.of(account + "/Transcriptions/" + t.sid()));
+        fields.put("RecordingSid", List.of(t.recordingSid()));
+        fields.put("RecordingUrl", List.of(account + "/Recordings/" + t.recordingSid()));
+        String signature = CallbackForms.sign(fault == CallbackFault.WRONG_SIGNATURE ? "not-" + signingKey : signingKey,
+                urlText, fields);
+        String body = CallbackForms.encode(fields);
+        if (fault == CallbackFault.DROP) {
+            record(new CallbackDelivery(number, t.recordingSid(), url, fields, body, signature, fault, List.of(),
+                    CallbackDelivery.Outcome.DROPPED, null));
+            return;
+        }
+        int copies = fault == CallbackFault.DUPLICATE ? 2 : 1;
+        for (int i = 0; i < copies; i++) {
+            deliver(number, t.recordingSid(), fields, body, signature, fault);
+        }
+    }
+
     private void deliver(long number, String sid, Map<String, List<String>> fields, String body, String signature,
                          CallbackFault fault) {
         List<Integer> statuses = new CopyOnWriteArrayList<>();
