@@ -214,8 +214,8 @@ final class LiveCalls {
         Set<String> events = new LinkedHashSet<>();
         for (String event : eventsText.trim().split("\\s+")) {
             if (!EVENTS.contains(event)) {
-                return invalid(party, 13621, "'" + event + "' is not a valid recording callback event: use "
-                        + "in-progress, completed or absent, separated by spaces");
+                return invalid(party, 13621, "RecordingStatusCallbackEvent: '" + event + "' is not a valid recording "
+                        + "callback event: use in-progress, completed or absent, separated by spaces");
             }
             events.add(event);
         }
