@@ -56,6 +56,11 @@ import org.jspecify.annotations.Nullable;
  *       {@code CallSid} and {@code ConferenceSid}, and paging by {@code PageSize} (1 to 1000, default 50; more is a
  *       400), {@code Page} and the opaque {@code PageToken} of {@code next_page_uri}/{@code previous_page_uri}.
  *       Basic auth as for {@code .json}.</li>
+ *   <li>live calls and conferences ({@link #startCall()}, {@link #startConference()}): {@code POST
+ *       /Calls/{CallSid}/Recordings.json} starts a recording, {@code POST /Calls/{CallSid}/Recordings/{Sid}.json}
+ *       pauses, resumes or stops it, {@code /Conferences/{ConferenceSid}/Recordings.json} lists a conference's and
+ *       {@code /Conferences/{ConferenceSid}/Recordings/{Sid}.json} fetches, controls or deletes one; what they record
+ *       follows the server's {@linkplain Builder#clock clock}, and a stopped recording is served as any other.</li>
  * </ul>
  * <pre>{@code
  * try (RecordingsServer server = RecordingsServer.start()) {
@@ -989,8 +994,9 @@ public final class RecordingsServer implements AutoCloseable {
         }
 
         /**
-         * The clock that {@link RecordingSpec#completesAfter(Duration) delayed completion} is measured against, so
-         * that a test can step time instead of sleeping; default {@link Clock#systemUTC()}. Only instants are read
+         * The clock that {@link RecordingSpec#completesAfter(Duration) delayed completion} and live recordings (see
+         * {@link RecordingsServer#startCall()}) are measured against, so that a test can step time instead of
+         * sleeping, e.g. a {@link TestClock}; default {@link Clock#systemUTC()}. Only instants are read
          * (the zone is irrelevant), from event-loop and test threads alike, so the clock must be thread-safe: a test
          * clock should keep its instant in a volatile field or an atomic.
          */
