@@ -140,6 +140,10 @@ final class LiveCalls {
         if (accountEnd <= accountStart) {
             return null;
         }
+        if (path.startsWith(RECORDINGS + "/", accountEnd)) {
+            return recordingInProgress(method, path.substring(accountStart, accountEnd),
+                    path.substring(accountEnd + RECORDINGS.length() + 1), authorization);
+        }
         boolean conference;
         int partyStart;
         if (path.startsWith(CALLS, accountEnd)) {
@@ -195,6 +199,26 @@ final class LiveCalls {
             case "DELETE" -> delete(recording);
             default -> new Answer(200, recording.json(server.now(), false), null);
         };
+    }
+
+    /**
+     * {@code /Recordings/{Sid}.json} of a recording still being made, which the server's recordings do not hold
+     * yet: its JSON (in progress or paused, as SignalWire shows one), and a DELETE refused until it stops. Null for
+     * anything else, which the server's own endpoints answer (its media are a 404 until it stops).
+     */
+    private Answer recordingInProgress(String method, String accountSid, String name, String authorization) {
+        if (!name.endsWith(".json") || name.indexOf('/') >= 0
+                || !(method.equals("GET") || method.equals("HEAD") || method.equals("DELETE"))) {
+            return null;
+        }
+        LiveRecording recording = recordings.get(key(name.substring(0, name.length() - 5)));
+        if (recording == null || recording.result() != null || !recording.accountSid().equalsIgnoreCase(accountSid)) {
+            return null;
+        }
+        if (!authorized(authorization)) {
+            return new Answer(401, ApiJson.AUTHENTICATION_FAILED, null);
+        }
+        return method.equals("DELETE") ? delete(recording) : new Answer(200, recording.json(server.now(), false), null);
     }
 
     private Answer create(Party party, Map<String, List<String>> form) {

@@ -147,8 +147,41 @@ class LiveCallTest {
         assertThat(r.get("subresource_uris").get("transcriptions").asText())
                 .isEqualTo("/api/laml/2010-04-01/Accounts/" + server.accountSid() + "/Recordings/" + sid
                         + "/Transcriptions.json");
-        // Not a finished recording yet: nothing to fetch under /Recordings until it stops.
+        // Not a finished recording yet: no audio, and not among the server's recordings until it stops.
         assertThat(server.recording(sid)).isNull();
+    }
+
+    @Test
+    void aRecordingStillBeingMadeIsFetchedAtItsAccountPathWithoutMediaUntilItStops() {
+        String call = server.startCall();
+        String sid = start(call);
+        URI json = server.baseUrl().resolve("/api/laml/2010-04-01/Accounts/" + server.accountSid() + "/Recordings/"
+                + sid + ".json");
+        URI wav = server.baseUrl().resolve(json.getPath().replace(".json", ".wav"));
+        clock.advance(Duration.ofSeconds(2));
+        update(call, sid, "Status", "paused");
+
+        JsonNode paused = json(Http.get(http, json, "Authorization", Http.basic(server)));
+        HttpResponse<byte[]> media = Http.get(http, wav);
+        HttpResponse<byte[]> refusedDelete = Http.send(http, Http.request(json, "Authorization", Http.basic(server))
+                .DELETE().build());
+
+        assertThat(paused.get("status").asText()).isEqualTo("paused");
+        assertThat(paused.get("call_sid").asText()).isEqualTo(call);
+        assertThat(paused.get("duration").asText()).isEqualTo("-1");
+        assertThat(Http.get(http, json).statusCode()).isEqualTo(401);
+        assertThat(media.statusCode()).isEqualTo(404);
+        assertThat(refusedDelete.statusCode()).isEqualTo(400);
+        assertThat(json(refusedDelete).get("code").asInt()).isEqualTo(20009);
+
+        update(call, sid, "Status", "stopped");
+
+        JsonNode done = json(Http.get(http, json, "Authorization", Http.basic(server)));
+        assertThat(done.get("status").asText()).isEqualTo("completed");
+        assertThat(done.get("duration").asInt()).isEqualTo(2);
+        assertThat(Http.get(http, wav).statusCode()).isEqualTo(200);
+        assertThat(Http.send(http, Http.request(json, "Authorization", Http.basic(server)).DELETE().build())
+                .statusCode()).isEqualTo(204);
     }
 
     @Test
