@@ -332,7 +332,8 @@ public final class RecordingsServer implements AutoCloseable {
      * or {@code stopped} (and {@code PauseBehavior} {@code skip} or {@code silence}, default silence) controls it.
      * A recording records from its start on the server's {@linkplain Builder#clock clock} (a {@link TestClock} lets
      * a test say how long); a pause with {@code skip} leaves the paused time out, with {@code silence} records it as
-     * silence; stopping completes it: from then on it is served as any other recording ({@link #recording(String)},
+     * silence. Until it stops, {@code /Recordings/{Sid}.json} shows it {@code in-progress} or {@code paused} (a
+     * {@code DELETE} is refused, 400), its media answer 404 and lists leave it out. Stopping completes it: from then on it is served as any other recording ({@link #recording(String)},
      * its media and JSON URLs, lists), its WAV holding exactly the recorded milliseconds (8,000 samples a second, the
      * silent ones zero), its MP3 as many frames as cover them, its {@code duration} their length in whole seconds
      * (rounded to the nearest), or status {@code absent} with no media when nothing was recorded.
