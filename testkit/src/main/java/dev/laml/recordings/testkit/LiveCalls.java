@@ -128,6 +128,24 @@ final class LiveCalls {
     // ------------------------------------------------------------------------------------------------- HTTP
 
     /**
+     * Whether {@link #answer} may have an answer for {@code path}: a cheap test without allocation, so that media
+     * requests (which benchmarks send by the million) skip reading headers and forms for the live API.
+     */
+    boolean mayAnswer(String path) {
+        if (!path.startsWith(ApiJson.API_PREFIX)) {
+            return false;
+        }
+        int accountEnd = path.indexOf('/', ApiJson.API_PREFIX.length());
+        if (accountEnd < 0) {
+            return false;
+        }
+        if (path.startsWith(RECORDINGS + "/", accountEnd)) {
+            return !recordings.isEmpty() && path.endsWith(".json"); // a recording still being made, maybe
+        }
+        return path.startsWith(CALLS, accountEnd) || path.startsWith(CONFERENCES, accountEnd);
+    }
+
+    /**
      * The answer for a live call or conference path, or null when {@code path} is none of them (the server's other
      * endpoints then answer).
      */

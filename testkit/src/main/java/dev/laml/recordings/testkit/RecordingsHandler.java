@@ -101,6 +101,9 @@ final class RecordingsHandler {
 
     /** The live calls' and conferences' answer, or null when the path is not theirs. */
     private Reply live(HttpServerRequest request, String path, String rawQuery, String body) {
+        if (!server.live().mayAnswer(path)) {
+            return null;
+        }
         String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
         // As the API, only a declared form is read as one; any other body leaves every field unset.
         boolean form = contentType != null
