@@ -5,8 +5,9 @@ import java.util.Objects;
 import java.util.function.DoubleSupplier;
 
 /**
- * When a failed request is tried again, and after how long. Applies to GET requests only (every
- * request this client makes today).
+ * When a failed request is tried again, and after how long. What follows is the rule for reads
+ * ({@code GET}); a write ({@code POST}) is repeated only when it certainly did not reach the server,
+ * see {@link #isRetryableWrite(Throwable)}. A {@code DELETE} is never repeated.
  *
  * <p>Retried: 429 (after its {@code Retry-After}, capped by {@link #maxRetryAfter()}), 500, 502,
  * 503 and 504, and transfer failures (refused, reset, closed early, timed out; a broken body is
@@ -171,6 +172,25 @@ public final class RetryPolicy {
     }
 
     /**
+     * Whether a failed <em>write</em> (a {@code POST} that starts, pauses, resumes or stops a
+     * recording) is worth another attempt, budget aside. Unlike a read, a write is repeated only
+     * when it certainly did not reach the server, since a repeat of one that did could act twice
+     * (start a second recording): a connection that could not be opened
+     * ({@link ConnectFailedException}), or a 429 that says when to come back ({@code Retry-After}:
+     * the server refused it unprocessed). Never: a 429 without {@code Retry-After}, any 5xx
+     * (a 503 included: the request had been sent by the time it was answered, and this client
+     * cannot tell whether the server read it), a timeout, a reset or close after the connection
+     * opened, and everything {@link #isRetryable(Throwable)} refuses.
+     */
+    public boolean isRetryableWrite(Throwable error) {
+        if (error instanceof RateLimitedException limited) {
+            return limited.retryAfter() != null;
+        }
+        return error instanceof TransferException transfer && !transfer.requestMayHaveReachedServer()
+                && isRetryable(error);
+    }
+
+    /**
      * The wait before the next attempt on the request budget, or null when there is none: the
      * error is not retryable or {@code attemptsMade} used up the budget.
      *
@@ -219,7 +239,16 @@ public final class RetryPolicy {
 
     /** A new budget for one call whose first attempt starts at {@code startNanos}. */
     public Budget budget(long startNanos) {
-        return new Budget(this, startNanos);
+        return new Budget(this, startNanos, false);
+    }
+
+    /**
+     * A new budget for one write (see {@link #isRetryableWrite(Throwable)}) whose first attempt
+     * starts at {@code startNanos}: the request budget's attempts and backoff, only for the
+     * failures a write may repeat, and never a resume.
+     */
+    public Budget writeBudget(long startNanos) {
+        return new Budget(this, startNanos, true);
     }
 
     /**
@@ -234,6 +263,8 @@ public final class RetryPolicy {
 
         private final RetryPolicy policy;
         private final long startNanos;
+        /** A write: only {@link RetryPolicy#isRetryableWrite(Throwable)} failures are retried. */
+        private final boolean write;
         private int attempts;
         /** Bytes were delivered since the last failure (or since the start). */
         private boolean progressed;
@@ -242,9 +273,10 @@ public final class RetryPolicy {
         private long stalledSinceNanos;
         private int failuresWithoutProgress;
 
-        private Budget(RetryPolicy policy, long startNanos) {
+        private Budget(RetryPolicy policy, long startNanos, boolean write) {
             this.policy = policy;
             this.startNanos = startNanos;
+            this.write = write;
         }
 
         /** An attempt (the first, a retry or a resume) is about to be made. */
@@ -277,6 +309,10 @@ public final class RetryPolicy {
          * one, or null when this failure is final.
          */
         public Duration failed(Throwable error, long nowNanos, DoubleSupplier random) {
+            if (write) {
+                return attempts >= policy.maxAttempts || !policy.isRetryableWrite(error) ? null
+                        : policy.backoff(error, attempts, policy.maxDelay, random);
+            }
             boolean progressedSinceLastFailure = progressed;
             progressed = false;
             if (progressedSinceLastFailure && policy.resumes()) {
@@ -295,7 +331,7 @@ public final class RetryPolicy {
 
         @Override
         public String toString() {
-            return "RetryPolicy.Budget[attempts=" + attempts + ", resuming=" + resuming + "]";
+            return "RetryPolicy.Budget[attempts=" + attempts + (write ? ", write" : ", resuming=" + resuming) + "]";
         }
     }
 

@@ -59,6 +59,17 @@ public class TransferException extends IOException {
         return attempts > 1 ? elapsed : null;
     }
 
+    /**
+     * Whether the request may have reached the server before the transfer broke: true unless the
+     * failure proves that nothing was sent ({@link ConnectFailedException}). For a read this only
+     * informs; for a write (a {@code POST} that starts or changes a recording) it decides: a write
+     * that may have arrived is never repeated, since the server may have acted on it, so the
+     * recording's state is unknown until read again. Conservative: true whenever in doubt.
+     */
+    public boolean requestMayHaveReachedServer() {
+        return true;
+    }
+
     @Override
     public String getMessage() {
         String m = super.getMessage();

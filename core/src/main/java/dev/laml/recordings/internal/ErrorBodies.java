@@ -101,6 +101,10 @@ public final class ErrorBodies {
             if (!seen && t == JsonToken.START_OBJECT) {
                 first = object(p, false);
                 seen = true;
+            } else if (!seen && t == JsonToken.VALUE_STRING) {
+                // {"errors": ["Status is not included in the list"]}: the API's 422 for a bad form field.
+                first = new ErrorInfo(null, p.getText(), null);
+                seen = true;
             } else {
                 p.skipChildren();
             }

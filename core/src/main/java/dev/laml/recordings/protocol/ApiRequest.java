@@ -26,17 +26,26 @@ public final class ApiRequest {
     private final URI uri;
     private final Map<String, String> headers;
     private final Kind kind;
+    /** The encoded body of a write (a form); empty for every other request. Never handed out, only copies. */
+    private final byte[] body;
 
     ApiRequest(String method, URI uri, Map<String, String> headers, Kind kind) {
+        this(method, uri, headers, kind, NO_BODY);
+    }
+
+    ApiRequest(String method, URI uri, Map<String, String> headers, Kind kind, byte[] body) {
         this.method = Objects.requireNonNull(method);
         this.uri = Objects.requireNonNull(uri);
         this.headers = Map.copyOf(headers);
         this.kind = Objects.requireNonNull(kind);
+        this.body = body.length == 0 ? NO_BODY : body.clone();
     }
 
-    /** A copy aimed at {@code uri} with {@code headers}; the kind and method stay. */
+    private static final byte[] NO_BODY = new byte[0];
+
+    /** A copy aimed at {@code uri} with {@code headers}; the kind, method and body stay. */
     ApiRequest with(URI uri, Map<String, String> headers) {
-        return new ApiRequest(method, uri, headers, kind);
+        return new ApiRequest(method, uri, headers, kind, body);
     }
 
     /** The HTTP method, e.g. {@code GET}. */
@@ -57,6 +66,28 @@ public final class ApiRequest {
     /** Whether the response is metadata or media. */
     public Kind kind() {
         return kind;
+    }
+
+    /**
+     * The bytes to send after the headers, already encoded (a form for a write, whose
+     * {@code Content-Type} and {@code Content-Length} are among {@link #headers()}): a fresh copy,
+     * empty when the request has no body (every {@code GET} and {@code DELETE}).
+     */
+    public byte[] body() {
+        return body.length == 0 ? NO_BODY : body.clone();
+    }
+
+    /** True when {@link #body()} is not empty. */
+    public boolean hasBody() {
+        return body.length > 0;
+    }
+
+    /**
+     * True for a request that changes something on the server and must not be repeated unless it
+     * certainly did not arrive ({@code POST}): see {@link dev.laml.recordings.RetryPolicy#isRetryableWrite(Throwable)}.
+     */
+    public boolean isWrite() {
+        return "POST".equals(method);
     }
 
     /** True when this request carries credentials. */

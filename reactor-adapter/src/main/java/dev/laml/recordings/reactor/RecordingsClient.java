@@ -7,11 +7,15 @@ import dev.laml.recordings.Credentials;
 import dev.laml.recordings.DownloadProgress;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingPage;
+import dev.laml.recordings.RecordingOwner;
 import dev.laml.recordings.RecordingQuery;
 import dev.laml.recordings.RetryPolicy;
+import dev.laml.recordings.StartRecording;
 import dev.laml.recordings.TransferException;
+import dev.laml.recordings.UpdateRecording;
 import dev.laml.recordings.protocol.ApiEndpoint;
 import dev.laml.recordings.protocol.ApiRequest;
+import dev.laml.recordings.protocol.LiveRecordingsProtocol;
 import dev.laml.recordings.protocol.RecordingsProtocol;
 import dev.laml.recordings.reactor.internal.Archiver;
 import dev.laml.recordings.reactor.internal.Bodies;
@@ -83,6 +87,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class RecordingsClient implements AutoCloseable {
 
     private final RecordingsProtocol protocol;
+    /** Requests and answers of recordings being made (start, pause, resume, stop; a conference's). */
+    private final LiveRecordingsProtocol live;
     private final Calls calls;
     private final ConnectionProvider pool;
     private final Duration notFoundWindow;
@@ -115,6 +121,7 @@ public final class RecordingsClient implements AutoCloseable {
         this.tls = tls;
         this.proxy = proxy;
         this.protocol = protocol;
+        this.live = LiveRecordingsProtocol.of(protocol);
         this.projectId = b.apiToken != null ? b.projectId : null;
         this.credentialsToMedia = b.credentialsToMedia && this.projectId != null;
         // Micrometer's classes are touched only when a registry was given.
@@ -356,6 +363,106 @@ public final class RecordingsClient implements AutoCloseable {
      */
     public Mono<Void> delete(String accountSid, String recordingSid) {
         return calls.delete(protocol.delete(accountSid, recordingSid));
+    }
+
+    // ------------------------------------------------------------------ live recordings (start, pause, resume, stop)
+
+    /**
+     * Starts recording a live call: {@code POST …/Calls/{CallSid}/Recordings.json} with the
+     * options {@code request} sets (channels, track, status callback and its events and method,
+     * trim). Emits the new recording as the API answers it (usually {@code in-progress}).
+     *
+     * <p><b>Retries.</b> A write is repeated only when it certainly did not reach the server: a
+     * connection that could not be opened ({@link dev.laml.recordings.ConnectFailedException}) or
+     * a 429 with {@code Retry-After}, within the {@link RetryPolicy}'s attempts. Never after a
+     * timeout, a reset or a close once the request may have been sent, nor after any 5xx (a 503
+     * included): repeating a start that did arrive would start a second recording. Such a
+     * failure is a {@link TransferException} whose
+     * {@link TransferException#requestMayHaveReachedServer()} is true, or the server's
+     * {@link ApiException}: the recording's state is then unknown, so read it (say,
+     * {@code list(accountSid, RecordingQuery.all().callSid(callSid))}) before trying again.
+     *
+     * <p>Fails with {@link dev.laml.recordings.NotFoundException} for an unknown call,
+     * {@link dev.laml.recordings.BadRequestException} (400) or an {@link ApiException} with
+     * status 422 for a field the API refuses, {@link dev.laml.recordings.AuthenticationException}
+     * without valid credentials.
+     *
+     * @throws IllegalArgumentException at call time if {@code request} is null or names a callback
+     *                                  method or events without a callback URL
+     */
+    public Mono<Recording> startRecording(StartRecording request) {
+        ApiRequest start = live.start(request);
+        return calls.write(start, (status, reason, headers, body) -> live.decodeRecording(start, status, reason, headers, body));
+    }
+
+    /**
+     * Starts recording a live call with the API's defaults (mono, both tracks, no status
+     * callback): {@code startRecording(StartRecording.of(accountSid, callSid))}.
+     *
+     * @throws IllegalArgumentException at call time if either id is not a UUID
+     */
+    public Mono<Recording> startRecording(String accountSid, String callSid) {
+        return startRecording(StartRecording.of(accountSid, callSid));
+    }
+
+    /**
+     * Pauses, resumes or stops a live recording of a call or a conference:
+     * {@code POST …/Calls/{CallSid}/Recordings/{Sid}.json} (or {@code Conferences/{ConferenceSid}})
+     * with {@code Status} and, for a pause, {@code PauseBehavior}. Emits the recording as the API
+     * answers it. Retried as {@link #startRecording(StartRecording)} is: only when the request
+     * certainly did not reach the server.
+     *
+     * @throws IllegalArgumentException at call time if {@code request} is null
+     */
+    public Mono<Recording> updateRecording(UpdateRecording request) {
+        ApiRequest update = live.update(request);
+        return calls.write(update, (status, reason, headers, body) -> live.decodeRecording(update, status, reason, headers, body));
+    }
+
+    /**
+     * Pauses (with the API's default behaviour, silence), resumes or stops a live recording:
+     * {@code updateRecording(UpdateRecording.of(accountSid, owner, recordingSid, action))}.
+     *
+     * @throws IllegalArgumentException at call time if an id is not a UUID, or the owner or action is null
+     */
+    public Mono<Recording> updateRecording(String accountSid, RecordingOwner owner, String recordingSid,
+            UpdateRecording.Action action) {
+        return updateRecording(UpdateRecording.of(accountSid, owner, recordingSid, action));
+    }
+
+    /**
+     * Lists a conference's recordings ({@code GET …/Conferences/{ConferenceSid}/Recordings.json}),
+     * following the API's pages lazily exactly as {@link #list(String, RecordingQuery)} does: a
+     * page is requested only when demand reaches it, and {@code next_page_uri} is followed on the
+     * configured base URL only.
+     *
+     * @throws IllegalArgumentException at call time if an id is not a UUID
+     */
+    public Flux<Recording> conferenceRecordings(String accountSid, String conferenceSid) {
+        ApiRequest first = live.conferenceList(accountSid, conferenceSid);
+        return Pager.list(first, request -> calls.json(request,
+                (status, reason, headers, body) -> live.decodePage(request, status, reason, headers, body)), live::nextPage);
+    }
+
+    /**
+     * Fetches one of a conference's recordings: {@code GET …/Conferences/{ConferenceSid}/Recordings/{Sid}.json},
+     * retried as {@link #fetch(String, String)} is.
+     *
+     * @throws IllegalArgumentException at call time if an id is not a UUID
+     */
+    public Mono<Recording> fetchConferenceRecording(String accountSid, String conferenceSid, String recordingSid) {
+        ApiRequest fetch = live.conferenceFetch(accountSid, conferenceSid, recordingSid);
+        return calls.json(fetch, (status, reason, headers, body) -> live.decodeRecording(fetch, status, reason, headers, body));
+    }
+
+    /**
+     * Deletes one of a conference's recordings: {@code DELETE …/Conferences/{ConferenceSid}/Recordings/{Sid}.json}.
+     * Completes empty on success (the API answers 204); never retried, as {@link #delete(String, String)}.
+     *
+     * @throws IllegalArgumentException at call time if an id is not a UUID
+     */
+    public Mono<Void> deleteConferenceRecording(String accountSid, String conferenceSid, String recordingSid) {
+        return calls.delete(live.conferenceDelete(accountSid, conferenceSid, recordingSid));
     }
 
     /**

@@ -80,7 +80,8 @@ public final class Cli {
                 .addSubcommand(new DeleteCommand(session))
                 .addSubcommand(new ArchiveCommand(session))
                 .addSubcommand(new ServeCommand(session))
-                .addSubcommand(new ListenCommand(session));
+                .addSubcommand(new ListenCommand(session))
+                .addSubcommand(RecordCommand.create(session));
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));

@@ -85,6 +85,20 @@ public final class Calls {
         }).then());
     }
 
+    /**
+     * A write ({@code POST}) answered with a JSON document: repeated only when the request certainly did
+     * not reach the server ({@link Retries#runWrite}), and never redirected (a redirect answer is an error:
+     * a moved write would have to be re-sent, which only the caller may decide).
+     */
+    public <T> Mono<T> write(ApiRequest request, Decoder<T> decoder) {
+        return timed(retries.runWrite(attempts -> {
+            if (attempts.made() > 1) {
+                metrics.retried();
+            }
+            return metadataHop(request, null, decoder);
+        }).next());
+    }
+
     /** A GET for a JSON document: redirects followed, failures retried per policy. */
     public <T> Mono<T> json(ApiRequest request, Decoder<T> decoder) {
         return timed(retries.run(attempts -> {

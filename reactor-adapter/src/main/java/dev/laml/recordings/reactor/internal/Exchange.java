@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import dev.laml.recordings.TransferException;
 import reactor.netty.Connection;
 import reactor.netty.http.client.PrematureCloseException;
@@ -135,7 +136,8 @@ public final class Exchange {
                     .uri(uri)
                     .send((outbound, out) -> {
                         headers.forEach(outbound::header);
-                        return out;
+                        // A write's form, already encoded by the protocol (its Content-Length among the headers).
+                        return request.hasBody() ? out.sendByteArray(Mono.just(request.body())) : out;
                     })
                     .response((HttpClientResponse response, Flux<ByteBuf> body) -> handle(handler, response, body))
                     .onErrorMap(e -> transport.translate(request, e));
@@ -146,7 +148,8 @@ public final class Exchange {
                     .uri(uri)
                     .send((outbound, out) -> {
                         headers.forEach(outbound::header);
-                        return out;
+                        // A write's form, already encoded by the protocol (its Content-Length among the headers).
+                        return request.hasBody() ? out.sendByteArray(Mono.just(request.body())) : out;
                     })
                     .response((HttpClientResponse response, Flux<ByteBuf> body) -> {
                         attempt.answered = true;

@@ -69,12 +69,26 @@ public final class Retries {
      * is nearly every call, then allocates no retry machinery at all.
      */
     public <T> Flux<T> run(Function<Attempts, Flux<T>> attempt) {
+        return run(attempt, false);
+    }
+
+    /**
+     * As {@link #run(Function)} for a write: a failed attempt is repeated only when the policy's
+     * {@link RetryPolicy#isRetryableWrite(Throwable) write rule} allows it (the request certainly
+     * did not reach the server), on the same attempts and backoff.
+     */
+    public <T> Flux<T> runWrite(Function<Attempts, Flux<T>> attempt) {
+        return run(attempt, true);
+    }
+
+    private <T> Flux<T> run(Function<Attempts, Flux<T>> attempt, boolean write) {
         return Flux.defer(() -> {
             // Virtual under StepVerifier.withVirtualTime. A real scheduler's now() is the wall clock,
             // as for the not-found window: a clock step during an outage lengthens or shortens that
             // one resume window, nothing worse.
             Scheduler clock = timer.get();
-            Attempts attempts = new Attempts(policy.budget(clock.now(TimeUnit.NANOSECONDS)));
+            long now = clock.now(TimeUnit.NANOSECONDS);
+            Attempts attempts = new Attempts(write ? policy.writeBudget(now) : policy.budget(now));
             return attemptOnce(attempt, attempts, clock);
         });
     }

@@ -1,6 +1,7 @@
 package dev.laml.recordings.reactor.internal;
 
 import dev.laml.recordings.ApiException;
+import dev.laml.recordings.ConnectFailedException;
 import dev.laml.recordings.MalformedResponseException;
 import dev.laml.recordings.PoolExhaustedException;
 import dev.laml.recordings.ProxyException;
@@ -128,10 +129,24 @@ public final class Transport {
         // After the handshake a TLS error (a bad record, a decryption failure) is the connection
         // breaking: retryable, and resumed for a body. Netty hands it over inside a DecoderException,
         // which is no IOException, so it is looked for in the chain.
+        if (isTransportFailure(t) && neverConnected(t)) {
+            // Typed apart because nothing was sent: the one transfer failure a write may repeat.
+            return new ConnectFailedException(request.describe() + ": " + reason(uri, t), t);
+        }
         if (isTransportFailure(t) || find(t, SSLException.class) != null) {
             return new TransferException(request.describe() + ": " + reason(uri, t), t);
         }
         return t;
+    }
+
+    /**
+     * Whether {@code t} says the connection never opened, so no byte of the request left: refused, no route,
+     * timed out connecting (Netty's {@link ConnectTimeoutException} is a {@link ConnectException}), or no
+     * address for the host. A failure on an open connection (reset, closed, a timeout waiting for the answer)
+     * is never one of these.
+     */
+    static boolean neverConnected(Throwable t) {
+        return find(t, ConnectException.class) != null || find(t, UnknownHostException.class) != null;
     }
 
     /** True when requests to {@code uri} go through the configured proxy. */
