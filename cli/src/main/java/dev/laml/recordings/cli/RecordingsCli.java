@@ -10,7 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The {@code recordings} command: {@code demo}, {@code metadata}, {@code list}, {@code download}, {@code delete},
+ * The {@code recordings} command: {@code demo}, {@code metadata}, {@code list}, {@code transcripts}, {@code download}, {@code delete},
  * {@code archive} and {@code serve}. Run {@code java -jar recordings.jar --help} for the usage.
  *
  * <p>{@link #main(String[])} is the only method that ends the JVM; {@link #run(String[], PrintStream, PrintStream,

@@ -10,11 +10,12 @@ import java.util.regex.Pattern;
  * <p>An immutable value; thread-safe.
  *
  * @param accountSid   the account, a UUID; never null
- * @param recordingSid the recording, a UUID; never null
+ * @param recordingSid the recording, a UUID; never null (for a {@linkplain #transcription transcription's} event, the
+ *                     transcription's sid)
  * @param callSid      the call, a UUID, or null
  * @param status       the recording's status as sent ({@code completed}, {@code in-progress}, {@code absent}, ...),
  *                     lower case; never null
- * @param origin       {@code callback} or {@code reconcile}; never null
+ * @param origin       {@code callback}, {@code reconcile} or {@code transcription}; never null
  */
 public record InboxEvent(String accountSid, String recordingSid, String callSid, String status, String origin) {
 
@@ -35,6 +36,34 @@ public record InboxEvent(String accountSid, String recordingSid, String callSid,
         if (!STATUS.matcher(status).matches()) {
             throw new IllegalArgumentException("status must be a lower-case word");
         }
+    }
+
+    /** The {@link #origin()} of a transcription callback's event. */
+    public static final String TRANSCRIPTION = "transcription";
+
+    /**
+     * The event of a signed transcription callback. The inbox is keyed by sid: this event's key, in
+     * {@link #recordingSid()}, is the transcription's sid (sids are random UUIDs, so it never meets a recording's),
+     * with {@link #origin()} {@link #TRANSCRIPTION}; the workers fetch the transcription by that sid and store the
+     * transcript beside its recording.
+     *
+     * @param accountSid       the account, a UUID
+     * @param transcriptionSid the transcription, a UUID
+     * @param status           the transcription's status as sent, lower case ({@code completed}, {@code failed})
+     * @return the event; never null
+     * @throws IllegalArgumentException if an id is not a UUID or the status is not a short lower-case word
+     */
+    public static InboxEvent transcription(String accountSid, String transcriptionSid, String status) {
+        return new InboxEvent(accountSid, transcriptionSid, null, status, TRANSCRIPTION);
+    }
+
+    /**
+     * Whether this is a transcription callback's event (its key a transcription's sid).
+     *
+     * @return true for {@link #origin()} {@link #TRANSCRIPTION}
+     */
+    public boolean isTranscription() {
+        return TRANSCRIPTION.equals(origin);
     }
 
     /** Whether the status is final for the recording (anything but {@code in-progress}, {@code paused}). */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import dev.laml.recordings.events.RecordingInbox.Offer;
 import dev.laml.recordings.webhooks.FormFields;
 import dev.laml.recordings.webhooks.RecordingStatusCallback;
+import dev.laml.recordings.webhooks.TranscriptionCallback;
 import dev.laml.recordings.webhooks.WebhookSignature;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -66,6 +67,11 @@ import java.util.regex.Pattern;
  *       {@link Builder#acceptTimeout(Duration)} (4 s: SignalWire waits 5 s);</li>
  *   <li>204 once the event is committed to the inbox (a duplicate too: it is already there).</li>
  * </ul>
+ *
+ * <p><b>Transcription callbacks</b> (those with a {@code TranscriptionSid}: {@link TranscriptionCallback}) are accepted
+ * at the same URL, signed and answered the same way, the {@code TranscriptionUrl} and {@code RecordingUrl} checked
+ * like a {@code RecordingUrl}; they enter the inbox as an {@link InboxEvent#transcription} keyed by the transcription's
+ * sid, and the workers store the transcript beside the archived recording.
  *
  * <p><b>The signed URL</b> is the configured {@link Builder#publicUrl(URI) public URL} (what SignalWire was given),
  * with the query of the request as received. It is never rebuilt from {@code Host} or {@code X-Forwarded-*}, which
@@ -219,7 +225,11 @@ public final class RecordingEvents {
         RecordingStatusCallback callback;
         InboxEvent event;
         try {
-            callback = RecordingStatusCallback.fromForm(source.get());
+            Map<String, List<String>> form = source.get();
+            if (TranscriptionCallback.isTranscription(form)) {
+                return transcription(form);
+            }
+            callback = RecordingStatusCallback.fromForm(form);
             if (!accounts.isEmpty() && accounts.stream().noneMatch(callback.accountSid()::equalsIgnoreCase)) {
                 return Mono.just(Answer.of(400, "the callback is for another account"));
             }
@@ -233,6 +243,34 @@ public final class RecordingEvents {
         } catch (IllegalArgumentException malformed) { // MalformedCallbackException is one
             return Mono.just(Answer.of(400, malformed.getMessage()));
         }
+        return store(event);
+    }
+
+    /**
+     * A signed transcription callback, typed and checked as a recording's is (account, URLs on the API's host naming
+     * its own account, transcription and recording), into the inbox under the transcription's sid: the workers fetch
+     * the transcription by its sid from the API and store the transcript beside its archived recording.
+     */
+    private Mono<Answer> transcription(Map<String, List<String>> form) {
+        InboxEvent event;
+        try {
+            TranscriptionCallback callback = TranscriptionCallback.fromForm(form);
+            if (!accounts.isEmpty() && accounts.stream().noneMatch(callback.accountSid()::equalsIgnoreCase)) {
+                return Mono.just(Answer.of(400, "the callback is for another account"));
+            }
+            callback.checkUrl(apiBaseUrl);
+            String status = callback.rawStatus().trim().toLowerCase(Locale.ROOT);
+            if (!STATUS.matcher(status).matches()) {
+                return Mono.just(Answer.of(400, "TranscriptionStatus is not a status"));
+            }
+            event = InboxEvent.transcription(callback.accountSid(), callback.transcriptionSid(), status);
+        } catch (IllegalArgumentException malformed) { // MalformedCallbackException is one
+            return Mono.just(Answer.of(400, malformed.getMessage()));
+        }
+        return store(event);
+    }
+
+    private Mono<Answer> store(InboxEvent event) {
         return inbox.offer(event)
                 .timeout(acceptTimeout)
                 .map(offer -> {

@@ -46,6 +46,10 @@ import java.util.regex.Pattern;
  *       {@link Builder#awaitCompletedFor(Duration)}, then archives; a later {@code completed} callback updates the
  *       entry meanwhile.</li>
  *   <li>{@code absent}: recorded as {@link State#ABSENT}, nothing fetched. {@code failed}: {@link State#FAILED}.</li>
+ *   <li>A transcription callback's entry ({@link InboxEvent#transcription}): the transcription is fetched by its sid,
+ *       and the recording it names is archived with {@link ArchiveOptions#transcripts(boolean) transcripts}, so that
+ *       {@code {sid}.transcript.json} lies beside the audio (stored now if it was not yet); the entry ends
+ *       {@link State#ARCHIVED} with the audio's location. {@code failed}: {@link State#FAILED}.</li>
  *   <li>A failure (download, store, not found yet) puts the entry back with backoff (1 s doubling, at most
  *       {@link Builder#maxBackoff(Duration)}); after {@link Builder#maxAttempts(int)} claims it ends
  *       {@link State#FAILED} with the last reason, visible through {@link RecordingInbox#counts()} and
@@ -70,6 +74,9 @@ import java.util.regex.Pattern;
  * subscribe once per process. Methods never return null.
  */
 public final class RecordingWorkers {
+
+    private static final Pattern SID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private static final Logger LOG = Loggers.getLogger(RecordingWorkers.class);
     private static final Pattern STATUS = Pattern.compile("[a-z][a-z-]{0,31}");
@@ -286,6 +293,9 @@ public final class RecordingWorkers {
         }
 
         private Mono<Outcome> outcome(Entry e) {
+            if (InboxEvent.TRANSCRIPTION.equals(e.origin())) {
+                return transcript(e);
+            }
             String status = e.status();
             if ("absent".equals(status)) {
                 return Mono.just(Outcome.end(e, State.ABSENT, null));
@@ -300,6 +310,32 @@ public final class RecordingWorkers {
                             sharedTarget, options)))
                     .collectList()
                     .map(events -> classify(e, events))
+                    .onErrorResume(error -> Mono.just(failure(e, error, describe(error))));
+        }
+
+        /**
+         * A transcription callback's entry (keyed by the transcription's sid): the transcription is fetched from the API
+         * by that sid, and the recording it names (the API's word, never the callback's) is archived with
+         * {@link ArchiveOptions#transcripts(boolean) transcripts}: the audio is skipped when stored and verified, and
+         * {@code {sid}.transcript.json} is written beside it. Failures are retried as a recording's are.
+         */
+        private Mono<Outcome> transcript(Entry e) {
+            if ("failed".equals(e.status())) {
+                return Mono.just(Outcome.end(e, State.FAILED, "the transcription failed on SignalWire"));
+            }
+            return client.fetchTranscription(e.accountSid(), e.recordingSid())
+                    .flatMap(t -> {
+                        String recording = t.recordingSid();
+                        if (recording == null || !SID.matcher(recording).matches()) {
+                            return Mono.just(Outcome.end(e, State.FAILED, "the transcription names no recording"));
+                        }
+                        if (!t.isCompleted()) {
+                            return Mono.just(retryOrFail(e, "the transcription is not completed yet", null));
+                        }
+                        return client.archiveRecording(e.accountSid(), recording, sharedTarget, options.transcripts(true))
+                                .collectList()
+                                .map(events -> classify(e, events));
+                    })
                     .onErrorResume(error -> Mono.just(failure(e, error, describe(error))));
         }
 

@@ -23,7 +23,7 @@ public final class ArchiveOptions {
     /** The most recordings {@link #concurrency(int)} allows in flight at once. */
     public static final int MAX_CONCURRENCY = 1024;
 
-    private static final ArchiveOptions DEFAULTS = new ArchiveOptions(AudioFormat.WAV, 4, false, false, false, 0, 1);
+    private static final ArchiveOptions DEFAULTS = new ArchiveOptions(AudioFormat.WAV, 4, false, false, false, 0, 1, false);
 
     private final AudioFormat format;
     private final int concurrency;
@@ -32,9 +32,10 @@ public final class ArchiveOptions {
     private final boolean verifyRemote;
     private final int shardIndex;
     private final int shardCount;
+    private final boolean transcripts;
 
     private ArchiveOptions(AudioFormat format, int concurrency, boolean deleteAfterVerify, boolean dryRun,
-            boolean verifyRemote, int shardIndex, int shardCount) {
+            boolean verifyRemote, int shardIndex, int shardCount, boolean transcripts) {
         this.format = format;
         this.concurrency = concurrency;
         this.deleteAfterVerify = deleteAfterVerify;
@@ -42,6 +43,7 @@ public final class ArchiveOptions {
         this.verifyRemote = verifyRemote;
         this.shardIndex = shardIndex;
         this.shardCount = shardCount;
+        this.transcripts = transcripts;
     }
 
     /** WAV, 4 at a time, nothing deleted, not a dry run, no read-back of remote copies, one shard (all). */
@@ -59,7 +61,7 @@ public final class ArchiveOptions {
         if (format == null) {
             throw new IllegalArgumentException("format must not be null");
         }
-        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount);
+        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount, transcripts);
     }
 
     /**
@@ -73,7 +75,7 @@ public final class ArchiveOptions {
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
             throw new IllegalArgumentException("concurrency must be 1 to " + MAX_CONCURRENCY + ", got " + concurrency);
         }
-        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount);
+        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount, transcripts);
     }
 
     /**
@@ -81,7 +83,7 @@ public final class ArchiveOptions {
      * its SHA-256 matched; default false. A recording whose archiving failed in any way is never deleted.
      */
     public ArchiveOptions deleteAfterVerify(boolean deleteAfterVerify) {
-        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount);
+        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount, transcripts);
     }
 
     /**
@@ -90,7 +92,7 @@ public final class ArchiveOptions {
      * writes nothing: not even a directory.
      */
     public ArchiveOptions dryRun(boolean dryRun) {
-        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount);
+        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount, transcripts);
     }
 
     /**
@@ -100,7 +102,35 @@ public final class ArchiveOptions {
      * always read back.
      */
     public ArchiveOptions verifyRemote(boolean verifyRemote) {
-        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount);
+        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount, transcripts);
+    }
+
+    /**
+     * Also store each recording's transcripts beside its audio, as {@code yyyy/MM/dd/{sid}.transcript.json} (the
+     * recording's sid): a JSON object with {@code recording_sid} and a {@code transcriptions} array (each
+     * transcription's {@code sid}, {@code status}, {@code transcription_text}, {@code duration}, {@code date_created},
+     * {@code date_updated}, {@code price}, {@code price_unit}, {@code type}), as listed by
+     * {@code RecordingsClient.recordingTranscriptions}; default false. Written after the audio is stored or found
+     * verified, and rewritten only when it changed. A recording without a transcription gets no file and is not a
+     * failure; a transcript that cannot be listed or stored makes the recording {@link ArchiveEvent.Failed} (reason
+     * {@code "transcript: …"}, the audio stays stored, nothing is deleted) so that the next run tries again. A dry
+     * run writes none.
+     *
+     * @param transcripts whether to archive transcripts
+     * @return a copy with this setting; never null
+     */
+    public ArchiveOptions transcripts(boolean transcripts) {
+        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount,
+                transcripts);
+    }
+
+    /**
+     * Whether transcripts are archived too; see {@link #transcripts(boolean)}.
+     *
+     * @return the setting
+     */
+    public boolean transcripts() {
+        return transcripts;
     }
 
     /**
@@ -121,7 +151,7 @@ public final class ArchiveOptions {
         if (index < 0 || index >= count) {
             throw new IllegalArgumentException("shard index must be 0 to " + (count - 1) + ", got " + index);
         }
-        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, index, count);
+        return new ArchiveOptions(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, index, count, transcripts);
     }
 
     /**
@@ -183,19 +213,19 @@ public final class ArchiveOptions {
     public boolean equals(Object o) {
         return o instanceof ArchiveOptions a && a.format == format && a.concurrency == concurrency
                 && a.deleteAfterVerify == deleteAfterVerify && a.dryRun == dryRun && a.verifyRemote == verifyRemote
-                && a.shardIndex == shardIndex && a.shardCount == shardCount;
+                && a.shardIndex == shardIndex && a.shardCount == shardCount && a.transcripts == transcripts;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount);
+        return Objects.hash(format, concurrency, deleteAfterVerify, dryRun, verifyRemote, shardIndex, shardCount, transcripts);
     }
 
     @Override
     public String toString() {
         return "ArchiveOptions[format=" + format + ", concurrency=" + concurrency
                 + (deleteAfterVerify ? ", deleteAfterVerify" : "") + (dryRun ? ", dryRun" : "")
-                + (verifyRemote ? ", verifyRemote" : "") + (shardCount > 1 ? ", shard " + shardIndex + "/" + shardCount : "")
+                + (verifyRemote ? ", verifyRemote" : "") + (transcripts ? ", transcripts" : "") + (shardCount > 1 ? ", shard " + shardIndex + "/" + shardCount : "")
                 + "]";
     }
 }

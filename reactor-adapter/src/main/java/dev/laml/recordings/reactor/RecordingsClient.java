@@ -13,10 +13,14 @@ import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.StartRecording;
 import dev.laml.recordings.TransferException;
 import dev.laml.recordings.UpdateRecording;
+import dev.laml.recordings.Transcription;
+import dev.laml.recordings.TranscriptionPage;
+import dev.laml.recordings.TranscriptionQuery;
 import dev.laml.recordings.protocol.ApiEndpoint;
 import dev.laml.recordings.protocol.ApiRequest;
 import dev.laml.recordings.protocol.LiveRecordingsProtocol;
 import dev.laml.recordings.protocol.RecordingsProtocol;
+import dev.laml.recordings.protocol.TranscriptionsProtocol;
 import dev.laml.recordings.reactor.internal.Archiver;
 import dev.laml.recordings.reactor.internal.Bodies;
 import dev.laml.recordings.reactor.internal.Calls;
@@ -89,6 +93,7 @@ public final class RecordingsClient implements AutoCloseable {
     private final RecordingsProtocol protocol;
     /** Requests and answers of recordings being made (start, pause, resume, stop; a conference's). */
     private final LiveRecordingsProtocol live;
+    private final TranscriptionsProtocol transcriptionsProtocol;
     private final Calls calls;
     private final ConnectionProvider pool;
     private final Duration notFoundWindow;
@@ -115,6 +120,11 @@ public final class RecordingsClient implements AutoCloseable {
         public Mono<Void> delete(String accountSid, String recordingSid) {
             return RecordingsClient.this.delete(accountSid, recordingSid);
         }
+
+        @Override
+        public Flux<Transcription> transcriptions(String accountSid, String recordingSid) {
+            return RecordingsClient.this.recordingTranscriptions(accountSid, recordingSid);
+        }
     };
 
     private RecordingsClient(Builder b, RecordingsProtocol protocol, TlsSetup tls, ProxySettings proxy) {
@@ -122,6 +132,7 @@ public final class RecordingsClient implements AutoCloseable {
         this.proxy = proxy;
         this.protocol = protocol;
         this.live = LiveRecordingsProtocol.of(protocol);
+        this.transcriptionsProtocol = TranscriptionsProtocol.of(protocol);
         this.projectId = b.apiToken != null ? b.projectId : null;
         this.credentialsToMedia = b.credentialsToMedia && this.projectId != null;
         // Micrometer's classes are touched only when a registry was given.
@@ -665,6 +676,11 @@ public final class RecordingsClient implements AutoCloseable {
             public Mono<Void> delete(String account, String sid) {
                 return archiveSource.delete(account, sid);
             }
+
+            @Override
+            public Flux<Transcription> transcriptions(String account, String sid) {
+                return archiveSource.transcriptions(account, sid);
+            }
         };
         return Archiver.archive(one, accountSid, RecordingQuery.all(), target, options.shard(0, 1));
     }
@@ -684,6 +700,82 @@ public final class RecordingsClient implements AutoCloseable {
         if (target == null || target.getFileName() == null) {
             throw new IllegalArgumentException("target must be a file path, got " + target);
         }
+    }
+
+    // ------------------------------------------------------------------------------------------ transcriptions
+
+    /**
+     * Lists an account's transcriptions, newest first: {@code GET …/Transcriptions.json} with the query's page size
+     * and date filters, and the configured credentials. Pages are followed lazily, exactly as {@link #list} follows
+     * them: a page is requested only when the subscriber's demand reaches it, and every {@code next_page_uri} is
+     * resolved on the configured base URL only.
+     *
+     * <p>Fails with an {@link ApiException} (for example {@link dev.laml.recordings.AuthenticationException}) or a
+     * {@link TransferException}; a page whose body is not a transcriptions list, or names a transcription whose sid is
+     * not a UUID, fails with an {@link dev.laml.recordings.UnexpectedResponseException}.
+     *
+     * @param accountSid the account, a UUID
+     * @param query      the filters and page size; {@link TranscriptionQuery#all()} for all
+     * @return the transcriptions, lazily; never null
+     * @throws IllegalArgumentException at call time if the account id is not a UUID or the query is null
+     */
+    public Flux<Transcription> transcriptions(String accountSid, TranscriptionQuery query) {
+        ApiRequest first = transcriptionsProtocol.list(accountSid, query);
+        return Pager.items(first, this::transcriptionPage, TranscriptionPage::transcriptions,
+                TranscriptionPage::nextPageUri, transcriptionsProtocol::nextPage);
+    }
+
+    /**
+     * Lists one recording's transcriptions: {@code GET …/Recordings/{RecordingSid}/Transcriptions.json}, the
+     * recording's {@code subresource_uris.transcriptions}, paged lazily as {@link #transcriptions} pages. A recording
+     * without a transcription gives an empty flux; an unknown recording fails with
+     * {@link dev.laml.recordings.NotFoundException}.
+     *
+     * @param accountSid   the account, a UUID
+     * @param recordingSid the recording, a UUID
+     * @return the recording's transcriptions, lazily; never null
+     * @throws IllegalArgumentException at call time if either id is not a UUID
+     */
+    public Flux<Transcription> recordingTranscriptions(String accountSid, String recordingSid) {
+        ApiRequest first = transcriptionsProtocol.listForRecording(accountSid, recordingSid,
+                TranscriptionQuery.DEFAULT_PAGE_SIZE);
+        return Pager.items(first, this::transcriptionPage, TranscriptionPage::transcriptions,
+                TranscriptionPage::nextPageUri, transcriptionsProtocol::nextPage);
+    }
+
+    /**
+     * Fetches one transcription: {@code GET …/Transcriptions/{Sid}.json} with the configured credentials; redirects
+     * and retries as for {@link #fetch}.
+     *
+     * @param accountSid       the account, a UUID
+     * @param transcriptionSid the transcription, a UUID
+     * @return one {@link Transcription}, or an error ({@link dev.laml.recordings.NotFoundException} for an unknown
+     *         one); never null
+     * @throws IllegalArgumentException at call time if either id is not a UUID
+     */
+    public Mono<Transcription> fetchTranscription(String accountSid, String transcriptionSid) {
+        ApiRequest request = transcriptionsProtocol.fetch(accountSid, transcriptionSid);
+        return calls.json(request, (status, reason, headers, body) ->
+                transcriptionsProtocol.decodeTranscription(request, status, reason, headers, body));
+    }
+
+    /**
+     * Deletes a transcription: {@code DELETE …/Transcriptions/{Sid}.json}. Completes empty on success (the API
+     * answers 204); fails with {@link dev.laml.recordings.NotFoundException} for an unknown one. Never retried, as
+     * {@link #delete} is not: a retried delete that had in fact succeeded would report 404.
+     *
+     * @param accountSid       the account, a UUID
+     * @param transcriptionSid the transcription, a UUID
+     * @return completion; never null
+     * @throws IllegalArgumentException at call time if either id is not a UUID
+     */
+    public Mono<Void> deleteTranscription(String accountSid, String transcriptionSid) {
+        return calls.delete(transcriptionsProtocol.delete(accountSid, transcriptionSid));
+    }
+
+    private Mono<TranscriptionPage> transcriptionPage(ApiRequest request) {
+        return calls.json(request, (status, reason, headers, body) ->
+                transcriptionsProtocol.decodePage(request, status, reason, headers, body));
     }
 
     /** The base URL every request goes to, e.g. {@code https://example.signalwire.com}. */

@@ -7,6 +7,8 @@ import dev.laml.recordings.DownloadProgress;
 import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingQuery;
+import dev.laml.recordings.Transcription;
+import dev.laml.recordings.TranscriptionQuery;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 import reactor.core.publisher.Flux;
@@ -119,6 +121,25 @@ class QuickStartTest {
         // README:end
     }
 
+    @SuppressWarnings("unused") // compiled, not run
+    static void transcripts(RecordingsClient client, String accountSid, String recordingSid, String transcriptionSid) {
+        // README:start
+        // An account's transcriptions since January, paged lazily as list pages
+        Flux<Transcription> recent = client.transcriptions(accountSid, TranscriptionQuery.all()
+                .createdAfter(OffsetDateTime.parse("2026-01-01T00:00:00Z")));
+        // One recording's (its subresource_uris.transcriptions); none is an empty Flux
+        Flux<String> texts = client.recordingTranscriptions(accountSid, recordingSid)
+                .filter(Transcription::isCompleted)
+                .mapNotNull(Transcription::transcriptionText);
+        Mono<Transcription> one = client.fetchTranscription(accountSid, transcriptionSid);
+        Mono<Void> gone = client.deleteTranscription(accountSid, transcriptionSid);   // 204 -> complete
+
+        // The transcript beside the audio: yyyy/MM/dd/{sid}.transcript.json
+        Flux<ArchiveEvent> run = client.archive(accountSid, RecordingQuery.all(),
+                ArchiveTarget.directory(Path.of("archive")), ArchiveOptions.defaults().transcripts(true));
+        // README:end
+    }
+
     @Test
     void theReadmeShowsExactlyTheCompiledSnippets() throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
@@ -132,7 +153,7 @@ class QuickStartTest {
             assertThat(readme).contains(String.join("\n", lines));
             snippets++;
         }
-        assertThat(snippets).isEqualTo(5);
+        assertThat(snippets).isEqualTo(6);
     }
 
     @Test

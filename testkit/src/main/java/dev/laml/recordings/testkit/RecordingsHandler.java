@@ -86,7 +86,9 @@ final class RecordingsHandler {
         try {
             // A replacing fault stands in for the API entirely: the request has no effect (a DELETE deletes nothing).
             String rawQuery = query < 0 ? null : target.substring(query + 1);
+            TranscriptionsEndpoint.Target transcriptions = route == null ? TranscriptionsEndpoint.parse(path) : null;
             reply = fault.replacement != Fault.Replacement.NONE ? replace(fault, request, target, server.isTls())
+                    : transcriptions != null ? transcriptions(request, transcriptions, rawQuery)
                     : live(request, path, rawQuery, body);
             if (reply == null) {
                 reply = reply(request, route, rawQuery);
@@ -165,6 +167,25 @@ final class RecordingsHandler {
             return reply;
         }
         return media(request.requestHeaders(), recording, route.kind == Kind.MP3 ? Format.MP3 : Format.WAV);
+    }
+
+    /** The transcription resources: GET (lists, one) and DELETE (one), with Basic auth checked first, as for .json. */
+    private Reply transcriptions(HttpServerRequest request, TranscriptionsEndpoint.Target target, String rawQuery) {
+        HttpMethod method = request.method();
+        boolean deletable = !target.isList();
+        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)
+                && !(deletable && HttpMethod.DELETE.equals(method))) {
+            Reply reply = error(HttpResponseStatus.METHOD_NOT_ALLOWED, METHOD_NOT_ALLOWED);
+            reply.headers.set(HttpHeaderNames.ALLOW, deletable ? "GET, HEAD, DELETE" : "GET, HEAD");
+            return reply;
+        }
+        if (!authorized(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
+            return error(HttpResponseStatus.UNAUTHORIZED, AUTHENTICATION_FAILED);
+        }
+        TranscriptionsEndpoint.Result result = HttpMethod.DELETE.equals(method)
+                ? TranscriptionsEndpoint.delete(server, target) : TranscriptionsEndpoint.get(server, target, rawQuery);
+        return result.status() == 204 ? new Reply(HttpResponseStatus.NO_CONTENT, EMPTY)
+                : json(HttpResponseStatus.valueOf(result.status()), utf8(result.body()));
     }
 
     private static Reply media(HttpHeaders requestHeaders, TestRecording recording, Format format) {

@@ -61,6 +61,10 @@ import org.jspecify.annotations.Nullable;
  *       pauses, resumes or stops it, {@code /Conferences/{ConferenceSid}/Recordings.json} lists a conference's and
  *       {@code /Conferences/{ConferenceSid}/Recordings/{Sid}.json} fetches, controls or deletes one; what they record
  *       follows the server's {@linkplain Builder#clock clock}, and a stopped recording is served as any other.</li>
+ *   <li>{@code GET /Transcriptions.json} (date filters and paging as above), {@code GET} and {@code DELETE
+ *       /Transcriptions/{Sid}.json}, and a recording's {@code GET /Recordings/{Sid}/Transcriptions.json}, with Basic
+ *       auth, for the transcriptions {@link #addTranscription(String, String)} (or
+ *       {@link Builder#transcribeRecordings(boolean)}) made.</li>
  * </ul>
  * <pre>{@code
  * try (RecordingsServer server = RecordingsServer.start()) {
@@ -133,6 +137,9 @@ public final class RecordingsServer implements AutoCloseable {
     /** The date_created second of removed recordings, by sid key, so that a page token naming one stays valid. */
     private final ConcurrentHashMap<String, Long> removedCreated = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Fault> recordingFaults = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TestTranscription> transcriptions = new ConcurrentHashMap<>();
+    /** Whether every added recording is transcribed ({@link Builder#transcribeRecordings(boolean)}). */
+    private final boolean transcribeRecordings;
     private final ConcurrentLinkedQueue<Fault> queuedFaults = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Sends the builder's status callbacks (if it has a URL) and live recordings' own. */
@@ -149,6 +156,7 @@ public final class RecordingsServer implements AutoCloseable {
                 .encodeToString((projectId + ':' + apiToken).getBytes(StandardCharsets.UTF_8));
         this.requests = new RequestLog(builder.requestLogCapacity);
         this.clock = builder.clock;
+        this.transcribeRecordings = builder.transcribeRecordings;
         this.tls = builder.newTls(); // first: generating a certificate may fail, and nothing needs disposing yet
         // Own event loops rather than Reactor Netty's global ones, which the client under test (or benchmarked)
         // uses: sharing them would make the server compete with the client for the same threads.
@@ -320,6 +328,11 @@ public final class RecordingsServer implements AutoCloseable {
             throw new IllegalArgumentException("a recording with sid " + recording.sid() + " already exists");
         }
         callbacks.added(recording);
+        // After the recording's own callback, as SignalWire transcribes a recording once it is complete.
+        if (transcribeRecordings && !"absent".equals(recording.metadata().status())) {
+            transcribe(recording, "Synthetic transcript of recording " + recording.sid() + ", "
+                    + recording.durationSeconds() + " seconds of test audio.");
+        }
         return recording;
     }
 
@@ -499,6 +512,92 @@ public final class RecordingsServer implements AutoCloseable {
         Objects.requireNonNull(sid, "sid");
         TestRecording removed = recordings.get(key(sid));
         return removed != null && remove(removed);
+    }
+
+    // ---------------------------------------------------------------------------------------------- transcriptions
+
+    /**
+     * Adds a completed transcription of recording {@code recordingSid} with this text, served under
+     * {@code /Transcriptions.json}, {@code /Transcriptions/{Sid}.json} (GET, DELETE) and the recording's
+     * {@code /Recordings/{RecordingSid}/Transcriptions.json}, with Basic auth as for the metadata. It is served from
+     * the moment the recording completes (at once for a recording complete now); its {@code date_created} is that
+     * moment (the server's clock, to the second) or, for a recording complete when added, the recording's
+     * {@code date_updated}; its {@code duration} is the recording's. Removing the recording leaves its
+     * transcriptions, as deleting one on SignalWire does not say otherwise.
+     *
+     * @param recordingSid an added recording's sid
+     * @param text         the {@code transcription_text}; may be empty
+     * @return the transcription; never null
+     * @throws IllegalArgumentException if there is no recording with this sid
+     */
+    public TestTranscription addTranscription(String recordingSid, String text) {
+        Objects.requireNonNull(recordingSid, "recordingSid");
+        Objects.requireNonNull(text, "text");
+        requireOpen();
+        TestRecording recording = recordings.get(key(recordingSid));
+        if (recording == null) {
+            throw new IllegalArgumentException("no recording with sid " + recordingSid);
+        }
+        return transcribe(recording, text);
+    }
+
+    /** The transcription with this sid (case-insensitive), served or not yet, or null. */
+    public TestTranscription transcription(String sid) {
+        Objects.requireNonNull(sid, "sid");
+        return transcriptions.get(key(sid));
+    }
+
+    /** All transcriptions, served or not yet, in no particular order. */
+    public List<TestTranscription> transcriptions() {
+        return List.copyOf(transcriptions.values());
+    }
+
+    /** Removes a transcription, as an HTTP {@code DELETE} does; returns whether it existed. */
+    public boolean removeTranscription(String sid) {
+        Objects.requireNonNull(sid, "sid");
+        return transcriptions.remove(key(sid)) != null;
+    }
+
+    private TestTranscription transcribe(TestRecording recording, String text) {
+        Instant now = now();
+        Instant completes = recording.completesAt();
+        Instant available = completes.isAfter(now) ? completes : now;
+        OffsetDateTime created = completes.isAfter(now)
+                ? OffsetDateTime.ofInstant(completes.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), ZoneOffset.UTC)
+                : recording.metadata().dateUpdated();
+        TestTranscription t = new TestTranscription(UUID.randomUUID().toString(), recording.accountSid(),
+                recording.sid(), created, recording.durationSeconds(), "completed", text, available);
+        transcriptions.put(key(t.sid()), t);
+        if (t.isAvailable(now)) {
+            callbacks.transcription(t);
+        }
+        return t;
+    }
+
+    /**
+     * Sends transcription {@code sid}'s callback now, signed as every status callback, to the
+     * {@linkplain Builder#statusCallback status callback} URL (SignalWire's {@code transcribeCallback}, here the same
+     * receiver): {@code AccountSid}, {@code CallSid}, {@code TranscriptionSid}, {@code TranscriptionText},
+     * {@code TranscriptionStatus}, {@code TranscriptionUrl}, {@code RecordingSid}, {@code RecordingUrl}. It is also
+     * sent by {@link #addTranscription(String, String)} when the transcription is served at once; for one of a
+     * recording still in progress, call this once the recording completed. Callback faults apply, by the recording's
+     * sid; the delivery is recorded ({@link #takeCallbackDelivery()}) under the recording's sid.
+     *
+     * @throws IllegalStateException    if the server has no status callback
+     * @throws IllegalArgumentException if there is no transcription with this sid
+     */
+    public void sendTranscriptionCallback(String sid) {
+        Objects.requireNonNull(sid, "sid");
+        if (!callbacks.hasUrl()) {
+            throw new IllegalStateException("server has no status callback URL: build it with statusCallback(url, "
+                    + "key)");
+        }
+        StatusCallbacks c = callbacks;
+        TestTranscription t = transcriptions.get(key(sid));
+        if (t == null) {
+            throw new IllegalArgumentException("no transcription with sid " + sid);
+        }
+        c.transcription(t);
     }
 
     // -------------------------------------------------------------------------------------------------- faults
@@ -729,6 +828,11 @@ public final class RecordingsServer implements AutoCloseable {
     /** Adds what a live recording became when it stopped, without the builder's callback (it has its own). */
     void addLiveResult(TestRecording recording) {
         recordings.put(key(recording.sid()), recording);
+        // As addRecording: transcribed once complete, when the builder asks for every recording to be.
+        if (transcribeRecordings && !"absent".equals(recording.metadata().status())) {
+            transcribe(recording, "Synthetic transcript of recording " + recording.sid() + ", "
+                    + recording.durationSeconds() + " seconds of test audio.");
+        }
     }
 
     /** The base64 credentials a valid {@code Authorization: Basic} header carries. */
@@ -822,6 +926,7 @@ public final class RecordingsServer implements AutoCloseable {
         private String accountSid;
         private int requestLogCapacity = 10_000;
         private Clock clock = Clock.systemUTC();
+        private boolean transcribeRecordings;
         private boolean tls;
         /** With {@link #tls}: the caller's key and chain, or null to generate a certificate at each start. */
         private PrivateKey tlsKey;
@@ -991,6 +1096,16 @@ public final class RecordingsServer implements AutoCloseable {
                 throw new IllegalArgumentException("capacity must not be negative: " + capacity);
             }
             this.requestLogCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * Whether every recording added (but an {@code absent} one) gets a completed transcription, served once the
+         * recording completes, as {@link RecordingsServer#addTranscription(String, String)} makes it, with the text
+         * {@code "Synthetic transcript of recording {sid}, {n} seconds of test audio."}; default false.
+         */
+        public Builder transcribeRecordings(boolean transcribe) {
+            this.transcribeRecordings = transcribe;
             return this;
         }
 

@@ -235,6 +235,31 @@ final class StatusCallbacks implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends a transcription's callback, as SignalWire POSTs it to the recording's {@code transcribeCallback} (here the
+     * same URL): the fields of SignalWire's specification, plus {@code AccountSid} and {@code CallSid}. Faults apply
+     * as to any callback, chosen by the recording's sid; the delivery is recorded under the recording's sid.
+     */
+    void transcription(TestTranscription t) {
+        if (url == null) {
+            return; // SignalWire's transcribeCallback is the builder's URL here; live recordings' own do not get it
+        }
+        String account = server.baseUrl() + "/api/laml/2010-04-01/Accounts/" + t.accountSid();
+        Map<String, List<String>> fields = new java.util.LinkedHashMap<>();
+        fields.put("AccountSid", List.of(t.accountSid()));
+        TestRecording recording = server.find(t.recordingSid());
+        if (recording != null && recording.metadata().callSid() != null) {
+            fields.put("CallSid", List.of(recording.metadata().callSid()));
+        }
+        fields.put("TranscriptionSid", List.of(t.sid()));
+        fields.put("TranscriptionText", List.of(t.text()));
+        fields.put("TranscriptionStatus", List.of(t.status()));
+        fields.put("TranscriptionUrl", List.of(account + "/Transcriptions/" + t.sid()));
+        fields.put("RecordingSid", List.of(t.recordingSid()));
+        fields.put("RecordingUrl", List.of(account + "/Recordings/" + t.recordingSid()));
+        sendTo(url, false, t.recordingSid(), fields);
+    }
+
     private void deliver(long number, String sid, URI to, boolean get, Map<String, List<String>> fields, String body,
                          String signature, CallbackFault fault) {
         List<Integer> statuses = new CopyOnWriteArrayList<>();

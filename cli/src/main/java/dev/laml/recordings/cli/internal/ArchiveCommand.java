@@ -126,6 +126,11 @@ final class ArchiveCommand implements Callable<Integer> {
                     + "size and checksum (matters for object storage; a directory is always read back).")
     boolean verifyRemote;
 
+    @Option(names = "--transcripts",
+            description = "Also store each recording's transcripts beside its audio, as {sid}.transcript.json (a "
+                    + "recording without one gets none and is no failure).")
+    boolean transcripts;
+
     @Option(names = "--media-auth",
             description = "Send the project id and token with the media requests too, for spaces that require it.")
     boolean mediaAuth;
@@ -153,7 +158,8 @@ final class ArchiveCommand implements Callable<Integer> {
         }
         RecordingQuery query = range.applyTo(RecordingQuery.all().pageSize(PAGE_SIZE));
         ArchiveOptions options = ArchiveOptions.defaults().format(format.audio).concurrency(concurrency)
-                .deleteAfterVerify(deleteAfterVerify).dryRun(dryRun).verifyRemote(verifyRemote);
+                .deleteAfterVerify(deleteAfterVerify).dryRun(dryRun).verifyRemote(verifyRemote)
+                .transcripts(transcripts);
         if (shard != null) {
             int[] kn = parseShard(shard);
             options = options.shard(kn[0], kn[1]);

@@ -76,6 +76,7 @@ public final class Cli {
                 .addSubcommand(new DemoCommand(session))
                 .addSubcommand(new MetadataCommand(session))
                 .addSubcommand(new ListCommand(session))
+                .addSubcommand(new TranscriptsCommand(session))
                 .addSubcommand(new DownloadCommand(session))
                 .addSubcommand(new DeleteCommand(session))
                 .addSubcommand(new ArchiveCommand(session))

@@ -5,9 +5,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.laml.recordings.AudioFormat;
+import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingNotReadyException;
 import dev.laml.recordings.RecordingQuery;
+import dev.laml.recordings.Transcription;
 import dev.laml.recordings.reactor.ArchiveEvent;
 import dev.laml.recordings.reactor.ArchiveEvent.Deleted;
 import dev.laml.recordings.reactor.ArchiveEvent.Downloaded;
@@ -60,6 +62,8 @@ public final class Archiver {
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final int MAX_SIDECAR_BYTES = 64 * 1024;
+    /** Transcripts are text, a few KiB an hour of speech: 4 MiB is far beyond any, and bounds what is read back. */
+    private static final int MAX_TRANSCRIPT_BYTES = 4 * 1024 * 1024;
     private static final JsonFactory JSON = new JsonFactory();
 
     /** What the archive job needs from the API. */
@@ -69,6 +73,9 @@ public final class Archiver {
         Flux<ByteBuffer> download(String accountSid, String recordingSid, AudioFormat format);
 
         Mono<Void> delete(String accountSid, String recordingSid);
+
+        /** The recording's transcriptions, for {@link ArchiveOptions#transcripts()}. */
+        Flux<Transcription> transcriptions(String accountSid, String recordingSid);
     }
 
     private Archiver() {
@@ -183,8 +190,78 @@ public final class Archiver {
                     .switchIfEmpty(Mono.defer(() -> options.dryRun()
                             ? Mono.just(new Outcome(new WouldDownload(r, location), null, null))
                             : download(r, keys, location)))
-                    .onErrorResume(e -> Mono.just(new Outcome(failed(r, e), null, null)));
+                    .onErrorResume(e -> Mono.just(new Outcome(failed(r, e), null, null)))
+                    .flatMap(o -> withTranscript(r, keys, o));
             return Flux.concat(Mono.just(listedEvent), outcome.flatMapMany(o -> afterOutcome(r, keys, location, o)));
+        }
+
+        /**
+         * With {@link ArchiveOptions#transcripts()}, once the audio is stored or found verified: the recording's
+         * transcripts into {@code {sid}.transcript.json}, before any delete. None is no failure; a failure to list or
+         * store them fails the recording (the audio stays, nothing is deleted, the next run tries again).
+         */
+        private Mono<Outcome> withTranscript(Recording r, Layout keys, Outcome o) {
+            if (!options.transcripts() || options.dryRun()
+                    || !(o.event instanceof Skipped || o.event instanceof Downloaded)) {
+                return Mono.just(o);
+            }
+            return source.transcriptions(accountSid, r.sid())
+                    .collectList()
+                    // The recording was listed a moment ago: its transcriptions being unknown means it has none.
+                    .onErrorResume(NotFoundException.class, gone -> Mono.just(java.util.List.of()))
+                    .flatMap(list -> list.isEmpty() ? Mono.<Void>empty() : storeTranscript(r, keys, list))
+                    .thenReturn(o)
+                    .onErrorResume(e -> Mono.just(new Outcome(failed(r, new StageFailure("transcript", e)), null, null)));
+        }
+
+        /** Writes the transcript document unless the stored one already says the same. */
+        private Mono<Void> storeTranscript(Recording r, Layout keys, java.util.List<Transcription> list) {
+            return Mono.fromCallable(() -> transcript(r, list))
+                    .flatMap(json -> target.read(keys.transcript, MAX_TRANSCRIPT_BYTES + 1)
+                            .map(stored -> java.util.Arrays.equals(stored, json))
+                            .defaultIfEmpty(false)
+                            .flatMap(same -> same ? Mono.<Void>empty()
+                                    : target.put(keys.transcript, json, "application/json")));
+        }
+
+        /** The transcript document: deterministic (no time of writing), so that an unchanged one is not rewritten. */
+        private byte[] transcript(Recording r, java.util.List<Transcription> list) throws IOException {
+            ByteArrayOutputStream json = new ByteArrayOutputStream(1024);
+            try (JsonGenerator g = JSON.createGenerator(json)) {
+                g.useDefaultPrettyPrinter();
+                g.writeStartObject();
+                g.writeStringField("recording_sid", r.sid());
+                g.writeStringField("account_sid", r.accountSid() != null ? r.accountSid() : accountSid);
+                g.writeArrayFieldStart("transcriptions");
+                for (Transcription t : list) {
+                    g.writeStartObject();
+                    g.writeStringField("sid", t.sid());
+                    g.writeStringField("status", t.rawStatus() != null ? t.rawStatus() : t.status().wireValue());
+                    g.writeStringField("transcription_text", t.transcriptionText());
+                    g.writeFieldName("duration");
+                    if (t.duration() == null) {
+                        g.writeNull();
+                    } else if (t.duration().getNano() == 0) {
+                        g.writeNumber(t.duration().getSeconds());
+                    } else {
+                        g.writeNumber(new BigDecimal(t.duration().toNanos()).movePointLeft(9).stripTrailingZeros());
+                    }
+                    g.writeStringField("date_created", iso(t.dateCreated()));
+                    g.writeStringField("date_updated", iso(t.dateUpdated()));
+                    g.writeStringField("price", t.price() == null ? null : t.price().toPlainString());
+                    g.writeStringField("price_unit", t.priceUnit());
+                    g.writeStringField("type", t.type());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            }
+            json.write('\n');
+            if (json.size() > MAX_TRANSCRIPT_BYTES) {
+                throw new IOException("the transcripts of recording " + r.sid() + " are larger than "
+                        + MAX_TRANSCRIPT_BYTES + " bytes");
+            }
+            return json.toByteArray();
         }
 
         private Flux<ArchiveEvent> afterOutcome(Recording r, Layout keys, URI location, Outcome o) {
@@ -296,7 +373,8 @@ public final class Archiver {
                 dir = String.format(Locale.ROOT, "%04d/%02d/%02d", utc.getYear(), utc.getMonthValue(),
                         utc.getDayOfMonth());
             }
-            return new Layout(dir + "/" + r.sid() + format.extension(), dir + "/" + r.sid() + ".json");
+            return new Layout(dir + "/" + r.sid() + format.extension(), dir + "/" + r.sid() + ".json",
+                    dir + "/" + r.sid() + ".transcript.json");
         }
 
         private String extension() {
@@ -443,8 +521,8 @@ public final class Archiver {
         }
     }
 
-    /** Where a recording goes: the keys of its audio and of its sidecar. */
-    private record Layout(String audio, String sidecar) {
+    /** Where a recording goes: the keys of its audio, of its sidecar and of its transcripts. */
+    private record Layout(String audio, String sidecar, String transcript) {
     }
 
     private record Verified(long size, String sha256, String check) {

@@ -10,6 +10,7 @@ import reactor.core.publisher.Mono;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
@@ -41,12 +42,29 @@ public final class Pager {
      */
     public static Flux<Recording> list(ApiRequest first, Function<ApiRequest, Mono<RecordingPage>> fetch,
             BiFunction<ApiRequest, String, ApiRequest> nextPage) {
-        return Flux.create(sink -> new State(sink, first, fetch, nextPage).start());
+        return items(first, fetch, RecordingPage::recordings, RecordingPage::nextPageUri, nextPage);
     }
 
-    private static final class State {
-        private final FluxSink<Recording> sink;
-        private final Function<ApiRequest, Mono<RecordingPage>> fetch;
+    /**
+     * The same lazy paging over any list (transcriptions, ...): {@code items} and {@code nextPageUri} read a page.
+     *
+     * @param first       the first page's request
+     * @param fetch       fetches one page
+     * @param items       a page's items
+     * @param nextPageUri a page's {@code next_page_uri}, null on the last
+     * @param nextPage    the request for the page a response announced
+     */
+    public static <T, P> Flux<T> items(ApiRequest first, Function<ApiRequest, Mono<P>> fetch,
+            Function<P, List<T>> items, Function<P, String> nextPageUri,
+            BiFunction<ApiRequest, String, ApiRequest> nextPage) {
+        return Flux.create(sink -> new State<>(sink, first, fetch, items, nextPageUri, nextPage).start());
+    }
+
+    private static final class State<T, P> {
+        private final FluxSink<T> sink;
+        private final Function<ApiRequest, Mono<P>> fetch;
+        private final Function<P, List<T>> items;
+        private final Function<P, String> nextPageUri;
         private final BiFunction<ApiRequest, String, ApiRequest> nextPage;
         private final AtomicInteger wip = new AtomicInteger();
         // The demand counted here, not read from sink.requestedFromDownstream(): Flux.create's buffering sink counts a
@@ -54,20 +72,22 @@ public final class Pager {
         // requested), so right after the last recording the subscriber asked for, the sink still reports demand and
         // a page past take(n) was fetched for nobody (seen under load: 'list --limit 3' sent a second request).
         private final AtomicLong demand = new AtomicLong();
-        private final Deque<Recording> buffer = new ArrayDeque<>();
+        private final Deque<T> buffer = new ArrayDeque<>();
         // Guarded by the drain loop (wip) or set before the next drain through it.
         private ApiRequest next;
         private volatile boolean fetching;
         private volatile Throwable error;
         private volatile boolean cancelled;
         private volatile Disposable inFlight;
-        private volatile RecordingPage arrived;
+        private volatile P arrived;
 
-        State(FluxSink<Recording> sink, ApiRequest first, Function<ApiRequest, Mono<RecordingPage>> fetch,
-                BiFunction<ApiRequest, String, ApiRequest> nextPage) {
+        State(FluxSink<T> sink, ApiRequest first, Function<ApiRequest, Mono<P>> fetch, Function<P, List<T>> items,
+                Function<P, String> nextPageUri, BiFunction<ApiRequest, String, ApiRequest> nextPage) {
             this.sink = sink;
             this.next = first;
             this.fetch = fetch;
+            this.items = items;
+            this.nextPageUri = nextPageUri;
             this.nextPage = nextPage;
         }
 
@@ -95,13 +115,14 @@ public final class Pager {
                     buffer.clear();
                     return;
                 }
-                RecordingPage page = arrived;
+                P page = arrived;
                 if (page != null) {
                     arrived = null;
-                    buffer.addAll(page.recordings());
+                    buffer.addAll(items.apply(page));
                     ApiRequest current = next;
+                    String uri = nextPageUri.apply(page);
                     try {
-                        next = page.hasNext() ? nextPage.apply(current, page.nextPageUri()) : null;
+                        next = uri != null ? nextPage.apply(current, uri) : null;
                     } catch (RuntimeException refused) {
                         error = refused;
                     }

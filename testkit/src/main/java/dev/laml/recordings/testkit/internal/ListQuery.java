@@ -156,6 +156,11 @@ public final class ListQuery {
                 && (conferenceSid == null || conferenceSid.equalsIgnoreCase(r.conferenceSid()));
     }
 
+    /** Whether a creation time (epoch second) passes the date filters; for lists of other resources. */
+    public boolean matchesCreated(long createdEpochSecond) {
+        return createdEpochSecond >= createdFrom && createdEpochSecond <= createdTo;
+    }
+
     /** The requested page number, 0 by default. */
     public long page() {
         return page;
