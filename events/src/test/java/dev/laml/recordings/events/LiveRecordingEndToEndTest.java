@@ -7,6 +7,7 @@ import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.StartRecording;
 import dev.laml.recordings.UpdateRecording;
 import dev.laml.recordings.events.RecordingInbox.State;
+import dev.laml.recordings.reactor.ArchiveOptions;
 import dev.laml.recordings.reactor.ArchiveTarget;
 import dev.laml.recordings.reactor.RecordingsClient;
 import dev.laml.recordings.testkit.CallbackDelivery;
@@ -14,13 +15,18 @@ import dev.laml.recordings.testkit.Format;
 import dev.laml.recordings.testkit.RecordedRequest;
 import dev.laml.recordings.testkit.RecordingsServer;
 import dev.laml.recordings.testkit.TestClock;
+import dev.laml.recordings.testkit.TestTranscription;
 import dev.laml.recordings.webhooks.WebhookSignature;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,7 +37,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static dev.laml.recordings.events.EventsEndToEndTest.KEY;
 import static dev.laml.recordings.events.EventsEndToEndTest.WAIT;
@@ -43,7 +51,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 21's loop over real sockets: the client starts a live call's recording on the testkit with a status callback
  * to {@link RecordingEventsServer}, pauses it (skip) for a known time, resumes and stops it; the signed callbacks
- * arrive, the workers archive the audio, and the archived WAV's length is the recorded time without the pause. Time is
+ * arrive, the workers archive the audio and its transcript beside it, and the archived WAV's length is the recorded
+ * time without the pause. Time is
  * the testkit's {@link TestClock}: "3 s of audio" is a step of the clock, so the length is exact on any machine.
  */
 @Timeout(120)
@@ -70,10 +79,25 @@ class LiveRecordingEndToEndTest {
         return Duration.ofMillis(dataBytes * 1000L / byteRate);
     }
 
+    /** Every scalar field of a JSON document, by name, values in document order (jackson-core only, as events uses). */
+    static Map<String, List<String>> scalarFields(Path json) throws IOException {
+        Map<String, List<String>> fields = new HashMap<>();
+        try (JsonParser parser = new JsonFactory().createParser(json.toFile())) {
+            for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+                if (token.isScalarValue() && parser.currentName() != null) {
+                    fields.computeIfAbsent(parser.currentName(), k -> new ArrayList<>()).add(parser.getText());
+                }
+            }
+        }
+        return fields;
+    }
+
     @Test
     void aRecordingPausedWithSkipIsArchivedWithTheRecordedTimeWithoutThePause() throws Exception {
         TestClock clock = TestClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        RecordingsServer api = RecordingsServer.builder().clock(clock).signingKey(KEY).start();
+        // transcribeRecordings: the testkit transcribes each recording as it completes, as SignalWire does when asked.
+        RecordingsServer api = RecordingsServer.builder().clock(clock).signingKey(KEY).transcribeRecordings(true)
+                .start();
         closing.add(api);
         RecordingsClient client = RecordingsClient.builder().baseUrl(api.baseUrl())
                 .credentials(api.projectId(), api.apiToken()).retryPolicy(RetryPolicy.none()).build();
@@ -84,7 +108,8 @@ class LiveRecordingEndToEndTest {
         closing.add(inbox);
         Path archive = tmp.resolve("archive");
         RecordingWorkers workers = RecordingWorkers.builder().client(client).inbox(inbox)
-                .target(ArchiveTarget.directory(archive)).concurrency(2).pollInterval(Duration.ofMillis(100))
+                .target(ArchiveTarget.directory(archive)).options(ArchiveOptions.defaults().transcripts(true))
+                .concurrency(2).pollInterval(Duration.ofMillis(100))
                 .awaitCompletedFor(WAIT).build();
         RecordingEvents events = RecordingEvents.builder().signature(WebhookSignature.of(KEY)).publicUrl(publicUrl)
                 .apiBaseUrl(client.baseUrl()).accountSid(api.accountSid()).inbox(inbox)
@@ -132,6 +157,17 @@ class LiveRecordingEndToEndTest {
         assertThat(wavLength(archived)).isEqualTo(Duration.ofSeconds(3 + 4));
         assertThat(archived).isEqualTo(api.recording(sid).bytes(Format.WAV));
         assertThat(inbox.entry(sid).block(WAIT).state()).isEqualTo(State.ARCHIVED);
+
+        // The transcript lies beside the audio.
+        TestTranscription transcription = api.transcriptions().stream()
+                .filter(t -> t.recordingSid().equals(sid)).findFirst().orElseThrow();
+        Path transcript = wav.resolveSibling(sid + ".transcript.json");
+        assertThat(transcript).exists();
+        Map<String, List<String>> stored = scalarFields(transcript);
+        assertThat(stored.get("recording_sid")).containsExactly(sid);
+        assertThat(stored.get("sid")).containsExactly(transcription.sid()); // one transcription
+        assertThat(stored.get("transcription_text")).containsExactly(transcription.text());
+        assertThat(transcription.text()).contains("7 seconds");
 
         // Both callbacks asked for were delivered, signed, to the receiver, which accepted them (204).
         List<CallbackDelivery> deliveries = new ArrayList<>(List.of(api.takeCallbackDelivery(),
