@@ -54,8 +54,24 @@ public record Transcription(
         @Nullable String rawStatus) {
 
     /**
-     * Checks that the sid and the status are present.
+     * Checks the components.
      *
+     * @param sid               the transcription's id, a UUID (checked when decoded); never null
+     * @param accountSid        the owning account (project) id; may be null
+     * @param apiVersion        the API version, {@code 2010-04-01}; may be null
+     * @param recordingSid      the recording transcribed, as sent (not checked: a transcription is not
+     *                          lost for an odd recording id); may be null
+     * @param dateCreated       when the transcription was created; may be null
+     * @param dateUpdated       when it last changed; may be null
+     * @param duration          the length of the transcribed audio; may be null
+     * @param price             the charge, usually negative; null until priced
+     * @param priceUnit         ISO 4217 currency of {@link #price()}; may be null
+     * @param status            the state; {@link TranscriptionStatus#UNKNOWN} for unlisted values; never
+     *                          null
+     * @param transcriptionText the text; null when not available (yet), or when the transcription failed
+     * @param type              the type as sent (the API sends an empty string today); may be null
+     * @param uri               the resource's path as the server wrote it; may be null
+     * @param rawStatus         the status exactly as sent, kept for values outside the enum; may be null
      * @throws NullPointerException if {@code sid} or {@code status} is null
      */
     public Transcription {

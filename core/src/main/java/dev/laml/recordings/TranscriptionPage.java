@@ -20,8 +20,13 @@ import java.util.Objects;
 public record TranscriptionPage(List<Transcription> transcriptions, int page, int pageSize, @Nullable String nextPageUri) {
 
     /**
-     * Copies the list.
+     * Checks the components.
      *
+     * @param transcriptions this page's transcriptions, newest first as the API orders them
+     * @param page           the page number the server reported
+     * @param pageSize       the page size the server reported
+     * @param nextPageUri    the server's {@code next_page_uri} (a path with its query, carrying the
+     *                       {@code PageToken}), or null on the last page
      * @throws NullPointerException if {@code transcriptions} is null or holds null
      */
     public TranscriptionPage {

@@ -74,8 +74,20 @@ public record TranscriptionCallback(
     public static final String TRANSCRIPTION_SID = "TranscriptionSid";
 
     /**
-     * Checks the sids and copies the fields.
+     * Checks the components.
      *
+     * @param accountSid        the project (account) id, a UUID, as sent or taken from {@code TranscriptionUrl}; never
+     *                          null
+     * @param transcriptionSid  the transcription's id, a UUID; never null
+     * @param recordingSid      the recording transcribed, a UUID; never null
+     * @param callSid           the call, a UUID; null when not sent
+     * @param status            the transcription's state; never null
+     * @param rawStatus         the status text exactly as sent; never null
+     * @param transcriptionText the text as sent; null when not sent (a failed transcription)
+     * @param transcriptionUrl  the transcription's URL as sent, unchecked until {@link #checkUrl(URI)}; null when not
+     *                          sent
+     * @param recordingUrl      the recording's URL as sent, unchecked until {@link #checkUrl(URI)}; null when not sent
+     * @param fields            every field as sent, names in order of first appearance; unmodifiable; never null
      * @throws IllegalArgumentException if a sid is not a UUID
      * @throws NullPointerException     if a component documented as never null is null
      */

@@ -49,7 +49,8 @@ import java.util.regex.Pattern;
  *   <li>A transcription callback's entry ({@link InboxEvent#transcription}): the transcription is fetched by its sid,
  *       and the recording it names is archived with {@link ArchiveOptions#transcripts(boolean) transcripts}, so that
  *       {@code {sid}.transcript.json} lies beside the audio (stored now if it was not yet); the entry ends
- *       {@link State#ARCHIVED} with the audio's location. {@code failed}: {@link State#FAILED}.</li>
+ *       {@link State#ARCHIVED} with the audio's location. While the recording's own entry is pending, it waits for it
+ *       (retried with backoff, never given up for that; its claims still count as attempts). {@code failed}: {@link State#FAILED}.</li>
  *   <li>A failure (download, store, not found yet) puts the entry back with backoff (1 s doubling, at most
  *       {@link Builder#maxBackoff(Duration)}); after {@link Builder#maxAttempts(int)} claims it ends
  *       {@link State#FAILED} with the last reason, visible through {@link RecordingInbox#counts()} and
@@ -332,9 +333,17 @@ public final class RecordingWorkers {
                         if (!t.isCompleted()) {
                             return Mono.just(retryOrFail(e, "the transcription is not completed yet", null));
                         }
-                        return client.archiveRecording(e.accountSid(), recording, sharedTarget, options.transcripts(true))
-                                .collectList()
-                                .map(events -> classify(e, events));
+                        // The recording's own entry still pending: it is being (or will be) archived by another
+                        // worker, and two archive jobs must not write the same keys at once. Wait for it, without
+                        // spending this entry's attempts: the recording's entry ends one way or another.
+                        return inbox.entry(recording)
+                                .map(own -> own.state() == State.PENDING)
+                                .defaultIfEmpty(false)
+                                .flatMap(pending -> pending
+                                        ? Mono.just(Outcome.retry(e, Instant.now().plus(backoff(e)),
+                                                "waiting for recording " + recording + " to be archived first"))
+                                        : client.archiveRecording(e.accountSid(), recording, sharedTarget,
+                                                options.transcripts(true)).collectList().map(events -> classify(e, events)));
                     })
                     .onErrorResume(error -> Mono.just(failure(e, error, describe(error))));
         }
@@ -371,6 +380,13 @@ public final class RecordingWorkers {
                         : Outcome.end(e, State.FAILED, "the recording failed on SignalWire");
             }
             return retryOrFail(e, reason, error);
+        }
+
+        /** The delay before an entry's next attempt: {@code firstBackoff} doubling per attempt, at most maxBackoff. */
+        private Duration backoff(Entry e) {
+            long factor = 1L << Math.min(20, Math.max(0, e.attempts() - 1));
+            Duration delay = firstBackoff.multipliedBy(factor);
+            return delay.compareTo(maxBackoff) > 0 ? maxBackoff : delay;
         }
 
         private Outcome retryOrFail(Entry e, String reason, Throwable error) {

@@ -541,18 +541,32 @@ public final class RecordingsServer implements AutoCloseable {
         return transcribe(recording, text);
     }
 
-    /** The transcription with this sid (case-insensitive), served or not yet, or null. */
+    /**
+     * The transcription with this sid (case-insensitive), served or not yet.
+     *
+     * @param sid the transcription's sid
+     * @return the transcription, or null when there is none
+     */
     public TestTranscription transcription(String sid) {
         Objects.requireNonNull(sid, "sid");
         return transcriptions.get(key(sid));
     }
 
-    /** All transcriptions, served or not yet, in no particular order. */
+    /**
+     * All transcriptions, served or not yet, in no particular order.
+     *
+     * @return a copy; never null
+     */
     public List<TestTranscription> transcriptions() {
         return List.copyOf(transcriptions.values());
     }
 
-    /** Removes a transcription, as an HTTP {@code DELETE} does; returns whether it existed. */
+    /**
+     * Removes a transcription, as an HTTP {@code DELETE} does.
+     *
+     * @param sid the transcription's sid
+     * @return whether it existed
+     */
     public boolean removeTranscription(String sid) {
         Objects.requireNonNull(sid, "sid");
         return transcriptions.remove(key(sid)) != null;
@@ -583,6 +597,7 @@ public final class RecordingsServer implements AutoCloseable {
      * recording still in progress, call this once the recording completed. Callback faults apply, by the recording's
      * sid; the delivery is recorded ({@link #takeCallbackDelivery()}) under the recording's sid.
      *
+     * @param sid the transcription's sid
      * @throws IllegalStateException    if the server has no status callback
      * @throws IllegalArgumentException if there is no transcription with this sid
      */
@@ -1103,6 +1118,9 @@ public final class RecordingsServer implements AutoCloseable {
          * Whether every recording added (but an {@code absent} one) gets a completed transcription, served once the
          * recording completes, as {@link RecordingsServer#addTranscription(String, String)} makes it, with the text
          * {@code "Synthetic transcript of recording {sid}, {n} seconds of test audio."}; default false.
+         *
+         * @param transcribe whether to transcribe every recording added
+         * @return this builder
          */
         public Builder transcribeRecordings(boolean transcribe) {
             this.transcribeRecordings = transcribe;

@@ -13,7 +13,7 @@ import java.util.Objects;
  * (listed, fetched, deletable) from {@link #availableAt()}: the moment its recording completes, or when it was added
  * if that is later, as SignalWire transcribes a recording only once it is complete.
  *
- * <p>Immutable and thread-safe. No method returns null but {@link #text()}, null for a failed transcription.
+ * <p>Immutable and thread-safe. No method returns null.
  */
 public final class TestTranscription {
 
@@ -43,47 +43,83 @@ public final class TestTranscription {
                 status, text);
     }
 
-    /** The transcription's sid, a random UUID. */
+    /**
+     * The transcription's sid.
+     *
+     * @return a random UUID
+     */
     public String sid() {
         return sid;
     }
 
-    /** The account it belongs to: its recording's. */
+    /**
+     * The account it belongs to: its recording's.
+     *
+     * @return the account sid
+     */
     public String accountSid() {
         return accountSid;
     }
 
-    /** The recording transcribed. */
+    /**
+     * The recording transcribed.
+     *
+     * @return the recording's sid
+     */
     public String recordingSid() {
         return recordingSid;
     }
 
-    /** Its {@code date_created}, to the second. */
+    /**
+     * Its {@code date_created}, to the second.
+     *
+     * @return the creation time
+     */
     public OffsetDateTime dateCreated() {
         return dateCreated;
     }
 
-    /** Its {@code duration}: its recording's length in whole seconds. */
+    /**
+     * Its {@code duration}: its recording's length.
+     *
+     * @return whole seconds
+     */
     public long durationSeconds() {
         return durationSeconds;
     }
 
-    /** Its {@code status}: {@code completed}. */
+    /**
+     * Its {@code status}.
+     *
+     * @return {@code completed}
+     */
     public String status() {
         return status;
     }
 
-    /** Its {@code transcription_text}. */
+    /**
+     * Its {@code transcription_text}.
+     *
+     * @return the text
+     */
     public String text() {
         return text;
     }
 
-    /** The server-clock instant from which it is served. */
+    /**
+     * When it starts being served.
+     *
+     * @return the server-clock instant from which it is served
+     */
     public Instant availableAt() {
         return availableAt;
     }
 
-    /** The JSON document {@code GET …/Transcriptions/{Sid}.json} serves. */
+    /**
+     * The JSON document {@code GET …/Transcriptions/{Sid}.json} serves.
+     *
+     * @return the document
+     */
     public String json() {
         return json;
     }

@@ -1,0 +1,108 @@
+package dev.laml.recordings.events;
+
+import dev.laml.recordings.RetryPolicy;
+import dev.laml.recordings.events.RecordingInbox.State;
+import dev.laml.recordings.reactor.ArchiveTarget;
+import dev.laml.recordings.reactor.RecordingsClient;
+import dev.laml.recordings.testkit.CallbackFault;
+import dev.laml.recordings.testkit.Format;
+import dev.laml.recordings.testkit.RecordingSpec;
+import dev.laml.recordings.testkit.RecordingsServer;
+import dev.laml.recordings.testkit.TestRecording;
+import dev.laml.recordings.testkit.TestTranscription;
+import dev.laml.recordings.webhooks.WebhookSignature;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Over real sockets: the testkit pushes each recording's status callback and its transcription's callback (one of
+ * them mis-signed) to {@link RecordingEventsServer}; the workers store each recording and its transcript beside it.
+ */
+class TranscriptionEventsEndToEndTest {
+
+    private static final String KEY = "PSK_transcripts_end_to_end";
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    @Test
+    void everyRecordingIsStoredWithItsTranscriptBesideItAndAForgedCallbackStoresNothing() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        URI publicUrl = URI.create("http://127.0.0.1:" + port + "/recordings/events");
+        RecordingsServer api = RecordingsServer.builder().statusCallback(publicUrl, KEY).start();
+        closing.add(api);
+        RecordingsClient client = RecordingsClient.builder().baseUrl(api.baseUrl())
+                .credentials(api.projectId(), api.apiToken()).retryPolicy(RetryPolicy.none()).build();
+        closing.add(client);
+        RecordingInbox inbox = RecordingInbox.sqlite(tmp.resolve("inbox.db"));
+        closing.add(inbox);
+        Path archive = tmp.resolve("archive");
+        RecordingWorkers workers = RecordingWorkers.builder().client(client).inbox(inbox)
+                .target(ArchiveTarget.directory(archive)).concurrency(4).pollInterval(Duration.ofMillis(100))
+                .firstBackoff(Duration.ofMillis(100)).build();
+        RecordingEvents events = RecordingEvents.builder().signature(WebhookSignature.of(KEY)).publicUrl(publicUrl)
+                .apiBaseUrl(client.baseUrl()).accountSid(api.accountSid()).inbox(inbox)
+                .onAccepted(e -> workers.wake()).build();
+        RecordingEventsServer server = RecordingEventsServer.start(events, "/recordings/events", "127.0.0.1", port);
+        closing.add(server);
+        closing.add(workers.run().subscribe()::dispose);
+
+        OffsetDateTime day = OffsetDateTime.parse("2026-03-03T12:00:00Z");
+        List<TestRecording> recordings = new ArrayList<>();
+        List<TestTranscription> transcriptions = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            TestRecording r = api.addRecording(RecordingSpec.create().seed(500 + i).durationSeconds(1 + i)
+                    .dateCreated(day.plusMinutes(i)));
+            recordings.add(r);
+            transcriptions.add(api.addTranscription(r.sid(), "words of call " + i));
+        }
+        // A forged transcription callback: the receiver refuses it, nothing is stored for it.
+        TestRecording silent = api.addRecording(RecordingSpec.create().seed(600).dateCreated(day.plusMinutes(9)));
+        api.enqueueCallbackFault(CallbackFault.WRONG_SIGNATURE);
+        TestTranscription forged = api.addTranscription(silent.sid(), "forged");
+
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (inbox.counts().block(WAIT).get(State.ARCHIVED) < 2 * recordings.size() + 1) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not archived in time: " + inbox.counts().block(WAIT));
+            }
+            Thread.sleep(50);
+        }
+        Path dir = archive.resolve("2026/03/03");
+        for (int i = 0; i < recordings.size(); i++) {
+            TestRecording r = recordings.get(i);
+            assertThat(dir.resolve(r.sid() + ".wav")).hasBinaryContent(r.bytes(Format.WAV));
+            assertThat(Files.readString(dir.resolve(r.sid() + ".transcript.json")))
+                    .contains(transcriptions.get(i).sid()).contains("words of call " + i);
+        }
+        assertThat(dir.resolve(silent.sid() + ".wav")).exists();
+        assertThat(dir.resolve(silent.sid() + ".transcript.json")).doesNotExist();
+        assertThat(inbox.entry(forged.sid()).blockOptional(WAIT)).isEmpty();
+    }
+
+}
