@@ -74,7 +74,11 @@ public final class CallbackDelivery {
         return field("RecordingStatus");
     }
 
-    /** Where it was POSTed: the URL given to {@link RecordingsServer.Builder#statusCallback}. */
+    /**
+     * Where it was sent: the URL given to {@link RecordingsServer.Builder#statusCallback}, or a live recording's
+     * {@code RecordingStatusCallback}; for one sent with {@code RecordingStatusCallbackMethod=GET}, that URL with the
+     * fields appended to its query (the URL it signed).
+     */
     public URI url() {
         return url;
     }
@@ -90,7 +94,10 @@ public final class CallbackDelivery {
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
-    /** The request body exactly as sent ({@code application/x-www-form-urlencoded}, UTF-8). */
+    /**
+     * The request body exactly as sent ({@code application/x-www-form-urlencoded}, UTF-8); empty for a GET, whose
+     * fields are in {@link #url()}.
+     */
     public String body() {
         return body;
     }

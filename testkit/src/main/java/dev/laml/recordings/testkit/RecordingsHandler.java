@@ -63,10 +63,20 @@ final class RecordingsHandler {
     }
 
     Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+        HttpMethod method = request.method();
+        if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.DELETE.equals(method)) {
+            return handle(request, response, ""); // no body to wait for: media requests stay allocation-light
+        }
+        // A write (POST, ...): read the whole form first, so that the request log shows it and the live API reads it.
+        return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("")
+                .flatMap(body -> Mono.from(handle(request, response, body)));
+    }
+
+    private Publisher<Void> handle(HttpServerRequest request, HttpServerResponse response, String body) {
         String target = request.uri();
         int query = target.indexOf('?');
         String path = query < 0 ? target : target.substring(0, query);
-        server.requests().record(request.method().name(), target, path, request.requestHeaders());
+        server.requests().record(request.method().name(), target, path, request.requestHeaders(), body);
         Route route = Route.parse(path);
         Fault fault = server.nextFault(route == null ? null : route.sid);
         if (fault.replacement == Fault.Replacement.RAW) {
@@ -75,10 +85,14 @@ final class RecordingsHandler {
         Reply reply;
         try {
             // A replacing fault stands in for the API entirely: the request has no effect (a DELETE deletes nothing).
+            String rawQuery = query < 0 ? null : target.substring(query + 1);
             TranscriptionsEndpoint.Target transcriptions = route == null ? TranscriptionsEndpoint.parse(path) : null;
             reply = fault.replacement != Fault.Replacement.NONE ? replace(fault, request, target, server.isTls())
-                    : transcriptions != null ? transcriptions(request, transcriptions, query < 0 ? null : target.substring(query + 1))
-                    : reply(request, route, query < 0 ? null : target.substring(query + 1));
+                    : transcriptions != null ? transcriptions(request, transcriptions, rawQuery)
+                    : live(request, path, rawQuery, body);
+            if (reply == null) {
+                reply = reply(request, route, rawQuery);
+            }
         } catch (RuntimeException e) {
             reply = error(HttpResponseStatus.INTERNAL_SERVER_ERROR, utf8(ApiJson.error(20500, e.toString(), 500)));
         }
@@ -86,6 +100,31 @@ final class RecordingsHandler {
     }
 
     // --------------------------------------------------------------------------------------------- the reply
+
+    /** The live calls' and conferences' answer, or null when the path is not theirs. */
+    private Reply live(HttpServerRequest request, String path, String rawQuery, String body) {
+        if (!server.live().mayAnswer(path)) {
+            return null;
+        }
+        String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+        // As the API, only a declared form is read as one; any other body leaves every field unset.
+        boolean form = contentType != null
+                && contentType.trim().toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+        LiveCalls.Answer answer = server.live().answer(request.method().name(), path, rawQuery,
+                request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION),
+                form ? RecordedRequest.decodeForm(body) : java.util.Map.of());
+        if (answer == null) {
+            return null;
+        }
+        if (answer.body() == null) {
+            return new Reply(HttpResponseStatus.valueOf(answer.status()), EMPTY);
+        }
+        Reply reply = json(HttpResponseStatus.valueOf(answer.status()), utf8(answer.body()));
+        if (answer.allow() != null) {
+            reply.headers.set(HttpHeaderNames.ALLOW, answer.allow());
+        }
+        return reply;
+    }
 
     /** What the API answers, before any fault. */
     private Reply reply(HttpServerRequest request, Route route, String rawQuery) {

@@ -41,6 +41,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A local HTTP (or {@linkplain Builder#tls() HTTPS}) server that answers like SignalWire's Compatibility API for recordings, so that code using it can be
  * tested without an account. Under {@code /api/laml/2010-04-01/Accounts/{AccountSid}}:
@@ -55,6 +57,11 @@ import java.util.function.Consumer;
  *       {@code CallSid} and {@code ConferenceSid}, and paging by {@code PageSize} (1 to 1000, default 50; more is a
  *       400), {@code Page} and the opaque {@code PageToken} of {@code next_page_uri}/{@code previous_page_uri}.
  *       Basic auth as for {@code .json}.</li>
+ *   <li>live calls and conferences ({@link #startCall()}, {@link #startConference()}): {@code POST
+ *       /Calls/{CallSid}/Recordings.json} starts a recording, {@code POST /Calls/{CallSid}/Recordings/{Sid}.json}
+ *       pauses, resumes or stops it, {@code /Conferences/{ConferenceSid}/Recordings.json} lists a conference's and
+ *       {@code /Conferences/{ConferenceSid}/Recordings/{Sid}.json} fetches, controls or deletes one; what they record
+ *       follows the server's {@linkplain Builder#clock clock}, and a stopped recording is served as any other.</li>
  *   <li>{@code GET /Transcriptions.json} (date filters and paging as above), {@code GET} and {@code DELETE
  *       /Transcriptions/{Sid}.json}, and a recording's {@code GET /Recordings/{Sid}/Transcriptions.json}, with Basic
  *       auth, for the transcriptions {@link #addTranscription(String, String)} (or
@@ -136,8 +143,11 @@ public final class RecordingsServer implements AutoCloseable {
     private final boolean transcribeRecordings;
     private final ConcurrentLinkedQueue<Fault> queuedFaults = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Null without {@link Builder#statusCallback}. */
+    /** Sends the builder's status callbacks (if it has a URL) and live recordings' own. */
     private final StatusCallbacks callbacks;
+    /** Whether the builder gave a signing key (with a URL or without): the callback methods need one. */
+    private final boolean callbacksConfigured;
+    private final LiveCalls live = new LiveCalls(this);
 
     private RecordingsServer(Builder builder) {
         this.projectId = builder.projectId != null ? builder.projectId : UUID.randomUUID().toString();
@@ -173,8 +183,10 @@ public final class RecordingsServer implements AutoCloseable {
             throw e;
         }
         this.baseUrl = URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + disposable.port());
-        this.callbacks = builder.callbackUrl == null ? null
-                : new StatusCallbacks(this, builder.callbackUrl, builder.signingKey, builder.callbackRetryDelay,
+        this.callbacksConfigured = builder.signingKey != null;
+        // Without a configured key, live recordings' callbacks are still signed, with a key nobody knows.
+        this.callbacks = new StatusCallbacks(this, builder.callbackUrl,
+                builder.signingKey != null ? builder.signingKey : randomToken(), builder.callbackRetryDelay,
                 builder.callbackTimeout, builder.callbackFaultRates, builder.callbackSeed, builder.callbackListener,
                 loops);
     }
@@ -316,15 +328,140 @@ public final class RecordingsServer implements AutoCloseable {
         if (recordings.putIfAbsent(key(recording.sid()), recording) != null) {
             throw new IllegalArgumentException("a recording with sid " + recording.sid() + " already exists");
         }
-        if (callbacks != null) {
-            callbacks.added(recording);
-        }
+        callbacks.added(recording);
         // After the recording's own callback, as SignalWire transcribes a recording once it is complete.
         if (transcribeRecordings && !"absent".equals(recording.metadata().status())) {
             transcribe(recording, "Synthetic transcript of recording " + recording.sid() + ", "
                     + recording.durationSeconds() + " seconds of test audio.");
         }
         return recording;
+    }
+
+    // ---------------------------------------------------------------------------------------------- live calls
+
+    /**
+     * Starts a call on the server's {@link #accountSid() account} that can be recorded, as one in progress on
+     * SignalWire: {@code POST .../Calls/{CallSid}/Recordings.json} starts a recording of it and
+     * {@code POST .../Calls/{CallSid}/Recordings/{Sid}.json} with {@code Status} {@code paused}, {@code in-progress}
+     * or {@code stopped} (and {@code PauseBehavior} {@code skip} or {@code silence}, default silence) controls it.
+     * A recording records from its start on the server's {@linkplain Builder#clock clock} (a {@link TestClock} lets
+     * a test say how long); a pause with {@code skip} leaves the paused time out, with {@code silence} records it as
+     * silence. Until it stops, {@code /Recordings/{Sid}.json} shows it {@code in-progress} or {@code paused} (a
+     * {@code DELETE} is refused, 400), its media answer 404 and lists leave it out. Stopping completes it: from then on it is served as any other recording ({@link #recording(String)},
+     * its media and JSON URLs, lists), its WAV holding exactly the recorded milliseconds (8,000 samples a second, the
+     * silent ones zero), its MP3 as many frames as cover them, its {@code duration} their length in whole seconds
+     * (rounded to the nearest), or status {@code absent} with no media when nothing was recorded.
+     *
+     * <p>The form of the start: {@code RecordingChannels} mono|dual, {@code RecordingStatusCallback} (an absolute
+     * http(s) URL), {@code RecordingStatusCallbackEvent} (a space-separated subset of {@code in-progress completed
+     * absent}, default {@code completed}), {@code RecordingStatusCallbackMethod} GET|POST, {@code RecordingTrack}
+     * inbound|outbound|both, {@code Trim} trim-silence|do-not-trim (trimming drops silence at either end). The status
+     * callback, fields as for {@link Builder#statusCallback}, is sent for each event asked for: {@code in-progress}
+     * at the start, {@code completed} (or {@code absent}) at the stop; signed with the builder's key
+     * ({@link Builder#statusCallback} or {@link Builder#signingKey}), retried and faulted as the builder's callbacks,
+     * and recorded in {@link #takeCallbackDelivery()}. Answers and errors are the API's: the recording's JSON (status
+     * {@code in-progress}, {@code paused}, or {@code stopped} with its duration, as the answer to a stop); 401
+     * without the credentials of metadata; 404 (code 20404) for an unknown call or recording; 422 for a value outside
+     * those above; 400 for a start on an {@linkplain #endCall ended} call (21220) or an update of a stopped recording
+     * (10000).
+     *
+     * @return the call's sid, a random UUID
+     */
+    public String startCall() {
+        return startCall(accountSid);
+    }
+
+    /**
+     * Starts a call on account {@code accountSid}, which the request's path must then name (see {@link #startCall()}).
+     *
+     * @return the call's sid, a random UUID
+     */
+    public String startCall(String accountSid) {
+        RecordingSpec.requireId(accountSid, "accountSid");
+        requireOpen();
+        return live.start(accountSid, false);
+    }
+
+    /**
+     * Ends a call, as its parties hanging up: its recordings still going stop (complete, with their callbacks) and
+     * a new recording of it is refused (400, code 21220).
+     *
+     * @throws IllegalArgumentException if no call has this sid
+     */
+    public void endCall(String callSid) {
+        live.end(Objects.requireNonNull(callSid, "callSid"), false);
+    }
+
+    /**
+     * Starts a conference on the server's account whose recordings the API can list ({@code GET
+     * .../Conferences/{ConferenceSid}/Recordings.json}), fetch, pause, resume, stop ({@code POST} with {@code Status}
+     * and {@code PauseBehavior}, as for a call's) and delete ({@code DELETE}, 204; 400 while it is still going):
+     * recordings {@link #startConferenceRecording} starts, recorded as a call's are (see {@link #startCall()}).
+     * The errors are a call's, except a 422, whose body is {@code {"errors": ["..."]}} as the API documents.
+     *
+     * @return the conference's sid, a random UUID
+     */
+    public String startConference() {
+        return startConference(accountSid);
+    }
+
+    /** Starts a conference on account {@code accountSid} (see {@link #startConference()}); returns its sid. */
+    public String startConference(String accountSid) {
+        RecordingSpec.requireId(accountSid, "accountSid");
+        requireOpen();
+        return live.start(accountSid, true);
+    }
+
+    /**
+     * Ends a conference: its recordings still going stop (complete, with their callbacks).
+     *
+     * @throws IllegalArgumentException if no conference has this sid
+     */
+    public void endConference(String conferenceSid) {
+        live.end(Objects.requireNonNull(conferenceSid, "conferenceSid"), true);
+    }
+
+    /**
+     * Starts recording a conference (mono, not trimmed, source {@code Conference}), as a conference that records
+     * from its start does; without a status callback. The API then controls it (see {@link #startConference()}).
+     *
+     * @return the recording's sid, a random UUID
+     * @throws IllegalArgumentException if no conference has this sid
+     * @throws IllegalStateException    if the conference has ended
+     */
+    public String startConferenceRecording(String conferenceSid) {
+        return startConferenceRecording(conferenceSid, null, "completed");
+    }
+
+    /**
+     * Starts recording a conference with a status callback to {@code statusCallback} (POSTed, signed as a call's
+     * recording's) for the {@code events} asked for: a space-separated subset of {@code in-progress completed
+     * absent}.
+     *
+     * @param statusCallback an absolute http(s) URL, or null for no callback
+     * @return the recording's sid, a random UUID
+     * @throws IllegalArgumentException if no conference has this sid, the URL is not http(s), or an event is unknown
+     * @throws IllegalStateException    if the conference has ended
+     */
+    public String startConferenceRecording(String conferenceSid, @Nullable URI statusCallback, String events) {
+        Objects.requireNonNull(conferenceSid, "conferenceSid");
+        Objects.requireNonNull(events, "events");
+        if (statusCallback != null) {
+            String scheme = statusCallback.getScheme() == null ? "" : statusCallback.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || statusCallback.getHost() == null) {
+                throw new IllegalArgumentException("the status callback URL must be an absolute http(s) URL with a "
+                        + "host, got " + statusCallback);
+            }
+        }
+        java.util.Set<String> asked = new java.util.LinkedHashSet<>();
+        for (String event : events.trim().split("\\s+")) {
+            if (!List.of("in-progress", "completed", "absent").contains(event)) {
+                throw new IllegalArgumentException("unknown recording status callback event: '" + event + "'");
+            }
+            asked.add(event);
+        }
+        requireOpen();
+        return live.record(conferenceSid, statusCallback, asked);
     }
 
     /**
@@ -446,7 +583,7 @@ public final class RecordingsServer implements AutoCloseable {
         TestTranscription t = new TestTranscription(UUID.randomUUID().toString(), recording.accountSid(),
                 recording.sid(), created, recording.durationSeconds(), "completed", text, available);
         transcriptions.put(key(t.sid()), t);
-        if (callbacks != null && t.isAvailable(now)) {
+        if (t.isAvailable(now)) {
             callbacks.transcription(t);
         }
         return t;
@@ -467,7 +604,11 @@ public final class RecordingsServer implements AutoCloseable {
      */
     public void sendTranscriptionCallback(String sid) {
         Objects.requireNonNull(sid, "sid");
-        StatusCallbacks c = requireCallbacks();
+        if (!callbacks.hasUrl()) {
+            throw new IllegalStateException("server has no status callback URL: build it with statusCallback(url, "
+                    + "key)");
+        }
+        StatusCallbacks c = callbacks;
         TestTranscription t = transcriptions.get(key(sid));
         if (t == null) {
             throw new IllegalArgumentException("no transcription with sid " + sid);
@@ -525,7 +666,11 @@ public final class RecordingsServer implements AutoCloseable {
      */
     public void sendStatusCallback(String sid) {
         Objects.requireNonNull(sid, "sid");
-        StatusCallbacks c = requireCallbacks();
+        if (!callbacks.hasUrl()) {
+            throw new IllegalStateException("server has no status callback URL: build it with statusCallback(url, "
+                    + "key)");
+        }
+        StatusCallbacks c = callbacks;
         TestRecording recording = recordings.get(key(sid));
         if (recording == null) {
             throw new IllegalArgumentException("no recording with sid " + sid);
@@ -559,9 +704,7 @@ public final class RecordingsServer implements AutoCloseable {
 
     /** Removes every queued and attached callback fault (random rates stay). No effect without status callbacks. */
     public void clearCallbackFaults() {
-        if (callbacks != null) {
-            callbacks.clearFaults();
-        }
+        callbacks.clearFaults();
     }
 
     /**
@@ -585,12 +728,13 @@ public final class RecordingsServer implements AutoCloseable {
      * empty without status callbacks.
      */
     public List<CallbackDelivery> callbackDeliveries() {
-        return callbacks == null ? List.of() : callbacks.snapshot();
+        return callbacks.snapshot();
     }
 
     private StatusCallbacks requireCallbacks() {
-        if (callbacks == null) {
-            throw new IllegalStateException("server has no status callback: build it with statusCallback(url, key)");
+        if (!callbacksConfigured) {
+            throw new IllegalStateException("server has no status callback: build it with statusCallback(url, key), "
+                    + "or signingKey(key) for live recordings' own callbacks");
         }
         return callbacks;
     }
@@ -665,9 +809,7 @@ public final class RecordingsServer implements AutoCloseable {
             return;
         }
         try {
-            if (callbacks != null) {
-                callbacks.close();
-            }
+            callbacks.close();
             disposable.disposeNow(SHUTDOWN_TIMEOUT);
         } finally {
             traffic.closeAll(SHUTDOWN_TIMEOUT);
@@ -689,6 +831,24 @@ public final class RecordingsServer implements AutoCloseable {
 
     RequestLog requests() {
         return requests;
+    }
+
+    LiveCalls live() {
+        return live;
+    }
+
+    StatusCallbacks liveCallbacks() {
+        return callbacks;
+    }
+
+    /** Adds what a live recording became when it stopped, without the builder's callback (it has its own). */
+    void addLiveResult(TestRecording recording) {
+        recordings.put(key(recording.sid()), recording);
+        // As addRecording: transcribed once complete, when the builder asks for every recording to be.
+        if (transcribeRecordings && !"absent".equals(recording.metadata().status())) {
+            transcribe(recording, "Synthetic transcript of recording " + recording.sid() + ", "
+                    + recording.durationSeconds() + " seconds of test audio.");
+        }
     }
 
     /** The base64 credentials a valid {@code Authorization: Basic} header carries. */
@@ -837,6 +997,25 @@ public final class RecordingsServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The key that signs live recordings' status callbacks (their {@code RecordingStatusCallback}, see
+         * {@link RecordingsServer#startCall()}), for a server without a {@link #statusCallback} URL; with one, its key
+         * signs them, and this replaces it. Also enables the callback methods ({@link
+         * RecordingsServer#takeCallbackDelivery()}, faults). Without any key, live callbacks are signed with a random
+         * one, which no receiver can check.
+         *
+         * @param signingKey the key a receiver checks with; never shown by {@code toString()}
+         * @throws IllegalArgumentException if the key is empty
+         */
+        public Builder signingKey(String signingKey) {
+            Objects.requireNonNull(signingKey, "signingKey");
+            if (signingKey.isEmpty()) {
+                throw new IllegalArgumentException("the signing key must not be empty");
+            }
+            this.signingKey = signingKey;
+            return this;
+        }
+
         /** The pause between a failed status callback attempt and the next; default 1 s. Tests make it short. */
         public Builder statusCallbackRetryDelay(Duration delay) {
             Objects.requireNonNull(delay, "delay");
@@ -950,8 +1129,9 @@ public final class RecordingsServer implements AutoCloseable {
         }
 
         /**
-         * The clock that {@link RecordingSpec#completesAfter(Duration) delayed completion} is measured against, so
-         * that a test can step time instead of sleeping; default {@link Clock#systemUTC()}. Only instants are read
+         * The clock that {@link RecordingSpec#completesAfter(Duration) delayed completion} and live recordings (see
+         * {@link RecordingsServer#startCall()}) are measured against, so that a test can step time instead of
+         * sleeping, e.g. a {@link TestClock}; default {@link Clock#systemUTC()}. Only instants are read
          * (the zone is irrelevant), from event-loop and test threads alike, so the clock must be thread-safe: a test
          * clock should keep its instant in a volatile field or an atomic.
          */

@@ -33,13 +33,18 @@ final class RequestLog {
     }
 
     void record(String method, String target, String path, HttpHeaders headers) {
+        record(method, target, path, headers, "");
+    }
+
+    /** Logs a request with its body (already read; "" for none). */
+    void record(String method, String target, String path, HttpHeaders headers, String body) {
         long number = sequence.getAndIncrement();
         total.increment();
         perPath.computeIfAbsent(path, p -> new LongAdder()).increment();
         if (capacity == 0) {
             return; // skip copying headers when nobody will read them
         }
-        RecordedRequest request = new RecordedRequest(number, method, target, path, headers);
+        RecordedRequest request = new RecordedRequest(number, method, target, path, headers, body);
         lock.lock();
         try {
             if (log.size() == capacity) {

@@ -41,9 +41,11 @@ import java.util.function.Consumer;
  * blocking (Reactor Netty's client, on the server's own event loops), retries a failed delivery twice, applies
  * {@link CallbackFault}s and records every finished {@link CallbackDelivery}.
  *
- * <p>Due: when a recording is added (its final status if it is complete at once, else {@code in-progress}), and when
- * the server's clock reaches a delayed recording's {@link TestRecording#completesAt()} (its final status). The clock
- * is polled every 20 ms rather than scheduled against, because a test clock moves when the test says, not with time.
+ * <p>Due, with the builder's URL: when a recording is added (its final status if it is complete at once, else
+ * {@code in-progress}), and when the server's clock reaches a delayed recording's {@link TestRecording#completesAt()}
+ * (its final status). The clock is polled every 20 ms rather than scheduled against, because a test clock moves when
+ * the test says, not with time. Live recordings ({@link LiveCalls}) send theirs to their own
+ * {@code RecordingStatusCallback} through {@link #sendTo}, with or without a builder's URL.
  *
  * <p>Thread-safe: called from test threads, event loops and the poller.
  */
@@ -54,8 +56,8 @@ final class StatusCallbacks implements AutoCloseable {
     private static final int MAX_CONNECTIONS = 256;
 
     private final RecordingsServer server;
+    /** The builder's URL, or null when only live recordings' own callbacks are sent. */
     private final URI url;
-    private final String urlText;
     private final String signingKey;
     private final Duration retryDelay;
     private final Duration timeout;
@@ -64,6 +66,7 @@ final class StatusCallbacks implements AutoCloseable {
     private final Consumer<CallbackDelivery> listener;
     private final ConnectionProvider connections;
     private final HttpClient client;
+    /** Null without a builder's URL: nothing to poll for. */
     private final Disposable poller;
     private final Disposable.Composite inFlight = Disposables.composite();
     private final ConcurrentHashMap<String, TestRecording> pending = new ConcurrentHashMap<>();
@@ -80,7 +83,6 @@ final class StatusCallbacks implements AutoCloseable {
                     LoopResources loops) {
         this.server = server;
         this.url = url;
-        this.urlText = url.toString();
         this.signingKey = signingKey;
         this.retryDelay = retryDelay;
         this.timeout = timeout;
@@ -96,11 +98,15 @@ final class StatusCallbacks implements AutoCloseable {
         this.client = HttpClient.create(connections).runOn(loops)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
                 .responseTimeout(timeout);
-        this.poller = Flux.interval(POLL, POLL, Schedulers.parallel()).subscribe(tick -> completeDue());
+        this.poller = url == null ? null
+                : Flux.interval(POLL, POLL, Schedulers.parallel()).subscribe(tick -> completeDue());
     }
 
     /** A recording was added: its callback is due now, and again at completion if that is later. */
     void added(TestRecording recording) {
+        if (url == null) {
+            return;
+        }
         if (recording.isComplete(server.now())) {
             send(recording, recording.metadata().status());
         } else {
@@ -111,7 +117,14 @@ final class StatusCallbacks implements AutoCloseable {
 
     /** Sends the recording's callback for its status now, outside the schedule. */
     void resend(TestRecording recording) {
+        if (url == null) {
+            return;
+        }
         send(recording, recording.isComplete(server.now()) ? recording.metadata().status() : "in-progress");
+    }
+
+    boolean hasUrl() {
+        return url != null;
     }
 
     void enqueueFault(CallbackFault fault) {
@@ -162,7 +175,9 @@ final class StatusCallbacks implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        poller.dispose();
+        if (poller != null) {
+            poller.dispose();
+        }
         inFlight.dispose();
         pending.clear();
         connections.disposeLater().block(Duration.ofSeconds(5));
@@ -183,23 +198,40 @@ final class StatusCallbacks implements AutoCloseable {
     }
 
     private void send(TestRecording recording, String status) {
+        sendTo(url, false, recording.sid(), recording.callbackFields(status));
+    }
+
+    /**
+     * Sends a recording's status callback to {@code target}: POSTed as a form, or with {@code get} as a GET whose
+     * query string carries the fields (the signature then covers that whole URL and no fields, as for any GET
+     * SignalWire signs). Faults, retries and the delivery log apply as to the builder's callbacks.
+     */
+    void sendTo(URI target, boolean get, String sid, Map<String, List<String>> fields) {
         if (closed.get()) {
             return;
         }
         long number = sequence.getAndIncrement();
-        CallbackFault fault = faultFor(recording.sid());
-        Map<String, List<String>> fields = recording.callbackFields(status);
-        String signature = CallbackForms.sign(fault == CallbackFault.WRONG_SIGNATURE ? "not-" + signingKey : signingKey,
-                urlText, fields);
+        CallbackFault fault = faultFor(sid);
+        String key = fault == CallbackFault.WRONG_SIGNATURE ? "not-" + signingKey : signingKey;
         String body = CallbackForms.encode(fields);
+        URI to = target;
+        String signature;
+        if (get) {
+            String query = target.getRawQuery();
+            to = URI.create(target.toString() + (query == null ? "?" : "&") + body);
+            signature = CallbackForms.sign(key, to.toString(), Map.of());
+            body = "";
+        } else {
+            signature = CallbackForms.sign(key, target.toString(), fields);
+        }
         if (fault == CallbackFault.DROP) {
-            record(new CallbackDelivery(number, recording.sid(), url, fields, body, signature, fault, List.of(),
+            record(new CallbackDelivery(number, sid, to, fields, body, signature, fault, List.of(),
                     CallbackDelivery.Outcome.DROPPED, null));
             return;
         }
         int copies = fault == CallbackFault.DUPLICATE ? 2 : 1;
         for (int i = 0; i < copies; i++) {
-            deliver(number, recording.sid(), fields, body, signature, fault);
+            deliver(number, sid, to, get, fields, body, signature, fault);
         }
     }
 
@@ -209,11 +241,9 @@ final class StatusCallbacks implements AutoCloseable {
      * as to any callback, chosen by the recording's sid; the delivery is recorded under the recording's sid.
      */
     void transcription(TestTranscription t) {
-        if (closed.get()) {
-            return;
+        if (url == null) {
+            return; // SignalWire's transcribeCallback is the builder's URL here; live recordings' own do not get it
         }
-        long number = sequence.getAndIncrement();
-        CallbackFault fault = faultFor(t.recordingSid());
         String account = server.baseUrl() + "/api/laml/2010-04-01/Accounts/" + t.accountSid();
         Map<String, List<String>> fields = new java.util.LinkedHashMap<>();
         fields.put("AccountSid", List.of(t.accountSid()));
@@ -227,36 +257,27 @@ final class StatusCallbacks implements AutoCloseable {
         fields.put("TranscriptionUrl", List.of(account + "/Transcriptions/" + t.sid()));
         fields.put("RecordingSid", List.of(t.recordingSid()));
         fields.put("RecordingUrl", List.of(account + "/Recordings/" + t.recordingSid()));
-        String signature = CallbackForms.sign(fault == CallbackFault.WRONG_SIGNATURE ? "not-" + signingKey : signingKey,
-                urlText, fields);
-        String body = CallbackForms.encode(fields);
-        if (fault == CallbackFault.DROP) {
-            record(new CallbackDelivery(number, t.recordingSid(), url, fields, body, signature, fault, List.of(),
-                    CallbackDelivery.Outcome.DROPPED, null));
-            return;
-        }
-        int copies = fault == CallbackFault.DUPLICATE ? 2 : 1;
-        for (int i = 0; i < copies; i++) {
-            deliver(number, t.recordingSid(), fields, body, signature, fault);
-        }
+        sendTo(url, false, t.recordingSid(), fields);
     }
 
-    private void deliver(long number, String sid, Map<String, List<String>> fields, String body, String signature,
-                         CallbackFault fault) {
+    private void deliver(long number, String sid, URI to, boolean get, Map<String, List<String>> fields, String body,
+                         String signature, CallbackFault fault) {
         List<Integer> statuses = new CopyOnWriteArrayList<>();
         AtomicReference<String> lastFailure = new AtomicReference<>();
-        Mono<Integer> attempt = Mono.defer(() -> client
-                .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded")
+        HttpClient.ResponseReceiver<?> request = get
+                ? client.headers(h -> h.set("X-SignalWire-Signature", signature)).get().uri(to.toString())
+                : client.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded")
                         .set("X-SignalWire-Signature", signature))
                 .post()
-                .uri(urlText)
-                .send(ByteBufFlux.fromString(Mono.just(body)))
+                .uri(to.toString())
+                .send(ByteBufFlux.fromString(Mono.just(body)));
+        Mono<Integer> attempt = Mono.defer(() -> request
                 .responseSingle((response, content) -> content.asByteArray()
                         .defaultIfEmpty(new byte[0])
                         .map(ignored -> response.status().code()))
                 .onErrorMap(e -> {
                     statuses.add(0);
-                    return new AttemptFailed(describe(e));
+                    return new AttemptFailed(describe(to, e));
                 })
                 .flatMap(code -> {
                     statuses.add(code);
@@ -269,17 +290,18 @@ final class StatusCallbacks implements AutoCloseable {
                 .retryWhen(Retry.fixedDelay(2, retryDelay).filter(e -> !closed.get()))
                 .doFinally(signal -> inFlight.remove(holder))
                 .subscribe(
-                        code -> record(new CallbackDelivery(number, sid, url, fields, body, signature, fault,
+                        code -> record(new CallbackDelivery(number, sid, to, fields, body, signature, fault,
                                 statuses, CallbackDelivery.Outcome.DELIVERED, null)),
                         error -> {
                             if (!closed.get()) {
-                                record(new CallbackDelivery(number, sid, url, fields, body, signature, fault,
+                                record(new CallbackDelivery(number, sid, to, fields, body, signature, fault,
                                         statuses, CallbackDelivery.Outcome.FAILED, lastFailure.get()));
                             }
                         }));
     }
 
-    private String describe(Throwable e) {
+    private String describe(URI to, Throwable e) {
+        URI url = to;
         String where = url.getHost() + (url.getPort() == -1 ? "" : ":" + url.getPort());
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ReadTimeoutException) {

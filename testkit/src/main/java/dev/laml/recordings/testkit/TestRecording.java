@@ -132,6 +132,14 @@ public final class TestRecording {
         return new TestRecording(server, metadata, wavContent, mp3Content, completesAt);
     }
 
+    /**
+     * A recording a live call or conference made ({@link LiveRecording#stop}): exactly this metadata and audio,
+     * complete at once.
+     */
+    static TestRecording completed(RecordingsServer server, RecordingMetadata metadata, ByteBuffer wav, ByteBuffer mp3) {
+        return new TestRecording(server, metadata, wav, mp3, Instant.MIN);
+    }
+
     /** The recording's sid, as given or generated. */
     public String sid() {
         return metadata.sid();

@@ -83,6 +83,40 @@ public final class ApiJson {
     }
 
     private static String recording(RecordingMetadata r, boolean inProgress) {
+        return recording(r, API_PREFIX + r.accountSid() + "/Recordings/" + r.sid(), inProgress ? "in-progress" : null);
+    }
+
+    /**
+     * A recording being made by a live call or conference, or one it made: {@code liveStatus} {@code in-progress}
+     * or {@code paused} renders as {@link #inProgress} does but with that status; {@code stopped} as the final
+     * recording (duration and price known) with status {@code stopped}; null as the final recording with its own
+     * status.
+     *
+     * @param uri the resource's own URI without {@code .json}: {@code .../Recordings/{sid}} for a call's recording,
+     *            {@code .../Conferences/{c}/Recordings/{sid}} for a conference's (its {@code subresource_uris} stay
+     *            under {@code .../Recordings/{sid}}, as the API documents)
+     */
+    public static String liveRecording(RecordingMetadata r, String uri, String liveStatus) {
+        return recording(r, uri, liveStatus);
+    }
+
+    /** SignalWire's other error shape, a list of messages: {@code {"errors": ["M", ...]}}. */
+    public static String errors(List<String> messages) {
+        StringBuilder out = new StringBuilder(64).append('{');
+        field(out, "errors").append('[');
+        for (int i = 0; i < messages.size(); i++) {
+            string(out.append(i == 0 ? "" : ", "), messages.get(i));
+        }
+        return out.append("]}").toString();
+    }
+
+    /**
+     * @param status null for the recording's own final status; {@code in-progress} or {@code paused} for a recording
+     *               still being made (no duration, price or error code yet); another value for a final one shown
+     *               with that status
+     */
+    private static String recording(RecordingMetadata r, String uri, String status) {
+        boolean inProgress = "in-progress".equals(status) || "paused".equals(status);
         String uriBase = API_PREFIX + r.accountSid() + "/Recordings/" + r.sid();
         StringBuilder out = new StringBuilder(1024).append('{');
         field(out, "sid");
@@ -119,15 +153,16 @@ public final class ApiJson {
         field(out, "source");
         string(out, r.source()).append(", ");
         field(out, "status");
-        string(out, inProgress ? "in-progress" : r.status()).append(", ");
+        string(out, status != null ? status : r.status()).append(", ");
         field(out, "error_code").append(inProgress || r.errorCode() == null ? "null" : r.errorCode()).append(", ");
         field(out, "uri");
-        string(out, uriBase + ".json").append(", ");
+        string(out, uri + ".json").append(", ");
         field(out, "subresource_uris").append('{');
         field(out, "transcriptions");
         string(out, uriBase + "/Transcriptions.json").append("}, ");
         field(out, "encryption_details").append("null, ");
-        field(out, "trim").append("\"do-not-trim\"");
+        field(out, "trim");
+        string(out, r.trim());
         return out.append('}').toString();
     }
 

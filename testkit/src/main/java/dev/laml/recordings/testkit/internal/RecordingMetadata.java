@@ -12,6 +12,7 @@ import java.time.OffsetDateTime;
  * @param endTime       nullable
  * @param price         nullable
  * @param errorCode     nullable; rendered as a JSON number
+ * @param trim          {@code do-not-trim} or {@code trim-silence}, as the JSON {@code trim}
  */
 public record RecordingMetadata(
         String sid,
@@ -27,5 +28,15 @@ public record RecordingMetadata(
         BigDecimal price,
         String source,
         String status,
-        Integer errorCode) {
+        Integer errorCode,
+        String trim) {
+
+    /** Metadata of a recording that was not trimmed ({@code "trim": "do-not-trim"}). */
+    public RecordingMetadata(String sid, String accountSid, String callSid, String conferenceSid, int channels,
+                             OffsetDateTime dateCreated, OffsetDateTime dateUpdated, OffsetDateTime startTime,
+                             OffsetDateTime endTime, long durationSeconds, BigDecimal price, String source,
+                             String status, Integer errorCode) {
+        this(sid, accountSid, callSid, conferenceSid, channels, dateCreated, dateUpdated, startTime, endTime,
+                durationSeconds, price, source, status, errorCode, "do-not-trim");
+    }
 }

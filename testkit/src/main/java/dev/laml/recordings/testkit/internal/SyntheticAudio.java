@@ -110,6 +110,32 @@ public final class SyntheticAudio {
         out.position(out.position() + (int) dataBytes);
     }
 
+    /** Bytes of PCM data for {@code millis} milliseconds of audio (8 samples a millisecond). */
+    public static long wavDataBytesForMillis(long millis, int channels) {
+        return millis * (WAV_SAMPLE_RATE / 1000) * channels * 2L;
+    }
+
+    /**
+     * Silences part of a WAV made by {@link #wav}: zeroes the PCM from millisecond {@code fromMillis} (inclusive) to
+     * {@code toMillis} (exclusive) of its data, as a recording paused with silence holds. Writes in place, through
+     * absolute puts, so only before the buffer is shared.
+     */
+    public static void silence(ByteBuffer wav, int channels, long fromMillis, long toMillis) {
+        long from = WAV_HEADER_BYTES + wavDataBytesForMillis(fromMillis, channels);
+        long to = WAV_HEADER_BYTES + wavDataBytesForMillis(toMillis, channels);
+        if (fromMillis < 0 || from > to || to > wav.capacity()) {
+            throw new IllegalArgumentException("silence " + fromMillis + "-" + toMillis + " ms is outside the WAV");
+        }
+        for (int i = (int) from; i < to; i++) {
+            wav.put(i, (byte) 0);
+        }
+    }
+
+    /** Number of MP3 frames that best covers {@code millis} milliseconds; at least one. */
+    public static long mp3FramesForMillis(long millis) {
+        return Math.max(1, Math.round(millis * (double) MP3_SAMPLE_RATE / MP3_SAMPLES_PER_FRAME / 1000));
+    }
+
     /** Number of MP3 frames that best covers {@code durationSeconds}; at least one, so that the file is never empty. */
     public static long mp3FramesFor(long durationSeconds) {
         return Math.max(1, Math.round(durationSeconds * (double) MP3_SAMPLE_RATE / MP3_SAMPLES_PER_FRAME));
