@@ -82,7 +82,7 @@ class PublicApiTest {
                 }
                 for (Path f : files) {
                     String name = root.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", "");
-                    if (name.contains(".internal.") || name.endsWith("package-info")) {
+                    if (name.contains(".internal.") || name.endsWith("package-info") || name.equals("module-info")) {
                         continue;
                     }
                     Class<?> c = Class.forName(name, false, anchor.getClassLoader());
