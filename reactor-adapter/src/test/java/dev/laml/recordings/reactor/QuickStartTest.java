@@ -175,7 +175,7 @@ class QuickStartTest {
             assertThat(readme).contains(String.join("\n", lines));
             snippets++;
         }
-        assertThat(snippets).isEqualTo(6);
+        assertThat(snippets).isEqualTo(7);
     }
 
     @Test
