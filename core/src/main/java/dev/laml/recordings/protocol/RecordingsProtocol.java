@@ -16,7 +16,7 @@ import dev.laml.recordings.RecordingQuery;
 import dev.laml.recordings.TransferException;
 import dev.laml.recordings.UnexpectedResponseException;
 
-import org.jspecify.annotations.NullUnmarked;
+import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
 import java.time.Clock;
@@ -37,9 +37,6 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe; methods never return null unless stated.
  */
-// Its nullable parameters and results are stated in its javadoc but not yet marked; until they are, it opts out of
-// the package's @NullMarked rather than claim non-null everywhere.
-@NullUnmarked
 public final class RecordingsProtocol {
 
     // A facade: each topic lives in its own package-private class (Requests, Redirects, Resumption,
@@ -61,7 +58,7 @@ public final class RecordingsProtocol {
     static final String API_ROOT = "/api/laml/2010-04-01/Accounts/";
 
     private final ApiEndpoint endpoint;
-    private final Credentials credentials;
+    private final @Nullable Credentials credentials;
     private final boolean credentialsToMedia;
     private final int maxMetadataBytes;
     private final Requests requests;
@@ -204,7 +201,7 @@ public final class RecordingsProtocol {
      * The validator that proves a later response is the same representation: a strong
      * {@code ETag}, else {@code Last-Modified}; null when the response had neither.
      */
-    public String resumeValidator(HeaderLookup headers) {
+    public @Nullable String resumeValidator(HeaderLookup headers) {
         return Resumption.resumeValidator(headers);
     }
 
@@ -212,7 +209,7 @@ public final class RecordingsProtocol {
      * The same request asking only for the bytes from {@code offset} on, conditional on
      * {@code validator} ({@code If-Range}) when there is one.
      */
-    public ApiRequest resumeFrom(ApiRequest request, long offset, String validator) {
+    public ApiRequest resumeFrom(ApiRequest request, long offset, @Nullable String validator) {
         return Resumption.resumeFrom(request, offset, -1, validator);
     }
 
@@ -220,7 +217,7 @@ public final class RecordingsProtocol {
      * As {@link #resumeFrom(ApiRequest, long, String)}, for a download of a range that ends at
      * byte {@code last} (inclusive; -1: at the end).
      */
-    public ApiRequest resumeFrom(ApiRequest request, long offset, long last, String validator) {
+    public ApiRequest resumeFrom(ApiRequest request, long offset, long last, @Nullable String validator) {
         return Resumption.resumeFrom(request, offset, last, validator);
     }
 
@@ -238,7 +235,7 @@ public final class RecordingsProtocol {
      * @throws ContentChangedException if the answer does not continue the original body
      */
     public Continuation continuation(ApiRequest request, int status, HeaderLookup headers, long offset,
-            long totalLength, String validator) throws ContentChangedException {
+            long totalLength, @Nullable String validator) throws ContentChangedException {
         return Resumption.continuation(request, status, headers, offset, -1, totalLength, validator);
     }
 
@@ -258,7 +255,7 @@ public final class RecordingsProtocol {
      * @param totalLength the recording's length, -1 if unknown
      */
     public Continuation continuation(ApiRequest request, int status, HeaderLookup headers, long offset,
-            long last, long totalLength, String validator) throws ContentChangedException {
+            long last, long totalLength, @Nullable String validator) throws ContentChangedException {
         return Resumption.continuation(request, status, headers, offset, last, totalLength, validator);
     }
 
@@ -297,7 +294,7 @@ public final class RecordingsProtocol {
          * The part of the recording handed on; null for the whole recording, or when a server
          * that ignored the range gave no length to place its end by.
          */
-        public ContentRange contentRange() {
+        public @Nullable ContentRange contentRange() {
             return ranged && last >= 0 ? ContentRange.of(first, last, total) : null;
         }
     }
@@ -323,7 +320,7 @@ public final class RecordingsProtocol {
      *                                      in a way that cannot be decoded
      * @throws RangeNotSatisfiableException if the recording ends before the range starts
      */
-    public RangeAnswer rangeAnswer(ApiRequest request, ByteRange asked, int status, HeaderLookup headers) {
+    public RangeAnswer rangeAnswer(ApiRequest request, @Nullable ByteRange asked, int status, HeaderLookup headers) {
         return ByteRanges.rangeAnswer(request, asked, status, headers);
     }
 
@@ -339,7 +336,7 @@ public final class RecordingsProtocol {
     /**
      * The {@code Last-Modified} header as an instant; null when absent or not an HTTP date.
      */
-    public Instant lastModified(HeaderLookup headers) {
+    public @Nullable Instant lastModified(HeaderLookup headers) {
         return ResponseHead.lastModified(headers);
     }
 
@@ -450,7 +447,8 @@ public final class RecordingsProtocol {
      *
      * @param cause the transport's error, or null when the body simply ended early
      */
-    public IncompleteBodyException incompleteBody(ApiRequest request, long received, long expected, Throwable cause) {
+    public IncompleteBodyException incompleteBody(ApiRequest request, long received, long expected,
+            @Nullable Throwable cause) {
         return Responses.incompleteBody(request, received, expected, cause, null);
     }
 
@@ -460,8 +458,8 @@ public final class RecordingsProtocol {
      * @param why the transport's reason in words, naming the host ({@code "connection reset by host:port"}); null
      *            for none
      */
-    public IncompleteBodyException incompleteBody(ApiRequest request, long received, long expected, Throwable cause,
-            String why) {
+    public IncompleteBodyException incompleteBody(ApiRequest request, long received, long expected,
+            @Nullable Throwable cause, @Nullable String why) {
         return Responses.incompleteBody(request, received, expected, cause, why);
     }
 
@@ -478,7 +476,8 @@ public final class RecordingsProtocol {
      * @param what  what was wrong, in a few words; null to take the cause's message
      * @param cause the transport's parsing error; may be null
      */
-    public MalformedResponseException malformedResponse(ApiRequest request, String what, Throwable cause) {
+    public MalformedResponseException malformedResponse(ApiRequest request, @Nullable String what,
+            @Nullable Throwable cause) {
         return Responses.malformedResponse(request, what, cause);
     }
 
@@ -493,7 +492,7 @@ public final class RecordingsProtocol {
      */
     public static final class Builder {
         private final ApiEndpoint endpoint;
-        private Credentials credentials;
+        private @Nullable Credentials credentials;
         private boolean credentialsToMedia;
         private int maxMetadataBytes = DEFAULT_MAX_METADATA_BYTES;
         private Clock clock = Clock.systemUTC();
@@ -503,7 +502,7 @@ public final class RecordingsProtocol {
         }
 
         /** Credentials for metadata requests; null for none. */
-        public Builder credentials(Credentials credentials) {
+        public Builder credentials(@Nullable Credentials credentials) {
             this.credentials = credentials;
             return this;
         }
