@@ -276,6 +276,27 @@ class S3TargetTest {
         assertThat(pendingMultipartUploads()).isZero();
     }
 
+    private void sweepIncompleteUploads(S3Store s3server) {
+        dev.laml.recordings.s3.internal.S3Upload upload = new dev.laml.recordings.s3.internal.S3Upload(s3);
+        RuntimeException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try {
+                upload.abortIncompleteUploads(bucket, "calls/", u -> true).block(BLOCK);
+                return;
+            } catch (RuntimeException e) {
+                last = e;
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        throw new AssertionError("the restarted store refused the sweep 5 times"
+                + (s3server instanceof LegacyS3Proxy legacy ? "; its log:\n" + legacy.log() : ""), last);
+    }
+
     @Test
     void anS3ServerThatGoesAwayMidRunFailsThoseRecordingsAndARerunCompletes() {
         S3Store s3server = store;
@@ -294,9 +315,11 @@ class S3TargetTest {
         assertThat(summary(first).failed()).isPositive();
         s3server.restart();
         big.clearFault();
-        // What the dead store could not abort is swept before the rerun (documented in SCALING.md).
-        new dev.laml.recordings.s3.internal.S3Upload(s3).abortIncompleteUploads(bucket, "calls/", u -> true)
-                .block(BLOCK);
+        // What the dead store could not abort is swept before the rerun (documented in SCALING.md). S3Proxy 2.9.0,
+        // restarted on the data its killed predecessor left, answered this listing 500 in 2 of 4 full runs here (never
+        // in a run of the class alone; S3Proxy 3.3 never): the sweep is asked again a few times, and a store that still
+        // refuses fails the test with its own log.
+        sweepIncompleteUploads(s3server);
 
         List<ArchiveEvent> rerun = archive(ArchiveOptions.defaults());
 
