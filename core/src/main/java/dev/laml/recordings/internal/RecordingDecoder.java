@@ -29,61 +29,12 @@ public final class RecordingDecoder {
 
     /** Decodes a whole document that is one recording object. */
     public static Recording decode(byte[] body) throws IOException {
-        try (JsonParser p = Json.FACTORY.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("expected a JSON object");
-            }
-            Recording r = decodeObject(p);
-            if (p.nextToken() != null) {
-                throw new IOException("trailing content after the JSON object");
-            }
-            return r;
-        }
+        return Json.one(body, RecordingDecoder::decodeObject);
     }
 
     /** Decodes a list envelope: {@code recordings[]}, {@code page}, {@code page_size}, {@code next_page_uri}. */
     public static RecordingPage decodePage(byte[] body) throws IOException {
-        try (JsonParser p = Json.FACTORY.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("expected a JSON object");
-            }
-            List<Recording> recordings = null;
-            Integer page = null, pageSize = null;
-            String next = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (field) {
-                    case "recordings" -> {
-                        if (value == JsonToken.VALUE_NULL) {
-                            recordings = List.of();
-                        } else if (value != JsonToken.START_ARRAY) {
-                            throw new IOException("recordings is not an array");
-                        } else {
-                            recordings = new ArrayList<>();
-                            JsonToken t;
-                            while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
-                                recordings.add(decodeObject(p));
-                            }
-                            if (t != JsonToken.END_ARRAY) {
-                                throw new IOException("recordings holds something other than objects");
-                            }
-                        }
-                    }
-                    case "page" -> page = Json.integer(p, field);
-                    case "page_size" -> pageSize = Json.integer(p, field);
-                    case "next_page_uri" -> {
-                        String v = Json.text(p);
-                        next = v == null || v.isBlank() ? null : v.trim();
-                    }
-                    default -> p.skipChildren();
-                }
-            }
-            if (recordings == null) {
-                throw new IOException("no recordings array");
-            }
-            return new RecordingPage(recordings, page == null ? 0 : page, pageSize == null ? recordings.size() : pageSize, next);
-        }
+        return Json.page(body, "recordings", RecordingDecoder::decodeObject, RecordingPage::new);
     }
 
     /** Decodes the object whose START_OBJECT is the parser's current token; leaves it on END_OBJECT. */

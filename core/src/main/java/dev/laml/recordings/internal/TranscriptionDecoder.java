@@ -27,61 +27,12 @@ public final class TranscriptionDecoder {
 
     /** Decodes a whole document that is one transcription object. */
     public static Transcription decode(byte[] body) throws IOException {
-        try (JsonParser p = Json.FACTORY.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("expected a JSON object");
-            }
-            Transcription t = decodeObject(p);
-            if (p.nextToken() != null) {
-                throw new IOException("trailing content after the JSON object");
-            }
-            return t;
-        }
+        return Json.one(body, TranscriptionDecoder::decodeObject);
     }
 
     /** Decodes a list envelope: {@code transcriptions[]}, {@code page}, {@code page_size}, {@code next_page_uri}. */
     public static TranscriptionPage decodePage(byte[] body) throws IOException {
-        try (JsonParser p = Json.FACTORY.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("expected a JSON object");
-            }
-            List<Transcription> items = null;
-            Integer page = null, pageSize = null;
-            String next = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (field) {
-                    case "transcriptions" -> {
-                        if (value == JsonToken.VALUE_NULL) {
-                            items = List.of();
-                        } else if (value != JsonToken.START_ARRAY) {
-                            throw new IOException("transcriptions is not an array");
-                        } else {
-                            items = new ArrayList<>();
-                            JsonToken t;
-                            while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
-                                items.add(decodeObject(p));
-                            }
-                            if (t != JsonToken.END_ARRAY) {
-                                throw new IOException("transcriptions holds something other than objects");
-                            }
-                        }
-                    }
-                    case "page" -> page = Json.integer(p, field);
-                    case "page_size" -> pageSize = Json.integer(p, field);
-                    case "next_page_uri" -> {
-                        String v = Json.text(p);
-                        next = v == null || v.isBlank() ? null : v.trim();
-                    }
-                    default -> p.skipChildren();
-                }
-            }
-            if (items == null) {
-                throw new IOException("no transcriptions array");
-            }
-            return new TranscriptionPage(items, page == null ? 0 : page, pageSize == null ? items.size() : pageSize, next);
-        }
+        return Json.page(body, "transcriptions", TranscriptionDecoder::decodeObject, TranscriptionPage::new);
     }
 
     /** Decodes the object whose START_OBJECT is the parser's current token; leaves it on END_OBJECT. */

@@ -1,5 +1,8 @@
 package dev.laml.recordings.webhooks;
 
+import static dev.laml.recordings.webhooks.CallbackFields.sid;
+import static dev.laml.recordings.webhooks.CallbackFields.single;
+
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingSource;
 import dev.laml.recordings.RecordingStatus;
@@ -152,35 +155,7 @@ public record RecordingStatusCallback(
                 integer(form, "ErrorCode"), form);
     }
 
-    private static String single(Map<String, List<String>> form, String name) {
-        List<String> values = form.get(name);
-        if (values == null || values.isEmpty()) {
-            return null;
-        }
-        if (values.size() > 1) {
-            // Two values for one field: which one the sender meant is a guess, and a guess about a
-            // sid decides what gets downloaded.
-            throw new MalformedCallbackException("the callback's " + name + " field is sent " + values.size()
-                    + " times; it may appear once");
-        }
-        String v = values.get(0);
-        return v == null || v.isBlank() ? null : v;
-    }
 
-    private static String sid(Map<String, List<String>> form, String name, boolean required) {
-        String v = single(form, name);
-        if (v == null) {
-            if (required) {
-                throw new MalformedCallbackException("the callback has no " + name + " field");
-            }
-            return null;
-        }
-        if (!Validation.isUuid(v)) {
-            throw new MalformedCallbackException(name + " must be a UUID (8-4-4-4-12 hex digits), got "
-                    + Validation.quote(v));
-        }
-        return v;
-    }
 
     private static Integer integer(Map<String, List<String>> form, String name) {
         String v = single(form, name);
