@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,9 @@ import java.util.stream.Stream;
  * <p>Not thread-safe: start and close it from the test thread; clients may be used from any thread.
  */
 public final class LegacyS3Proxy implements S3Store {
+
+    /** S3Proxy 2.9.0's name for the attribute it sets last on a finished file (Java adds the {@code user.}). */
+    private static final String CONTENT_MD5 = "user.content-md5";
 
     // Replaced by restart(); volatile because the shutdown hook reads it.
     private volatile Process process;
@@ -79,8 +83,21 @@ public final class LegacyS3Proxy implements S3Store {
                         "jclouds.filesystem.basedir=" + data.toString().replace("\\", "\\\\"),
                         ""), StandardCharsets.UTF_8);
                 Path log = dir.resolve("s3proxy-" + attempt + ".log");
+                // S3Proxy 2.9.0 ships no logback.xml, so logback's default (everything at DEBUG) buries the one line
+                // that explains a 500 under Jetty's selector chatter: S3Proxy's own log and warnings only.
+                Path logback = dir.resolve("logback.xml");
+                Files.writeString(logback, String.join("\n",
+                        "<configuration>",
+                        "  <appender name=\"out\" class=\"ch.qos.logback.core.ConsoleAppender\">",
+                        "    <encoder><pattern>%d{HH:mm:ss.SSS} [%thread] %-5level %logger{36} - %msg%n</pattern></encoder>",
+                        "  </appender>",
+                        "  <logger name=\"org.gaul.s3proxy\" level=\"DEBUG\"/>",
+                        "  <root level=\"WARN\"><appender-ref ref=\"out\"/></root>",
+                        "</configuration>",
+                        ""), StandardCharsets.UTF_8);
                 String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-                List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", classpath,
+                List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                        "-Dlogback.configurationFile=" + logback, "-cp", classpath,
                         "org.gaul.s3proxy.Main", "--properties", properties.toString());
                 Process p = new ProcessBuilder(command)
                         .redirectErrorStream(true)
@@ -185,11 +202,15 @@ public final class LegacyS3Proxy implements S3Store {
         }
     }
 
-    /** A new child on the same port and data directory, waited for as at start (at most a minute). */
+    /**
+     * A new child on the same port and data directory, waited for as at start (at most a minute), after removing the
+     * temporary files a killed S3Proxy 2.9.0 leaves behind (see {@link #removeCrashDebris()}).
+     */
     @Override
     public void restart() {
         stop();
         try {
+            removeCrashDebris();
             Path log = dir.resolve("s3proxy-restart-" + System.nanoTime() + ".log");
             Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             process = p;
@@ -202,6 +223,44 @@ public final class LegacyS3Proxy implements S3Store {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Deletes the files a killed S3Proxy 2.9.0 can leave in its data directory, and returns how many.
+     *
+     * <p>Its filesystem store ({@code AbstractNio2BlobStore.putBlob}) writes an object, or a part of a multipart upload,
+     * to {@code <name>-<uuid>} beside its final name, then sets the {@code user.content-md5} extended attribute, then
+     * renames it. Killed in between, the temporary file stays without that attribute, and every later listing whose
+     * prefix covers it fails: {@code listHelper} reads the attribute of each file it lists, unguarded, so
+     * ListMultipartUploads (prefix {@code .mpus-}) answers 500 for good. A real S3 has no such state; a store's own
+     * debris is its operator's to clear, as this does. {@link LegacyS3ProxyTest} shows the 500 and the cure.
+     */
+    int removeCrashDebris() throws IOException {
+        Path data = dir.resolve("data");
+        List<Path> debris;
+        try (Stream<Path> files = Files.walk(data)) {
+            debris = files.filter(Files::isRegularFile).filter(f -> !hasContentMd5(f)).toList();
+        }
+        for (Path f : debris) {
+            Files.deleteIfExists(f);
+        }
+        return debris.size();
+    }
+
+    private static boolean hasContentMd5(Path file) {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+        try {
+            return view == null || view.list().contains(CONTENT_MD5);
+        } catch (IOException e) {
+            return true; // unreadable is not proof of debris: keep it
+        }
+    }
+
+    /** Test hook: a file in the data directory as a kill between write and rename leaves it (no attributes). */
+    Path writeDebris(String bucket, String name) throws IOException {
+        Path file = dir.resolve("data").resolve(bucket).resolve(name);
+        Files.createDirectories(file.getParent());
+        return Files.write(file, new byte[] {1, 2, 3});
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.laml.recordings.s3.internal;
 import dev.laml.recordings.s3.S3StorageException;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 import java.util.concurrent.CompletionException;
@@ -81,6 +82,28 @@ public final class S3Errors {
         }
         return (code.equals("InvalidArgument") || code.equals("InvalidRequest") || code.equals("UnsupportedHeader"))
                 && message != null && message.toLowerCase(java.util.Locale.ROOT).contains("checksum");
+    }
+
+    /**
+     * True when the SDK's HTTP client failed a request over a defect of its own rather than the network or the store:
+     * an {@link SdkClientException} caused by an {@link IllegalArgumentException} or {@link IllegalStateException}.
+     * The one seen here: the Netty client takes a pooled connection that an earlier, cancelled request left with its
+     * body handler still installed, and fails with "Duplicate handler name: HttpStreamsClientHandler#0-body-subscriber"
+     * (aws/aws-sdk-java-v2#1903, open for years). The SDK's retry policy retries I/O failures only, so it gives up on
+     * a request a fresh connection would carry. Said only of what is safe to send again (an UploadPart: S3 keeps the
+     * last upload of a part number).
+     */
+    public static boolean clientDefect(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (!(cause instanceof SdkClientException)) {
+            return false;
+        }
+        for (Throwable t = cause.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The status and code of a store's answer, for a one-line notice: {@code 501 NotImplemented}. */

@@ -490,6 +490,13 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
                 sendPart(part);
                 return;
             }
+            if (error != null && !part.retried && !isTerminated() && S3Errors.clientDefect(error)) {
+                // The SDK's client failed it on a broken pooled connection, which its own retries do not cover; an
+                // UploadPart may go again (S3 keeps a part number's last upload), once, on whatever connection it gets.
+                part.retried = true;
+                sendPart(part);
+                return;
+            }
             partDone(part, check, response, error);
         });
     }
@@ -731,6 +738,8 @@ final class StreamingUpload extends BaseSubscriber<ByteBuffer> {
         String contentMd5;
         /** Sent once more after AUTO's fallback; never twice. */
         boolean resent;
+        /** Sent once more after the SDK's client failed it on a defect of its own ({@link S3Errors#clientDefect}). */
+        boolean retried;
 
         Part(int number, int limit, MessageDigest digest, MessageDigest md5) {
             this.number = number;

@@ -211,6 +211,53 @@ class S3UploadTest {
     }
 
     @Test
+    void aPartTheSdksClientFailsOnABrokenPooledConnectionIsSentOnceMoreAndTheUploadCompletes() {
+        // As the SDK's Netty client fails on a pooled connection an earlier cancelled request left dirty
+        // (aws/aws-sdk-java-v2#1903, seen here in a full run): thrown where the SDK prepares the request.
+        AtomicInteger part2 = new AtomicInteger();
+        recorder.tamper((request, http) -> {
+            if (request instanceof UploadPartRequest part && part.partNumber() == 2 && part2.incrementAndGet() == 1) {
+                throw new IllegalArgumentException("Duplicate handler name: HttpStreamsClientHandler#0-body-subscriber");
+            }
+            return http;
+        });
+        long length = 3L * PART;
+        try {
+            Uploaded uploaded = upload.upload(destination("redone.wav"), TestBodies.body(length), length)
+                    .block(TIMEOUT);
+
+            assertThat(uploaded.sha256()).isEqualTo(TestBodies.sha256(length));
+            assertThat(uploaded.parts()).isEqualTo(3);
+        } finally {
+            recorder.tamper((request, http) -> http);
+        }
+        assertThat(part2).as("part 2: failed by the client, then sent again").hasValue(2);
+        assertThat(upload.digest(bucket, "redone.wav").block(TIMEOUT).sha256()).isEqualTo(TestBodies.sha256(length));
+    }
+
+    @Test
+    void aPartTheSdksClientFailsTwiceFailsTheUploadAndAbortsIt() {
+        AtomicInteger part2 = new AtomicInteger();
+        recorder.tamper((request, http) -> {
+            if (request instanceof UploadPartRequest part && part.partNumber() == 2) {
+                part2.incrementAndGet();
+                throw new IllegalArgumentException("Duplicate handler name: HttpStreamsClientHandler#0-body-subscriber");
+            }
+            return http;
+        });
+        try {
+            Throwable error = errorOf(upload.upload(destination("twice.wav"), TestBodies.body(3L * PART), -1));
+
+            assertThat(error).isInstanceOfSatisfying(S3StorageException.class,
+                    e -> assertThat(e.operation()).isEqualTo("UploadPart"));
+        } finally {
+            recorder.tamper((request, http) -> http);
+        }
+        assertThat(part2).as("sent again once, not more").hasValue(2);
+        assertNothingLeft("twice.wav");
+    }
+
+    @Test
     void aSinglePutWhoseBytesDoNotMatchIsRejectedAndLeavesNothing() {
         recorder.tamper((request, http) -> request instanceof PutObjectRequest
                 ? http.toBuilder().putHeader("x-amz-checksum-sha256", WRONG_SHA256).build()
