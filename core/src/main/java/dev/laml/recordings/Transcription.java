@@ -1,5 +1,6 @@
 package dev.laml.recordings;
 
+import dev.laml.recordings.internal.TranscriptionEncoder;
 import org.jspecify.annotations.Nullable;
 
 import java.math.BigDecimal;
@@ -77,6 +78,20 @@ public record Transcription(
     public Transcription {
         Objects.requireNonNull(sid, "sid");
         Objects.requireNonNull(status, "status");
+    }
+
+    /**
+     * This transcription as one line of JSON with the API's field names ({@code sid}, {@code account_sid},
+     * {@code recording_sid}, {@code status}, {@code transcription_text}, {@code duration}, {@code date_created},
+     * {@code date_updated}, {@code price}, {@code price_unit}, {@code type}, {@code uri}, {@code api_version}), for
+     * writing out: dates in ISO-8601 (not the API's RFC 2822), the duration in seconds and the price as numbers, a
+     * status outside the specification as it was sent, absent values as {@code null}. What the CLI's
+     * {@code transcripts --json} prints and what an archive's {@code {sid}.transcript.json} holds.
+     *
+     * @return a compact JSON object, without a line break; never null
+     */
+    public String toJson() {
+        return TranscriptionEncoder.encode(this);
     }
 
     /**

@@ -164,7 +164,8 @@ class LiveRecordingEndToEndTest {
         Path transcript = wav.resolveSibling(sid + ".transcript.json");
         assertThat(transcript).exists();
         Map<String, List<String>> stored = scalarFields(transcript);
-        assertThat(stored.get("recording_sid")).containsExactly(sid);
+        assertThat(stored.get("recording_sid")).as("the document's, and its one transcription's")
+                .containsExactly(sid, sid);
         assertThat(stored.get("sid")).containsExactly(transcription.sid()); // one transcription
         assertThat(stored.get("transcription_text")).containsExactly(transcription.text());
         assertThat(transcription.text()).contains("7 seconds");

@@ -51,7 +51,7 @@ class S3TranscriptsTest {
                 assertThat(summary.downloaded()).isEqualTo(2);
                 assertThat(summary.failed()).isZero();
                 String transcript = new String(get(s3, "calls/2026/05/01/" + spoken.sid() + ".transcript.json"), StandardCharsets.UTF_8);
-                assertThat(transcript).contains("\"sid\" : \"" + t.sid() + "\"").contains("Über den Wolken");
+                assertThat(transcript).contains("\"sid\":\"" + t.sid() + "\"").contains("Über den Wolken");
                 assertThat(get(s3, "calls/2026/05/01/" + spoken.sid() + ".wav")).hasSize((int) spoken.size(dev.laml.recordings.testkit.Format.WAV));
                 assertThatThrownBy(() -> get(s3, "calls/2026/05/01/" + silent.sid() + ".transcript.json"))
                         .isInstanceOf(CompletionException.class).hasCauseInstanceOf(NoSuchKeyException.class);

@@ -1,7 +1,5 @@
 package dev.laml.recordings.cli.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.laml.recordings.Transcription;
 import dev.laml.recordings.TranscriptionQuery;
 import dev.laml.recordings.reactor.RecordingsClient;
@@ -14,11 +12,8 @@ import reactor.core.publisher.Signal;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.StringWriter;
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Iterator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -49,7 +44,6 @@ import java.util.stream.Stream;
 final class TranscriptsCommand implements Callable<Integer> {
 
     private static final int PAGE_SIZE = 100;
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final Session session;
 
@@ -135,42 +129,8 @@ final class TranscriptsCommand implements Callable<Integer> {
         return count;
     }
 
-    /** One line of JSON with the API's field names; dates ISO-8601, duration in seconds, price a number. */
-    static String json(Transcription t) throws IOException {
-        StringWriter w = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(w)) {
-            g.writeStartObject();
-            g.writeStringField("sid", t.sid());
-            g.writeStringField("account_sid", t.accountSid());
-            g.writeStringField("recording_sid", t.recordingSid());
-            g.writeStringField("status", t.rawStatus() != null ? t.rawStatus() : t.status().wireValue());
-            g.writeStringField("transcription_text", t.transcriptionText());
-            g.writeFieldName("duration");
-            if (t.duration() == null) {
-                g.writeNull();
-            } else if (t.duration().getNano() == 0) {
-                g.writeNumber(t.duration().getSeconds());
-            } else {
-                g.writeNumber(new BigDecimal(t.duration().toNanos()).movePointLeft(9).stripTrailingZeros());
-            }
-            g.writeStringField("date_created", date(t.dateCreated()));
-            g.writeStringField("date_updated", date(t.dateUpdated()));
-            g.writeFieldName("price");
-            if (t.price() == null) {
-                g.writeNull();
-            } else {
-                g.writeNumber(t.price());
-            }
-            g.writeStringField("price_unit", t.priceUnit());
-            g.writeStringField("type", t.type());
-            g.writeStringField("uri", t.uri());
-            g.writeStringField("api_version", t.apiVersion());
-            g.writeEndObject();
-        }
-        return w + System.lineSeparator();
-    }
-
-    private static String date(OffsetDateTime t) {
-        return t == null ? null : t.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    /** One line of JSON with the API's field names ({@link Transcription#toJson()}), ended by a line break. */
+    static String json(Transcription t) {
+        return t.toJson() + System.lineSeparator();
     }
 }

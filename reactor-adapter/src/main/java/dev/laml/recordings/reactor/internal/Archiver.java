@@ -228,30 +228,16 @@ public final class Archiver {
         private byte[] transcript(Recording r, java.util.List<Transcription> list) throws IOException {
             ByteArrayOutputStream json = new ByteArrayOutputStream(1024);
             try (JsonGenerator g = JSON.createGenerator(json)) {
-                g.useDefaultPrettyPrinter();
+                // As the sidecar, but a transcription per line: each is Transcription.toJson(), compact.
+                g.setPrettyPrinter(new com.fasterxml.jackson.core.util.DefaultPrettyPrinter()
+                        .withArrayIndenter(com.fasterxml.jackson.core.util.DefaultIndenter.SYSTEM_LINEFEED_INSTANCE));
                 g.writeStartObject();
                 g.writeStringField("recording_sid", r.sid());
                 g.writeStringField("account_sid", r.accountSid() != null ? r.accountSid() : accountSid);
                 g.writeArrayFieldStart("transcriptions");
                 for (Transcription t : list) {
-                    g.writeStartObject();
-                    g.writeStringField("sid", t.sid());
-                    g.writeStringField("status", t.rawStatus() != null ? t.rawStatus() : t.status().wireValue());
-                    g.writeStringField("transcription_text", t.transcriptionText());
-                    g.writeFieldName("duration");
-                    if (t.duration() == null) {
-                        g.writeNull();
-                    } else if (t.duration().getNano() == 0) {
-                        g.writeNumber(t.duration().getSeconds());
-                    } else {
-                        g.writeNumber(new BigDecimal(t.duration().toNanos()).movePointLeft(9).stripTrailingZeros());
-                    }
-                    g.writeStringField("date_created", iso(t.dateCreated()));
-                    g.writeStringField("date_updated", iso(t.dateUpdated()));
-                    g.writeStringField("price", t.price() == null ? null : t.price().toPlainString());
-                    g.writeStringField("price_unit", t.priceUnit());
-                    g.writeStringField("type", t.type());
-                    g.writeEndObject();
+                    // As the CLI's transcripts --json writes each one: one writer, in core.
+                    g.writeRawValue(t.toJson());
                 }
                 g.writeEndArray();
                 g.writeEndObject();
