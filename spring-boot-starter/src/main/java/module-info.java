@@ -9,10 +9,13 @@
  * actuator and Micrometer are optional (static), as in the pom: the auto-configuration uses each only when the
  * application has it.
  *
- * <p>Both packages are open (not exported) to Spring's core, beans and context modules: Spring instantiates the
- * auto-configuration classes, their package-private nested configurations and {@code @Bean} methods, and the failure
- * analyzer named in {@code META-INF/spring.factories}, by reflection after {@code setAccessible}, which needs the
- * package open to the module that calls it.
+ * <p>Both packages are open (the internal one not exported) to Spring's core, beans and context modules: Spring creates
+ * the auto-configuration's package-private nested configurations, calls its package-private {@code @Bean} methods and
+ * instantiates the failure analyzer named in {@code META-INF/spring.factories} by reflection, after
+ * {@code setAccessible}, which needs the package open to the calling module. That caller is spring-core's
+ * {@code ReflectionUtils} (on the module path without these {@code opens}, startup fails with "module
+ * dev.laml.recordings.spring does not opens dev.laml.recordings.spring to module spring.core"); beans and context,
+ * which drive it, are included so that a path of theirs that reflects directly finds the packages open too.
  */
 module dev.laml.recordings.spring {
     requires transitive dev.laml.recordings.reactor;

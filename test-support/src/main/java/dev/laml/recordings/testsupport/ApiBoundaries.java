@@ -41,18 +41,18 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  *   <li>{@link #dependsOnNothingIn}: for core, no Reactor, no Netty.</li>
  * </ul>
  *
- * <p>The {@code module-info}s of core, reactor-adapter, testkit, s3, events and spring-boot-starter each export only the
- * module's API packages, never an {@code .internal} one. Every dependency they read has a module name: a real
+ * <p>The {@code module-info}s of core, reactor-adapter, testkit, s3, events and spring-boot-starter each export only
+ * the module's API packages, never an {@code .internal} one. Every dependency they read has a module name: a real
  * module (core's and the other project modules', Netty's, Jackson's, JSpecify's, JUnit's, sqlite-jdbc's) or the
  * {@code Automatic-Module-Name} in its jar's manifest (Reactor, Reactor Netty, the AWS SDK, PostgreSQL's JDBC driver,
  * Spring, Micrometer), never a name derived from a file name; no two of them split a package. The spring-boot-starter
  * {@code opens} both its packages to Spring's core, beans and context modules, which instantiate its configuration
  * classes and failure analyzer by reflection. The tests of these modules run on the class path (surefire's
  * {@code useModulePath} off): WireMock standalone, the TCK on TestNG, S3Proxy and this module's leak listener are not
- * modules. The tests are compiled into the patched module, with the JDK modules they use beyond main's added (JMX, the HTTP
- * client and server). The benchmarks (not published) are exempt on purpose: {@code DateParsing} measures core's
- * internal date parser itself, and the loopback server parses ranges with the testkit's own parser to answer exactly
- * as it.
+ * modules. The tests are compiled into the patched module, with the JDK modules they use beyond main's added (JMX,
+ * the HTTP client and server). The benchmarks (not published) are exempt on purpose: {@code DateParsing} measures
+ * core's internal date parser itself, and the loopback server parses ranges with the testkit's own parser to answer
+ * exactly as it.
  *
  * <p>Signatures here mean: the types of public and protected fields, method and constructor parameters, results,
  * thrown exceptions and type arguments anywhere inside them, and the superclass and interfaces of public types.
