@@ -18,6 +18,9 @@ module dev.laml.recordings.s3 {
     requires software.amazon.awssdk.core;
     requires software.amazon.awssdk.http;
     requires software.amazon.awssdk.utils;
+    // Not named here, but the SDK logs through SLF4J's API and, being automatic modules, its jars cannot declare it:
+    // without this, on the module path, building an S3AsyncClient fails with NoClassDefFoundError.
+    requires org.slf4j;
 
     exports dev.laml.recordings.s3;
 }

@@ -24,6 +24,11 @@ module dev.laml.recordings.testkit {
     requires io.netty.handler;
     requires io.netty.pkitesting;
     requires io.netty.transport;
+    // Not named here, but loaded by Reactor Netty's HTTP server and client, an automatic module that cannot declare
+    // what it needs: without these, on the module path, starting the server fails with NoClassDefFoundError.
+    requires io.netty.codec.http2;
+    requires io.netty.codec.classes.quic;
+    requires io.netty.resolver.dns;
 
     exports dev.laml.recordings.testkit;
 }
