@@ -44,11 +44,18 @@ import java.util.Map;
  *
  * <p>Thread-safety: Spring calls it once, while the context starts; it holds no state.
  */
+// Spring's annotations here (and the classes @ConditionalOnClass names) are for Spring, which reads them at run time;
+// a module reading this one needs no access to them, so they are not made transitive (module-info.java).
+@SuppressWarnings("exports")
 @AutoConfiguration(after = RecordingsAutoConfiguration.class)
 @ConditionalOnClass({RecordingEvents.class, RouterFunction.class})
 @ConditionalOnProperty(prefix = "laml.recordings.events", name = "signing-key")
 @EnableConfigurationProperties(RecordingEventsProperties.class)
 public final class RecordingEventsAutoConfiguration {
+
+    /** Created by Spring when the auto-configuration applies; not for applications. */
+    public RecordingEventsAutoConfiguration() {
+    }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean

@@ -12,6 +12,9 @@ import java.net.URI;
  * <p>A mutable properties holder for Spring's binder: not thread-safe, read once at startup. Unset properties are
  * null. {@link #toString()} shows no key.
  */
+// Spring's annotations here (and the classes @ConditionalOnClass names) are for Spring, which reads them at run time;
+// a module reading this one needs no access to them, so they are not made transitive (module-info.java).
+@SuppressWarnings("exports")
 @ConfigurationProperties(prefix = "laml.recordings.events")
 public class RecordingEventsProperties {
 
@@ -38,6 +41,13 @@ public class RecordingEventsProperties {
 
     /** The only account whose callbacks are accepted (on SignalWire, the project id); any when unset. */
     private String accountSid;
+
+    /**
+     * Properties at their defaults (path {@code /recordings/events}, inbox {@code recordings-inbox.db}), for Spring's
+     * binder to fill.
+     */
+    public RecordingEventsProperties() {
+    }
 
     public String getPath() {
         return path;

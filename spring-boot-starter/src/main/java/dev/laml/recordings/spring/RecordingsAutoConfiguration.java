@@ -37,11 +37,18 @@ import org.springframework.context.annotation.Configuration;
  * <p>Thread-safety: Spring calls it once, while the context starts; it holds no state. Nullability:
  * its bean methods never return null; unset properties are null and leave the client's defaults.
  */
+// Spring's annotations here (and the classes @ConditionalOnClass names) are for Spring, which reads them at run time;
+// a module reading this one needs no access to them, so they are not made transitive (module-info.java).
+@SuppressWarnings("exports")
 @AutoConfiguration
 @EnableConfigurationProperties(RecordingsProperties.class)
 public final class RecordingsAutoConfiguration {
 
     private static final Log log = LogFactory.getLog(RecordingsAutoConfiguration.class);
+
+    /** Created by Spring when the auto-configuration applies; not for applications. */
+    public RecordingsAutoConfiguration() {
+    }
 
     // Package-private, as Spring needs no more.
     @Bean(destroyMethod = "close")

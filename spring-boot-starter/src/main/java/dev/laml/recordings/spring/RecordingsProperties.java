@@ -44,6 +44,9 @@ import java.util.StringJoiner;
  * concurrently. Spring binds it once, before it is published to other beans; treat it as read-only
  * after that, when any thread may read it.
  */
+// Spring's annotations here (and the classes @ConditionalOnClass names) are for Spring, which reads them at run time;
+// a module reading this one needs no access to them, so they are not made transitive (module-info.java).
+@SuppressWarnings("exports")
 @ConfigurationProperties(prefix = "laml.recordings")
 public class RecordingsProperties {
 
@@ -174,6 +177,10 @@ public class RecordingsProperties {
      * domain, not the domain itself). Unset: only the configured origin.
      */
     private List<String> mediaHosts;
+
+    /** Properties with nothing set (and an empty {@code retry} group), for Spring's binder to fill. */
+    public RecordingsProperties() {
+    }
 
     /** The space name, or null if not set. */
     public @Nullable String getSpace() {
@@ -473,6 +480,10 @@ public class RecordingsProperties {
 
         /** The backoff's largest ceiling between resumes of a download that made progress. Unset: the client's default (2 s). */
         private Duration maxResumeDelay;
+
+        /** A group with nothing set, for Spring's binder to fill. */
+        public Retry() {
+        }
 
         /** Attempts in all, or null if not set. */
         public @Nullable Integer getMaxAttempts() {

@@ -28,8 +28,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 /**
  * The boundaries every published module keeps, as ArchUnit rules over the module's own compiled main classes
  * ({@code target/classes}); each module's {@code ApiBoundariesTest} calls them. They enforce what a JPMS
- * {@code module-info} cannot (core and reactor-adapter have one; see their {@code module-info.java}), and what it would
- * for the modules that have none:
+ * {@code module-info} cannot (every published library module has one, exporting only its API packages; see their
+ * {@code module-info.java}), and check the same boundaries again on the class path, where the tests and the CLI run and
+ * no {@code module-info} applies:
  *
  * <ul>
  *   <li>{@link #apiExposesNoImplementationTypes}: no public or protected signature of an API package (one without
@@ -40,14 +41,18 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  *   <li>{@link #dependsOnNothingIn}: for core, no Reactor, no Netty.</li>
  * </ul>
  *
- * <p>Why only core and reactor-adapter have a {@code module-info}: they were done first (core has two real modules as
- * dependencies; the adapter needed its tests kept on the class path, since WireMock standalone, the TCK on TestNG and
- * this module's leak listener are not modules, plus JMX modules added to its test compilation). testkit, s3, events
- * and spring-boot-starter have none yet, though every dependency they need has a module name: the starter also has to
- * {@code opens} its packages to Spring (properties binding and auto-configuration reflect into them), and each needs
- * the adapter's test set-up; that was left for a later change. Meanwhile these rules hold them to the same
- * boundaries. The benchmarks (not published) are exempt on purpose: {@code DateParsing} measures core's internal
- * date parser itself, and the loopback server parses ranges with the testkit's own parser to answer exactly as it.
+ * <p>The {@code module-info}s of core, reactor-adapter, testkit, s3, events and spring-boot-starter each export only
+ * the module's API packages, never an {@code .internal} one. Every dependency they read has a module name: a real
+ * module (core's and the other project modules', Netty's, Jackson's, JSpecify's, JUnit's, sqlite-jdbc's) or the
+ * {@code Automatic-Module-Name} in its jar's manifest (Reactor, Reactor Netty, the AWS SDK, PostgreSQL's JDBC driver,
+ * Spring, Micrometer), never a name derived from a file name; no two of them split a package. The spring-boot-starter
+ * {@code opens} both its packages to Spring's core, beans and context modules, which instantiate its configuration
+ * classes and failure analyzer by reflection. The tests of these modules run on the class path (surefire's
+ * {@code useModulePath} off): WireMock standalone, the TCK on TestNG, S3Proxy and this module's leak listener are not
+ * modules. The tests are compiled into the patched module, with the JDK modules they use beyond main's added (JMX,
+ * the HTTP client and server). The benchmarks (not published) are exempt on purpose: {@code DateParsing} measures
+ * core's internal date parser itself, and the loopback server parses ranges with the testkit's own parser to answer
+ * exactly as it.
  *
  * <p>Signatures here mean: the types of public and protected fields, method and constructor parameters, results,
  * thrown exceptions and type arguments anywhere inside them, and the superclass and interfaces of public types.
