@@ -4,11 +4,14 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.laml.recordings.RetryPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
 
 import java.net.URI;
 import java.time.Duration;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The set-up of the tests that talk to WireMock through a client: before each test, a WireMock server on a free
@@ -35,6 +38,25 @@ abstract class AgainstWireMock {
     void closeClientAndWireMock() {
         client.close();
         wm.stop();
+    }
+
+    /**
+     * Asserts the lazy-paging contract of a list whose stubs answer two pages, of two items and then one: nothing is
+     * requested before demand, page 2 only once demand goes past page 1, and nothing more after the last page.
+     */
+    void assertPagesAreRequestedOnlyOnDemand(Flux<?> twoPagesOfTwoThenOne) {
+        StepVerifier.create(twoPagesOfTwoThenOne, 0)
+                .expectSubscription()
+                .expectNoEvent(Duration.ofMillis(300))
+                .then(() -> assertThat(wm.getAllServeEvents()).isEmpty())
+                .thenRequest(2)
+                .expectNextCount(2)
+                .expectNoEvent(Duration.ofMillis(300))
+                .then(() -> assertThat(wm.getAllServeEvents()).hasSize(1)) // page 2 not fetched yet
+                .thenRequest(1)
+                .expectNextCount(1)
+                .verifyComplete();
+        assertThat(wm.getAllServeEvents()).hasSize(2);
     }
 
     /**

@@ -56,18 +56,7 @@ class ListAndDeleteTest extends AgainstWireMock {
 
     @Test
     void pagesAreRequestedOnlyWhenDemandReachesThem() throws InterruptedException {
-        StepVerifier.create(client.list(ACCOUNT, RecordingQuery.all().pageSize(2)), 0)
-                .expectSubscription()
-                .expectNoEvent(Duration.ofMillis(300))
-                .then(() -> assertThat(wm.getAllServeEvents()).isEmpty())
-                .thenRequest(2)
-                .expectNextCount(2)
-                .expectNoEvent(Duration.ofMillis(300))
-                .then(() -> assertThat(wm.getAllServeEvents()).hasSize(1)) // page 2 not fetched yet
-                .thenRequest(1)
-                .expectNextCount(1)
-                .verifyComplete();
-        assertThat(wm.getAllServeEvents()).hasSize(2);
+        assertPagesAreRequestedOnlyOnDemand(client.list(ACCOUNT, RecordingQuery.all().pageSize(2)));
     }
 
     @Test

@@ -62,18 +62,7 @@ class TranscriptionsClientTest extends AgainstWireMock {
 
     @Test
     void pagesAreRequestedOnlyWhenDemandReachesThem() {
-        StepVerifier.create(client.transcriptions(ACCOUNT, TranscriptionQuery.all().pageSize(2)), 0)
-                .expectSubscription()
-                .expectNoEvent(Duration.ofMillis(300))
-                .then(() -> assertThat(wm.getAllServeEvents()).isEmpty())
-                .thenRequest(2)
-                .expectNextCount(2)
-                .expectNoEvent(Duration.ofMillis(300))
-                .then(() -> assertThat(wm.getAllServeEvents()).hasSize(1))
-                .thenRequest(1)
-                .expectNextCount(1)
-                .verifyComplete();
-        assertThat(wm.getAllServeEvents()).hasSize(2);
+        assertPagesAreRequestedOnlyOnDemand(client.transcriptions(ACCOUNT, TranscriptionQuery.all().pageSize(2)));
     }
 
     @Test
