@@ -1,6 +1,7 @@
 package dev.laml.recordings.events;
 
 import dev.laml.recordings.RetryPolicy;
+import dev.laml.recordings.reactor.ArchiveTarget;
 import dev.laml.recordings.reactor.RecordingsClient;
 import dev.laml.recordings.testkit.RecordingsServer;
 import dev.laml.recordings.webhooks.WebhookSignature;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,6 +44,18 @@ abstract class EventsEndToEnd {
         }
     }
 
+    /** Where the events endpoint on 127.0.0.1:{@code port} is reached. */
+    static URI publicUrl(int port) {
+        return URI.create("http://127.0.0.1:" + port + EVENTS_PATH);
+    }
+
+    /** A testkit API that sends every recording's status callback to {@code publicUrl}, signed with {@code key}. */
+    RecordingsServer apiCallingBack(URI publicUrl, String key) {
+        RecordingsServer api = RecordingsServer.builder().statusCallback(publicUrl, key).start();
+        closing.add(api);
+        return api;
+    }
+
     /** A client of {@code api} with its credentials and no retries (the testkit fails only when told to). */
     RecordingsClient clientOf(RecordingsServer api) {
         RecordingsClient client = RecordingsClient.builder().baseUrl(api.baseUrl())
@@ -55,6 +69,12 @@ abstract class EventsEndToEnd {
         RecordingInbox inbox = RecordingInbox.sqlite(tmp.resolve("inbox.db"));
         closing.add(inbox);
         return inbox;
+    }
+
+    /** Workers archiving into {@code archive} (a directory), polling every 100 ms; the test adds the rest. */
+    static RecordingWorkers.Builder workersInto(Path archive, RecordingsClient client, RecordingInbox inbox) {
+        return RecordingWorkers.builder().client(client).inbox(inbox).target(ArchiveTarget.directory(archive))
+                .pollInterval(Duration.ofMillis(100));
     }
 
     /**

@@ -7,7 +7,6 @@ import dev.laml.recordings.StartRecording;
 import dev.laml.recordings.UpdateRecording;
 import dev.laml.recordings.events.RecordingInbox.State;
 import dev.laml.recordings.reactor.ArchiveOptions;
-import dev.laml.recordings.reactor.ArchiveTarget;
 import dev.laml.recordings.reactor.RecordingsClient;
 import dev.laml.recordings.testkit.CallbackDelivery;
 import dev.laml.recordings.testkit.Format;
@@ -84,13 +83,11 @@ class LiveRecordingEndToEndTest extends EventsEndToEnd {
         closing.add(api);
         RecordingsClient client = clientOf(api);
         int port = freePort();
-        URI publicUrl = URI.create("http://127.0.0.1:" + port + "/recordings/events");
+        URI publicUrl = publicUrl(port);
         RecordingInbox inbox = inbox();
         Path archive = tmp.resolve("archive");
-        RecordingWorkers workers = RecordingWorkers.builder().client(client).inbox(inbox)
-                .target(ArchiveTarget.directory(archive)).options(ArchiveOptions.defaults().transcripts(true))
-                .concurrency(2).pollInterval(Duration.ofMillis(100))
-                .awaitCompletedFor(WAIT).build();
+        RecordingWorkers workers = workersInto(archive, client, inbox).options(ArchiveOptions.defaults().transcripts(true))
+                .concurrency(2).awaitCompletedFor(WAIT).build();
         serveEvents(api, client, KEY, publicUrl, port, inbox, workers);
         Disposable running = workers.run().subscribe();
         closing.add(running::dispose);

@@ -1,7 +1,6 @@
 package dev.laml.recordings.events;
 
 import dev.laml.recordings.events.RecordingInbox.State;
-import dev.laml.recordings.reactor.ArchiveTarget;
 import dev.laml.recordings.reactor.RecordingsClient;
 import dev.laml.recordings.testkit.CallbackFault;
 import dev.laml.recordings.testkit.Format;
@@ -33,14 +32,12 @@ class TranscriptionEventsEndToEndTest extends EventsEndToEnd {
     @Test
     void everyRecordingIsStoredWithItsTranscriptBesideItAndAForgedCallbackStoresNothing() throws Exception {
         int port = freePort();
-        URI publicUrl = URI.create("http://127.0.0.1:" + port + "/recordings/events");
-        RecordingsServer api = RecordingsServer.builder().statusCallback(publicUrl, KEY).start();
-        closing.add(api);
+        URI publicUrl = publicUrl(port);
+        RecordingsServer api = apiCallingBack(publicUrl, KEY);
         RecordingsClient client = clientOf(api);
         RecordingInbox inbox = inbox();
         Path archive = tmp.resolve("archive");
-        RecordingWorkers workers = RecordingWorkers.builder().client(client).inbox(inbox)
-                .target(ArchiveTarget.directory(archive)).concurrency(4).pollInterval(Duration.ofMillis(100))
+        RecordingWorkers workers = workersInto(archive, client, inbox).concurrency(4)
                 .firstBackoff(Duration.ofMillis(100)).build();
         serveEvents(api, client, KEY, publicUrl, port, inbox, workers);
         closing.add(workers.run().subscribe()::dispose);
