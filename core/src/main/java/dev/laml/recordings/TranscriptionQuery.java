@@ -4,7 +4,6 @@ import org.jspecify.annotations.Nullable;
 
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.Objects;
 
 /**
  * Which transcriptions an account's list returns: filters on creation date, and the page size. Start
@@ -20,26 +19,17 @@ import java.util.Objects;
  * <p>An immutable value; thread-safe. Every filter is optional (null means "not filtered");
  * setters validate at call time and return a modified copy.
  */
-public final class TranscriptionQuery {
+public final class TranscriptionQuery extends FilteredQuery {
 
     /** The API's largest page. */
-    public static final int MAX_PAGE_SIZE = 1000;
+    public static final int MAX_PAGE_SIZE = CreationFilter.MAX_PAGE_SIZE;
     /** The API's default page, used when none is set. */
-    public static final int DEFAULT_PAGE_SIZE = 50;
+    public static final int DEFAULT_PAGE_SIZE = CreationFilter.DEFAULT_PAGE_SIZE;
 
-    private static final TranscriptionQuery ALL = new TranscriptionQuery(DEFAULT_PAGE_SIZE, null, null, null);
+    private static final TranscriptionQuery ALL = new TranscriptionQuery(CreationFilter.NONE);
 
-    private final int pageSize;
-    private final @Nullable OffsetDateTime createdAfter;
-    private final @Nullable OffsetDateTime createdBefore;
-    private final @Nullable LocalDate createdOn;
-
-    private TranscriptionQuery(int pageSize, @Nullable OffsetDateTime createdAfter, @Nullable OffsetDateTime createdBefore,
-            @Nullable LocalDate createdOn) {
-        this.pageSize = pageSize;
-        this.createdAfter = createdAfter;
-        this.createdBefore = createdBefore;
-        this.createdOn = createdOn;
+    private TranscriptionQuery(CreationFilter filter) {
+        super(filter);
     }
 
     /**
@@ -59,10 +49,7 @@ public final class TranscriptionQuery {
      * @throws IllegalArgumentException if out of range
      */
     public TranscriptionQuery pageSize(int pageSize) {
-        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-            throw new IllegalArgumentException("pageSize must be 1 to " + MAX_PAGE_SIZE + ", got " + pageSize);
-        }
-        return new TranscriptionQuery(pageSize, createdAfter, createdBefore, createdOn);
+        return new TranscriptionQuery(filter.pageSize(pageSize));
     }
 
     /**
@@ -72,7 +59,7 @@ public final class TranscriptionQuery {
      * @return a copy with this filter; never null
      */
     public TranscriptionQuery createdAfter(@Nullable OffsetDateTime time) {
-        return new TranscriptionQuery(pageSize, time, createdBefore, createdOn);
+        return new TranscriptionQuery(filter.createdAfter(time));
     }
 
     /**
@@ -82,7 +69,7 @@ public final class TranscriptionQuery {
      * @return a copy with this filter; never null
      */
     public TranscriptionQuery createdBefore(@Nullable OffsetDateTime time) {
-        return new TranscriptionQuery(pageSize, createdAfter, time, createdOn);
+        return new TranscriptionQuery(filter.createdBefore(time));
     }
 
     /**
@@ -92,61 +79,21 @@ public final class TranscriptionQuery {
      * @return a copy with this filter; never null
      */
     public TranscriptionQuery createdOn(@Nullable LocalDate day) {
-        return new TranscriptionQuery(pageSize, createdAfter, createdBefore, day);
-    }
-
-    /**
-     * The page size.
-     *
-     * @return 1 to {@value #MAX_PAGE_SIZE}
-     */
-    public int pageSize() {
-        return pageSize;
-    }
-
-    /**
-     * The lower bound on creation.
-     *
-     * @return the bound, or null when not filtered
-     */
-    public @Nullable OffsetDateTime createdAfter() {
-        return createdAfter;
-    }
-
-    /**
-     * The upper bound on creation.
-     *
-     * @return the bound, or null when not filtered
-     */
-    public @Nullable OffsetDateTime createdBefore() {
-        return createdBefore;
-    }
-
-    /**
-     * The day of creation.
-     *
-     * @return the day, or null when not filtered
-     */
-    public @Nullable LocalDate createdOn() {
-        return createdOn;
+        return new TranscriptionQuery(filter.createdOn(day));
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TranscriptionQuery q && q.pageSize == pageSize && Objects.equals(q.createdAfter, createdAfter)
-                && Objects.equals(q.createdBefore, createdBefore) && Objects.equals(q.createdOn, createdOn);
+        return o instanceof TranscriptionQuery q && q.filter.equals(filter);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(pageSize, createdAfter, createdBefore, createdOn);
+        return filter.hashCode();
     }
 
     @Override
     public String toString() {
-        return "TranscriptionQuery[pageSize=" + pageSize
-                + (createdAfter == null ? "" : ", createdAfter=" + createdAfter)
-                + (createdBefore == null ? "" : ", createdBefore=" + createdBefore)
-                + (createdOn == null ? "" : ", createdOn=" + createdOn) + "]";
+        return "TranscriptionQuery[" + filter + "]";
     }
 }

@@ -1,29 +1,23 @@
 package dev.laml.recordings;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
 import dev.laml.recordings.testsupport.ApiBoundaries;
+import dev.laml.recordings.testsupport.ApiBoundariesContract;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 /**
- * core's boundaries, checked on its compiled main classes (see {@link ApiBoundaries}): its API shows no
+ * core's boundaries, checked on its compiled main classes (see {@link ApiBoundariesContract}): its API shows no
  * implementation type, and it reaches other modules only through their API.
  */
-class ApiBoundariesTest {
+class ApiBoundariesTest extends ApiBoundariesContract {
 
-    private static final JavaClasses CLASSES = ApiBoundaries.mainClassesOfThisModule();
-
-    @Test
-    void apiSignaturesNameNoInternalNettyJacksonOrAwsSdkType() {
-        ApiBoundaries.apiExposesNoImplementationTypes().check(CLASSES);
-    }
-
-    @Test
-    void noClassUsesAnotherModulesInternals() {
-        ApiBoundaries.noOtherModulesInternals("dev.laml.recordings.internal").check(CLASSES);
+    ApiBoundariesTest() {
+        super(List.of("dev.laml.recordings.internal"));
     }
 
     @Test
     void coreDependsOnNoReactorAndNoNetty() {
-        ApiBoundaries.dependsOnNothingIn("reactor", "io.netty", "org.reactivestreams").check(CLASSES);
+        ApiBoundaries.dependsOnNothingIn("reactor", "io.netty", "org.reactivestreams").check(classes());
     }
 }

@@ -8,6 +8,10 @@ import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,6 +76,65 @@ public final class Json {
         } catch (ArithmeticException e) {
             throw new IOException(field + " is not an integer: " + d.toPlainString());
         }
+    }
+
+    /**
+     * Moves to the next field's value inside an object and names the field; null once there is no further field
+     * (the parser then stands on what ended the loop, which {@link #endWithSid} checks).
+     */
+    public static String nextField(JsonParser p) throws IOException {
+        if (p.nextToken() != JsonToken.FIELD_NAME) {
+            return null;
+        }
+        String field = p.currentName();
+        p.nextToken();
+        return field;
+    }
+
+    /** The current scalar as an RFC 2822 date; null for null. */
+    public static OffsetDateTime date(JsonParser p, String field) throws IOException {
+        String s = text(p);
+        try {
+            return HttpDates.parse(s);
+        } catch (DateTimeParseException e) {
+            throw new IOException(field + " is not an RFC 2822 date: " + Validation.quote(s));
+        }
+    }
+
+    /**
+     * Seconds as a duration, to the nanosecond; null for null. Throws {@link ArithmeticException} when out of a
+     * {@code long}'s range: each caller keeps the message it has always given for that.
+     */
+    public static Duration duration(BigDecimal seconds) {
+        if (seconds == null) {
+            return null;
+        }
+        BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
+        long nanos = seconds.subtract(whole).movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        return Duration.ofSeconds(whole.longValueExact(), nanos);
+    }
+
+    /**
+     * Checks the end of an object an {@link ObjectDecoder} read field by field, and its sid: present and a UUID.
+     * The sid is handed back to this client (fetch, download, delete) and so goes into a URL path: one that is not a
+     * UUID would only fail later, as the caller's IllegalArgumentException.
+     *
+     * @param p    the parser, after the object's last field
+     * @param kind what the object is, for the messages ("recording", "transcription")
+     * @param sid  the sid read, or null
+     * @return {@code sid}
+     */
+    public static String endWithSid(JsonParser p, String kind, String sid) throws IOException {
+        if (p.currentToken() != JsonToken.END_OBJECT) {
+            throw new IOException("malformed " + kind + " object");
+        }
+        if (sid == null || sid.isBlank()) {
+            throw new IOException(kind + " has no sid");
+        }
+        if (!Validation.isUuid(sid)) {
+            throw new IOException("sid is not a UUID: " + Validation.quote(sid));
+        }
+        return sid;
     }
 
     /** Decodes one object whose START_OBJECT is the parser's current token, leaving it on END_OBJECT. */

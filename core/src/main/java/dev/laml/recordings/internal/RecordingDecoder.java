@@ -1,7 +1,6 @@
 package dev.laml.recordings.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingPage;
 import dev.laml.recordings.RecordingSource;
@@ -9,12 +8,8 @@ import dev.laml.recordings.RecordingStatus;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Decodes one recording object, field by field, tolerating what real servers send: numbers as
@@ -46,9 +41,7 @@ public final class RecordingDecoder {
         BigDecimal price = null;
         String priceUnit = null, source = null, status = null, uri = null, trim = null, apiVersion = null;
 
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            p.nextToken();
+        for (String field = Json.nextField(p); field != null; field = Json.nextField(p)) {
             switch (field) {
                 case "sid" -> sid = Json.text(p);
                 case "account_sid" -> accountSid = Json.text(p);
@@ -56,11 +49,11 @@ public final class RecordingDecoder {
                 case "conference_sid" -> conferenceSid = Json.text(p);
                 case "channels" -> channels = Json.integer(p, field);
                 case "channel" -> channel = Json.integer(p, field);
-                case "date_created" -> dateCreated = date(p, field);
-                case "date_updated" -> dateUpdated = date(p, field);
-                case "start_time" -> startTime = date(p, field);
-                case "end_time" -> endTime = date(p, field);
-                case "duration" -> duration = duration(Json.decimal(p, field));
+                case "date_created" -> dateCreated = Json.date(p, field);
+                case "date_updated" -> dateUpdated = Json.date(p, field);
+                case "start_time" -> startTime = Json.date(p, field);
+                case "end_time" -> endTime = Json.date(p, field);
+                case "duration" -> duration = Json.duration(Json.decimal(p, field));
                 case "price" -> price = Json.decimal(p, field);
                 case "price_unit" -> priceUnit = Json.text(p);
                 case "source" -> source = Json.text(p);
@@ -72,17 +65,7 @@ public final class RecordingDecoder {
                 default -> p.skipChildren(); // unknown and nested fields: ignored by design
             }
         }
-        if (p.currentToken() != JsonToken.END_OBJECT) {
-            throw new IOException("malformed recording object");
-        }
-        if (sid == null || sid.isBlank()) {
-            throw new IOException("recording has no sid");
-        }
-        // A sid is handed back to this client (download, delete) and so goes into a URL path: one
-        // that is not a UUID would only fail later, as the caller's IllegalArgumentException.
-        if (!Validation.isUuid(sid)) {
-            throw new IOException("sid is not a UUID: " + Validation.quote(sid));
-        }
+        Json.endWithSid(p, "recording", sid);
         int ch = channels != null ? channels : channel != null ? channel : 1;
         // No meaning to give a channel count below one, and code that sizes buffers by it would break.
         if (ch < 1) {
@@ -91,23 +74,5 @@ public final class RecordingDecoder {
         return new Recording(sid, accountSid, callSid, conferenceSid, ch, dateCreated, dateUpdated, startTime,
                 endTime, duration, price, priceUnit, RecordingSource.fromWire(source), RecordingStatus.fromWire(status),
                 errorCode, uri, trim, apiVersion, status, source);
-    }
-
-    private static OffsetDateTime date(JsonParser p, String field) throws IOException {
-        String s = Json.text(p);
-        try {
-            return HttpDates.parse(s);
-        } catch (DateTimeParseException e) {
-            throw new IOException(field + " is not an RFC 2822 date: " + Validation.quote(s));
-        }
-    }
-
-    private static Duration duration(BigDecimal seconds) {
-        if (seconds == null) {
-            return null;
-        }
-        BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
-        long nanos = seconds.subtract(whole).movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact();
-        return Duration.ofSeconds(whole.longValueExact(), nanos);
     }
 }

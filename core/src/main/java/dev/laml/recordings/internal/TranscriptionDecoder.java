@@ -1,19 +1,14 @@
 package dev.laml.recordings.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.laml.recordings.Transcription;
 import dev.laml.recordings.TranscriptionPage;
 import dev.laml.recordings.TranscriptionStatus;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Decodes transcription documents as loosely as {@link RecordingDecoder} decodes recordings: numbers
@@ -42,16 +37,14 @@ public final class TranscriptionDecoder {
         OffsetDateTime dateCreated = null, dateUpdated = null;
         Duration duration = null;
         BigDecimal price = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            p.nextToken();
+        for (String field = Json.nextField(p); field != null; field = Json.nextField(p)) {
             switch (field) {
                 case "sid" -> sid = Json.text(p);
                 case "account_sid" -> accountSid = Json.text(p);
                 case "api_version" -> apiVersion = Json.text(p);
                 case "recording_sid" -> recordingSid = Json.text(p);
-                case "date_created" -> dateCreated = date(p, field);
-                case "date_updated" -> dateUpdated = date(p, field);
+                case "date_created" -> dateCreated = Json.date(p, field);
+                case "date_updated" -> dateUpdated = Json.date(p, field);
                 case "duration" -> duration = duration(Json.decimal(p, field));
                 case "price" -> price = Json.decimal(p, field);
                 case "price_unit" -> priceUnit = Json.text(p);
@@ -62,38 +55,15 @@ public final class TranscriptionDecoder {
                 default -> p.skipChildren(); // unknown and nested fields: ignored by design
             }
         }
-        if (p.currentToken() != JsonToken.END_OBJECT) {
-            throw new IOException("malformed transcription object");
-        }
-        if (sid == null || sid.isBlank()) {
-            throw new IOException("transcription has no sid");
-        }
-        // Handed back to this client (fetch, delete) and so into a URL path: one that is not a UUID
-        // would only fail later, as the caller's IllegalArgumentException.
-        if (!Validation.isUuid(sid)) {
-            throw new IOException("sid is not a UUID: " + Validation.quote(sid));
-        }
+        Json.endWithSid(p, "transcription", sid);
         return new Transcription(sid, accountSid, apiVersion, recordingSid, dateCreated, dateUpdated, duration, price,
                 priceUnit, TranscriptionStatus.fromWire(status), text, type, uri, status);
     }
 
-    private static OffsetDateTime date(JsonParser p, String field) throws IOException {
-        String s = Json.text(p);
-        try {
-            return HttpDates.parse(s);
-        } catch (DateTimeParseException e) {
-            throw new IOException(field + " is not an RFC 2822 date: " + Validation.quote(s));
-        }
-    }
-
+    /** As a recording's, but out of range is a decoding failure in words rather than the bare arithmetic one. */
     private static Duration duration(BigDecimal seconds) throws IOException {
-        if (seconds == null) {
-            return null;
-        }
-        BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
         try {
-            long nanos = seconds.subtract(whole).movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact();
-            return Duration.ofSeconds(whole.longValueExact(), nanos);
+            return Json.duration(seconds);
         } catch (ArithmeticException e) {
             throw new IOException("duration is out of range: " + seconds.toPlainString());
         }

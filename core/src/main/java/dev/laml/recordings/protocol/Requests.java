@@ -7,11 +7,14 @@ import dev.laml.recordings.RecordingQuery;
 import dev.laml.recordings.UnexpectedResponseException;
 import dev.laml.recordings.internal.HttpDates;
 import dev.laml.recordings.internal.Validation;
+import org.jspecify.annotations.Nullable;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -110,16 +113,7 @@ final class Requests {
         if (query == null) {
             throw new IllegalArgumentException("query must not be null");
         }
-        StringBuilder q = new StringBuilder("PageSize=").append(query.pageSize());
-        if (query.createdOn() != null) {
-            q.append("&DateCreated=").append(query.createdOn());
-        }
-        if (query.createdBefore() != null) {
-            q.append("&DateCreated%3C=").append(encode(HttpDates.format(query.createdBefore())));
-        }
-        if (query.createdAfter() != null) {
-            q.append("&DateCreated%3E=").append(encode(HttpDates.format(query.createdAfter())));
-        }
+        StringBuilder q = pageAndDates(query.pageSize(), query.createdOn(), query.createdBefore(), query.createdAfter());
         if (query.callSid() != null) {
             q.append("&CallSid=").append(query.callSid());
         }
@@ -170,6 +164,26 @@ final class Requests {
     ApiRequest delete(String accountSid, String recordingSid) {
         return new ApiRequest("DELETE", recordingUri(accountSid, recordingSid, ".json"), jsonHeaders,
                 ApiRequest.Kind.METADATA);
+    }
+
+    /**
+     * The query string every list of this API starts with: {@code PageSize}, then the creation filters set
+     * ({@code DateCreated} as a day, {@code DateCreated<} and {@code DateCreated>} in RFC 2822). One copy for
+     * recordings and transcriptions, which filter alike.
+     */
+    static StringBuilder pageAndDates(int pageSize, @Nullable LocalDate createdOn, @Nullable OffsetDateTime createdBefore,
+            @Nullable OffsetDateTime createdAfter) {
+        StringBuilder q = new StringBuilder("PageSize=").append(pageSize);
+        if (createdOn != null) {
+            q.append("&DateCreated=").append(createdOn);
+        }
+        if (createdBefore != null) {
+            q.append("&DateCreated%3C=").append(encode(HttpDates.format(createdBefore)));
+        }
+        if (createdAfter != null) {
+            q.append("&DateCreated%3E=").append(encode(HttpDates.format(createdAfter)));
+        }
+        return q;
     }
 
     private static String encode(String value) {

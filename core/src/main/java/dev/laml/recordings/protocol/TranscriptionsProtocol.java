@@ -5,7 +5,6 @@ import dev.laml.recordings.Transcription;
 import dev.laml.recordings.TranscriptionPage;
 import dev.laml.recordings.TranscriptionQuery;
 import dev.laml.recordings.UnexpectedResponseException;
-import dev.laml.recordings.internal.HttpDates;
 import dev.laml.recordings.internal.TranscriptionDecoder;
 import dev.laml.recordings.internal.Validation;
 
@@ -13,8 +12,6 @@ import org.jspecify.annotations.Nullable;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 
@@ -82,16 +79,8 @@ public final class TranscriptionsProtocol {
         if (query == null) {
             throw new IllegalArgumentException("query must not be null");
         }
-        StringBuilder q = new StringBuilder("PageSize=").append(query.pageSize());
-        if (query.createdOn() != null) {
-            q.append("&DateCreated=").append(query.createdOn());
-        }
-        if (query.createdBefore() != null) {
-            q.append("&DateCreated%3C=").append(encode(HttpDates.format(query.createdBefore())));
-        }
-        if (query.createdAfter() != null) {
-            q.append("&DateCreated%3E=").append(encode(HttpDates.format(query.createdAfter())));
-        }
+        StringBuilder q = Requests.pageAndDates(query.pageSize(), query.createdOn(), query.createdBefore(),
+                query.createdAfter());
         return get(URI.create(accountsRoot + accountSid + "/Transcriptions.json?" + q));
     }
 
@@ -227,10 +216,6 @@ public final class TranscriptionsProtocol {
         Validation.uuid("accountSid", accountSid);
         Validation.uuid("transcriptionSid", transcriptionSid);
         return URI.create(accountsRoot + accountSid + "/Transcriptions/" + transcriptionSid + ".json");
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String safe(String s) {

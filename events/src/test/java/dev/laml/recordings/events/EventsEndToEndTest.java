@@ -1,8 +1,6 @@
 package dev.laml.recordings.events;
 
-import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.events.RecordingInbox.State;
-import dev.laml.recordings.reactor.ArchiveTarget;
 import dev.laml.recordings.reactor.RecordingsClient;
 import dev.laml.recordings.testkit.CallbackDelivery;
 import dev.laml.recordings.testkit.CallbackFault;
@@ -11,13 +9,10 @@ import dev.laml.recordings.testkit.RecordingSpec;
 import dev.laml.recordings.testkit.RecordingsServer;
 import dev.laml.recordings.testkit.TestRecording;
 import dev.laml.recordings.webhooks.WebhookSignature;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,49 +29,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a dropped one) to {@link RecordingEventsServer}; the receiver stores them; the workers archive into a directory; the
  * reconcile sweep finds the recording whose callback was dropped.
  */
-class EventsEndToEndTest {
+class EventsEndToEndTest extends EventsEndToEnd {
 
     static final String KEY = "PSK_end_to_end_signing_key";
     static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path tmp;
-
-    final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void signedCallbacksArriveAndEveryGenuineRecordingIsStoredOnceByteForByte() throws Exception {
         int port = freePort();
-        URI publicUrl = URI.create("http://127.0.0.1:" + port + "/recordings/events");
-        RecordingsServer api = RecordingsServer.builder().statusCallback(publicUrl, KEY).start();
-        closing.add(api);
-        RecordingsClient client = RecordingsClient.builder().baseUrl(api.baseUrl())
-                .credentials(api.projectId(), api.apiToken()).retryPolicy(RetryPolicy.none()).build();
-        closing.add(client);
-        RecordingInbox inbox = RecordingInbox.sqlite(tmp.resolve("inbox.db"));
-        closing.add(inbox);
+        URI publicUrl = publicUrl(port);
+        RecordingsServer api = apiCallingBack(publicUrl, KEY);
+        RecordingsClient client = clientOf(api);
+        RecordingInbox inbox = inbox();
         Path archive = tmp.resolve("archive");
-        RecordingWorkers workers = RecordingWorkers.builder().client(client).inbox(inbox)
-                .target(ArchiveTarget.directory(archive)).concurrency(4).pollInterval(Duration.ofMillis(100))
+        RecordingWorkers workers = workersInto(archive, client, inbox).concurrency(4)
                 .reconcile(api.accountSid(), Duration.ofMillis(1500)).reconcileLookback(Duration.ofDays(2)).build();
-        RecordingEvents events = RecordingEvents.builder().signature(WebhookSignature.of(KEY)).publicUrl(publicUrl)
-                .apiBaseUrl(client.baseUrl()).accountSid(api.accountSid()).inbox(inbox)
-                .onAccepted(e -> workers.wake()).build();
-        RecordingEventsServer server = RecordingEventsServer.start(events, "/recordings/events", "127.0.0.1", port);
-        closing.add(server);
+        serveEvents(api, client, KEY, publicUrl, port, inbox, workers);
 
         List<TestRecording> genuine = new ArrayList<>();
         TestRecording forged = null;
@@ -149,8 +116,7 @@ class EventsEndToEndTest {
 
     @Test
     void theServerAnswersOtherPathsWith404AndWrongSignaturesWith403() throws Exception {
-        RecordingInbox inbox = RecordingInbox.sqlite(tmp.resolve("inbox.db"));
-        closing.add(inbox);
+        RecordingInbox inbox = inbox();
         RecordingEvents events = RecordingEvents.builder().signature(WebhookSignature.of(KEY))
                 .publicUrl(URI.create("https://hooks.example.com/recordings/events"))
                 .apiBaseUrl(URI.create("https://example.signalwire.com")).inbox(inbox).build();

@@ -3,12 +3,10 @@ package dev.laml.recordings.events;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingOwner;
 import dev.laml.recordings.RecordingStatus;
-import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.StartRecording;
 import dev.laml.recordings.UpdateRecording;
 import dev.laml.recordings.events.RecordingInbox.State;
 import dev.laml.recordings.reactor.ArchiveOptions;
-import dev.laml.recordings.reactor.ArchiveTarget;
 import dev.laml.recordings.reactor.RecordingsClient;
 import dev.laml.recordings.testkit.CallbackDelivery;
 import dev.laml.recordings.testkit.Format;
@@ -16,14 +14,11 @@ import dev.laml.recordings.testkit.RecordedRequest;
 import dev.laml.recordings.testkit.RecordingsServer;
 import dev.laml.recordings.testkit.TestClock;
 import dev.laml.recordings.testkit.TestTranscription;
-import dev.laml.recordings.webhooks.WebhookSignature;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
 
 import java.io.IOException;
@@ -45,7 +40,6 @@ import static dev.laml.recordings.events.EventsEndToEndTest.KEY;
 import static dev.laml.recordings.events.EventsEndToEndTest.WAIT;
 import static dev.laml.recordings.events.EventsEndToEndTest.awaitArchived;
 import static dev.laml.recordings.events.EventsEndToEndTest.find;
-import static dev.laml.recordings.events.EventsEndToEndTest.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -56,19 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the testkit's {@link TestClock}: "3 s of audio" is a step of the clock, so the length is exact on any machine.
  */
 @Timeout(120)
-class LiveRecordingEndToEndTest {
-
-    @TempDir
-    Path tmp;
-
-    final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
+class LiveRecordingEndToEndTest extends EventsEndToEnd {
 
     /** The length of a PCM WAV's audio, from its header: data bytes over bytes a second. */
     static Duration wavLength(byte[] wav) {
@@ -99,22 +81,14 @@ class LiveRecordingEndToEndTest {
         RecordingsServer api = RecordingsServer.builder().clock(clock).signingKey(KEY).transcribeRecordings(true)
                 .start();
         closing.add(api);
-        RecordingsClient client = RecordingsClient.builder().baseUrl(api.baseUrl())
-                .credentials(api.projectId(), api.apiToken()).retryPolicy(RetryPolicy.none()).build();
-        closing.add(client);
+        RecordingsClient client = clientOf(api);
         int port = freePort();
-        URI publicUrl = URI.create("http://127.0.0.1:" + port + "/recordings/events");
-        RecordingInbox inbox = RecordingInbox.sqlite(tmp.resolve("inbox.db"));
-        closing.add(inbox);
+        URI publicUrl = publicUrl(port);
+        RecordingInbox inbox = inbox();
         Path archive = tmp.resolve("archive");
-        RecordingWorkers workers = RecordingWorkers.builder().client(client).inbox(inbox)
-                .target(ArchiveTarget.directory(archive)).options(ArchiveOptions.defaults().transcripts(true))
-                .concurrency(2).pollInterval(Duration.ofMillis(100))
-                .awaitCompletedFor(WAIT).build();
-        RecordingEvents events = RecordingEvents.builder().signature(WebhookSignature.of(KEY)).publicUrl(publicUrl)
-                .apiBaseUrl(client.baseUrl()).accountSid(api.accountSid()).inbox(inbox)
-                .onAccepted(e -> workers.wake()).build();
-        closing.add(RecordingEventsServer.start(events, "/recordings/events", "127.0.0.1", port));
+        RecordingWorkers workers = workersInto(archive, client, inbox).options(ArchiveOptions.defaults().transcripts(true))
+                .concurrency(2).awaitCompletedFor(WAIT).build();
+        serveEvents(api, client, KEY, publicUrl, port, inbox, workers);
         Disposable running = workers.run().subscribe();
         closing.add(running::dispose);
 

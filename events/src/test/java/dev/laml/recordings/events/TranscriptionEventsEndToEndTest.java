@@ -1,8 +1,6 @@
 package dev.laml.recordings.events;
 
-import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.events.RecordingInbox.State;
-import dev.laml.recordings.reactor.ArchiveTarget;
 import dev.laml.recordings.reactor.RecordingsClient;
 import dev.laml.recordings.testkit.CallbackFault;
 import dev.laml.recordings.testkit.Format;
@@ -10,12 +8,8 @@ import dev.laml.recordings.testkit.RecordingSpec;
 import dev.laml.recordings.testkit.RecordingsServer;
 import dev.laml.recordings.testkit.TestRecording;
 import dev.laml.recordings.testkit.TestTranscription;
-import dev.laml.recordings.webhooks.WebhookSignature;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,46 +24,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Over real sockets: the testkit pushes each recording's status callback and its transcription's callback (one of
  * them mis-signed) to {@link RecordingEventsServer}; the workers store each recording and its transcript beside it.
  */
-class TranscriptionEventsEndToEndTest {
+class TranscriptionEventsEndToEndTest extends EventsEndToEnd {
 
     private static final String KEY = "PSK_transcripts_end_to_end";
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir
-    Path tmp;
-
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
-
     @Test
     void everyRecordingIsStoredWithItsTranscriptBesideItAndAForgedCallbackStoresNothing() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        URI publicUrl = URI.create("http://127.0.0.1:" + port + "/recordings/events");
-        RecordingsServer api = RecordingsServer.builder().statusCallback(publicUrl, KEY).start();
-        closing.add(api);
-        RecordingsClient client = RecordingsClient.builder().baseUrl(api.baseUrl())
-                .credentials(api.projectId(), api.apiToken()).retryPolicy(RetryPolicy.none()).build();
-        closing.add(client);
-        RecordingInbox inbox = RecordingInbox.sqlite(tmp.resolve("inbox.db"));
-        closing.add(inbox);
+        int port = freePort();
+        URI publicUrl = publicUrl(port);
+        RecordingsServer api = apiCallingBack(publicUrl, KEY);
+        RecordingsClient client = clientOf(api);
+        RecordingInbox inbox = inbox();
         Path archive = tmp.resolve("archive");
-        RecordingWorkers workers = RecordingWorkers.builder().client(client).inbox(inbox)
-                .target(ArchiveTarget.directory(archive)).concurrency(4).pollInterval(Duration.ofMillis(100))
+        RecordingWorkers workers = workersInto(archive, client, inbox).concurrency(4)
                 .firstBackoff(Duration.ofMillis(100)).build();
-        RecordingEvents events = RecordingEvents.builder().signature(WebhookSignature.of(KEY)).publicUrl(publicUrl)
-                .apiBaseUrl(client.baseUrl()).accountSid(api.accountSid()).inbox(inbox)
-                .onAccepted(e -> workers.wake()).build();
-        RecordingEventsServer server = RecordingEventsServer.start(events, "/recordings/events", "127.0.0.1", port);
-        closing.add(server);
+        serveEvents(api, client, KEY, publicUrl, port, inbox, workers);
         closing.add(workers.run().subscribe()::dispose);
 
         OffsetDateTime day = OffsetDateTime.parse("2026-03-03T12:00:00Z");

@@ -1,24 +1,16 @@
 package dev.laml.recordings.reactor;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import dev.laml.recordings.testsupport.ApiBoundaries;
-import org.junit.jupiter.api.Test;
+import dev.laml.recordings.testsupport.ApiBoundariesContract;
+
+import java.util.List;
 
 /**
- * the client's boundaries, checked on its compiled main classes (see {@link ApiBoundaries}): its API shows no
+ * the client's boundaries, checked on its compiled main classes (see {@link ApiBoundariesContract}): its API shows no
  * implementation type, and it reaches other modules only through their API.
  */
-class ApiBoundariesTest {
+class ApiBoundariesTest extends ApiBoundariesContract {
 
-    private static final JavaClasses CLASSES = ApiBoundaries.mainClassesOfThisModule();
-
-    @Test
-    void apiSignaturesNameNoInternalNettyJacksonOrAwsSdkType() {
-        ApiBoundaries.apiExposesNoImplementationTypes().check(CLASSES);
-    }
-
-    @Test
-    void noClassUsesAnotherModulesInternals() {
-        ApiBoundaries.noOtherModulesInternals("dev.laml.recordings.reactor.internal").check(CLASSES);
+    ApiBoundariesTest() {
+        super(List.of("dev.laml.recordings.reactor.internal"));
     }
 }

@@ -1,6 +1,5 @@
 package dev.laml.recordings.reactor;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.laml.recordings.ApiException;
 import dev.laml.recordings.AudioFormat;
@@ -14,8 +13,6 @@ import dev.laml.recordings.RecordingSource;
 import dev.laml.recordings.RecordingStatus;
 import dev.laml.recordings.TransferException;
 import dev.laml.recordings.UnexpectedResponseException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -41,7 +38,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.laml.recordings.reactor.TestData.ACCOUNT;
 import static dev.laml.recordings.reactor.TestData.PROJECT;
 import static dev.laml.recordings.reactor.TestData.RECORDING;
@@ -50,30 +46,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What goes on the wire and how each answer is typed, checked against WireMock. */
-class HttpContractTest {
+class HttpContractTest extends AgainstWireMock {
 
     private static final String BASE = "/api/laml/2010-04-01/Accounts/" + ACCOUNT + "/Recordings/" + RECORDING;
     private static final String BASIC = "Basic " + Base64.getEncoder()
             .encodeToString((PROJECT + ":" + TOKEN).getBytes(StandardCharsets.UTF_8));
 
-    private WireMockServer wm;
-    private RecordingsClient client;
-
-    @BeforeEach
-    void start() {
-        wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        wm.start();
-        client = RecordingsClient.builder()
-                .baseUrl(URI.create("http://127.0.0.1:" + wm.port()))
-                .credentials(PROJECT, TOKEN)
-                .retryPolicy(RetryPolicy.none()) // one exchange per call; ReliabilityTest covers retries
-                .build();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        wm.stop();
+    @Override
+    RecordingsClient.Builder configure(RecordingsClient.Builder builder) {
+        return builder.retryPolicy(RetryPolicy.none()); // one exchange per call; ReliabilityTest covers retries
     }
 
     private void stubJson(String path, int status, String fixture) {

@@ -1,19 +1,15 @@
 package dev.laml.recordings.reactor;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingPage;
 import dev.laml.recordings.RecordingQuery;
-import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.ServerException;
 import dev.laml.recordings.UnexpectedResponseException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -26,11 +22,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Listing as a lazy paged Flux, page by page, and deleting. */
-class ListAndDeleteTest {
+class ListAndDeleteTest extends AgainstWireMock {
 
     private static final String ACCOUNT = "720796a0-8ee9-4350-83bd-2d07a3121f1e";
     private static final String LIST = "/api/laml/2010-04-01/Accounts/" + ACCOUNT + "/Recordings.json";
@@ -38,26 +33,11 @@ class ListAndDeleteTest {
     private static final String LAST_PAGE = "{\"page\": 1, \"page_size\": 2, \"next_page_uri\": null, \"recordings\": ["
             + "{\"sid\": \"3b7d9c1e-4b3f-4e8a-9d6c-5f1e0a2b3c4d\", \"status\": \"completed\", \"duration\": \"7\"}]}";
 
-    private WireMockServer wm;
-    private RecordingsClient client;
-
     @BeforeEach
-    void start() {
-        wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        wm.start();
-        client = RecordingsClient.builder().baseUrl(URI.create("http://127.0.0.1:" + wm.port()))
-                .credentials(TestData.PROJECT, TestData.TOKEN)
-                .retryPolicy(RetryPolicy.defaults().baseDelay(Duration.ofMillis(5)))
-                .build();
+    void stubTwoPages() {
         wm.stubFor(get(urlEqualTo(LIST + "?PageSize=2")).willReturn(json(new String(TestData.fixture("recordings-page.json"),
                 StandardCharsets.UTF_8))));
         wm.stubFor(get(urlEqualTo(PAGE_2)).willReturn(json(LAST_PAGE)));
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        wm.stop();
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(String body) {
@@ -76,18 +56,7 @@ class ListAndDeleteTest {
 
     @Test
     void pagesAreRequestedOnlyWhenDemandReachesThem() throws InterruptedException {
-        StepVerifier.create(client.list(ACCOUNT, RecordingQuery.all().pageSize(2)), 0)
-                .expectSubscription()
-                .expectNoEvent(Duration.ofMillis(300))
-                .then(() -> assertThat(wm.getAllServeEvents()).isEmpty())
-                .thenRequest(2)
-                .expectNextCount(2)
-                .expectNoEvent(Duration.ofMillis(300))
-                .then(() -> assertThat(wm.getAllServeEvents()).hasSize(1)) // page 2 not fetched yet
-                .thenRequest(1)
-                .expectNextCount(1)
-                .verifyComplete();
-        assertThat(wm.getAllServeEvents()).hasSize(2);
+        assertPagesAreRequestedOnlyOnDemand(client.list(ACCOUNT, RecordingQuery.all().pageSize(2)));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.laml.recordings.reactor;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.laml.recordings.ApiException;
@@ -10,12 +9,9 @@ import dev.laml.recordings.NotFoundException;
 import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingOwner;
 import dev.laml.recordings.RecordingStatus;
-import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.StartRecording;
 import dev.laml.recordings.UnexpectedResponseException;
 import dev.laml.recordings.UpdateRecording;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -33,12 +29,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** Starting, pausing, resuming and stopping live recordings, and a conference's recordings, against WireMock. */
-class LiveRecordingsTest {
+class LiveRecordingsTest extends AgainstWireMock {
 
     static final String ACCOUNT = TestData.ACCOUNT;
     static final String CALL = "43bb71ee-553f-4074-bb20-8e2747647cce";
@@ -49,25 +44,6 @@ class LiveRecordingsTest {
     static final String CALL_RECORDING = ROOT + "/Calls/" + CALL + "/Recordings/" + RECORDING + ".json";
     static final String CONFERENCE_RECORDINGS = ROOT + "/Conferences/" + CONFERENCE + "/Recordings";
     static final String CONFERENCE_RECORDING = CONFERENCE_RECORDINGS + "/" + RECORDING + ".json";
-
-    private WireMockServer wm;
-    private RecordingsClient client;
-
-    @BeforeEach
-    void start() {
-        wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        wm.start();
-        client = RecordingsClient.builder().baseUrl(URI.create("http://127.0.0.1:" + wm.port()))
-                .credentials(TestData.PROJECT, TestData.TOKEN)
-                .retryPolicy(RetryPolicy.defaults().baseDelay(Duration.ofMillis(5)))
-                .build();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        wm.stop();
-    }
 
     static String recording(String status, String callSid, String conferenceSid) {
         return "{\"sid\": \"" + RECORDING + "\", \"account_sid\": \"" + ACCOUNT + "\", \"api_version\": \"2010-04-01\","

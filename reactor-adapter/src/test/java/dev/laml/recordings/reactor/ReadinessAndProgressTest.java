@@ -1,6 +1,5 @@
 package dev.laml.recordings.reactor;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.laml.recordings.AudioFormat;
 import dev.laml.recordings.DownloadProgress;
@@ -10,8 +9,6 @@ import dev.laml.recordings.Recording;
 import dev.laml.recordings.RecordingNotReadyException;
 import dev.laml.recordings.RecordingStatus;
 import dev.laml.recordings.RetryPolicy;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
@@ -23,35 +20,20 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.laml.recordings.reactor.TestData.ACCOUNT;
 import static dev.laml.recordings.reactor.TestData.RECORDING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Waiting for a recording to be ready right after a call, and watching a download progress. */
-class ReadinessAndProgressTest {
+class ReadinessAndProgressTest extends AgainstWireMock {
 
     private static final String PATH = "/api/laml/2010-04-01/Accounts/" + ACCOUNT + "/Recordings/" + RECORDING;
     private static final String SPEC = new String(TestData.fixture("recording-spec.json"), StandardCharsets.UTF_8);
 
-    private WireMockServer wm;
-    private RecordingsClient client;
-
-    @BeforeEach
-    void start() {
-        wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        wm.start();
-        client = RecordingsClient.builder().baseUrl(URI.create("http://127.0.0.1:" + wm.port()))
-                .credentials(TestData.PROJECT, TestData.TOKEN)
-                .retryPolicy(RetryPolicy.defaults().baseDelay(Duration.ofMillis(20)).maxDelay(Duration.ofMillis(100)))
-                .retryNotFoundFor(Duration.ofSeconds(5))
-                .build();
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        wm.stop();
+    @Override
+    RecordingsClient.Builder configure(RecordingsClient.Builder builder) {
+        return builder.retryPolicy(RetryPolicy.defaults().baseDelay(Duration.ofMillis(20)).maxDelay(Duration.ofMillis(100)))
+                .retryNotFoundFor(Duration.ofSeconds(5));
     }
 
     private void metadataSequence(String... bodies) {

@@ -1,22 +1,18 @@
 package dev.laml.recordings.reactor;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.laml.recordings.AuthenticationException;
 import dev.laml.recordings.NotFoundException;
-import dev.laml.recordings.RetryPolicy;
 import dev.laml.recordings.ServerException;
 import dev.laml.recordings.TransferException;
 import dev.laml.recordings.Transcription;
 import dev.laml.recordings.TranscriptionQuery;
 import dev.laml.recordings.TranscriptionStatus;
 import dev.laml.recordings.UnexpectedResponseException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 
@@ -28,12 +24,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Transcriptions through the client: lazy paged lists, a recording's list, fetch and delete, their errors. */
-class TranscriptionsClientTest {
+class TranscriptionsClientTest extends AgainstWireMock {
 
     private static final String ACCOUNT = "720796a0-8ee9-4350-83bd-2d07a3121f1e";
     private static final String RECORDING = "19e436af-5688-4307-b03b-bdb2b42b8142";
@@ -46,27 +41,12 @@ class TranscriptionsClientTest {
             (TestData.PROJECT + ":" + TestData.TOKEN).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     private static final String PAGE_2 = LIST + "?Page=1&PageSize=2&PageToken=PAx";
 
-    private WireMockServer wm;
-    private RecordingsClient client;
-
     @BeforeEach
-    void start() {
-        wm = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
-        wm.start();
-        client = RecordingsClient.builder().baseUrl(URI.create("http://127.0.0.1:" + wm.port()))
-                .credentials(TestData.PROJECT, TestData.TOKEN)
-                .retryPolicy(RetryPolicy.defaults().baseDelay(Duration.ofMillis(5)))
-                .build();
+    void stubTwoPages() {
         // The next page's uri as the specification shows it: without .json.
         wm.stubFor(get(urlEqualTo(LIST + "?PageSize=2")).willReturn(json(page(0, ROOT + "/Transcriptions?Page=1"
                 + "&PageSize=2&PageToken=PAx", sid(1), sid(2)))));
         wm.stubFor(get(urlEqualTo(PAGE_2)).willReturn(json(page(1, null, sid(3)))));
-    }
-
-    @AfterEach
-    void stop() {
-        client.close();
-        wm.stop();
     }
 
     @Test
@@ -82,18 +62,7 @@ class TranscriptionsClientTest {
 
     @Test
     void pagesAreRequestedOnlyWhenDemandReachesThem() {
-        StepVerifier.create(client.transcriptions(ACCOUNT, TranscriptionQuery.all().pageSize(2)), 0)
-                .expectSubscription()
-                .expectNoEvent(Duration.ofMillis(300))
-                .then(() -> assertThat(wm.getAllServeEvents()).isEmpty())
-                .thenRequest(2)
-                .expectNextCount(2)
-                .expectNoEvent(Duration.ofMillis(300))
-                .then(() -> assertThat(wm.getAllServeEvents()).hasSize(1))
-                .thenRequest(1)
-                .expectNextCount(1)
-                .verifyComplete();
-        assertThat(wm.getAllServeEvents()).hasSize(2);
+        assertPagesAreRequestedOnlyOnDemand(client.transcriptions(ACCOUNT, TranscriptionQuery.all().pageSize(2)));
     }
 
     @Test

@@ -1,11 +1,11 @@
 package dev.laml.recordings.s3;
 
-import com.tngtech.archunit.core.domain.JavaClasses;
-import dev.laml.recordings.testsupport.ApiBoundaries;
-import org.junit.jupiter.api.Test;
+import dev.laml.recordings.testsupport.ApiBoundariesContract;
+
+import java.util.List;
 
 /**
- * the S3 target's boundaries, checked on its compiled main classes (see {@link ApiBoundaries}): its API shows no
+ * the S3 target's boundaries, checked on its compiled main classes (see {@link ApiBoundariesContract}): its API shows no
  * implementation type, and it reaches other modules only through their API.
  *
  * <p>The module is a target on the application's own AWS SDK client, so its API speaks the SDK's S3 vocabulary where
@@ -14,20 +14,11 @@ import org.junit.jupiter.api.Test;
  * included, without a copy of the enum here). Those three are allowed by name; any other SDK type (a request, a
  * response, an SDK exception, the HTTP layer) fails this test.
  */
-class ApiBoundariesTest {
+class ApiBoundariesTest extends ApiBoundariesContract {
 
-    private static final JavaClasses CLASSES = ApiBoundaries.mainClassesOfThisModule();
-
-    @Test
-    void apiSignaturesNameNoInternalNettyJacksonOrAwsSdkType() {
-        ApiBoundaries.apiExposesNoImplementationTypes(
-                "software.amazon.awssdk.services.s3.S3AsyncClient",
+    ApiBoundariesTest() {
+        super(List.of("dev.laml.recordings.s3.internal"), "software.amazon.awssdk.services.s3.S3AsyncClient",
                 "software.amazon.awssdk.services.s3.model.StorageClass",
-                "software.amazon.awssdk.services.s3.model.ServerSideEncryption").check(CLASSES);
-    }
-
-    @Test
-    void noClassUsesAnotherModulesInternals() {
-        ApiBoundaries.noOtherModulesInternals("dev.laml.recordings.s3.internal").check(CLASSES);
+                "software.amazon.awssdk.services.s3.model.ServerSideEncryption");
     }
 }

@@ -5,8 +5,6 @@ import dev.laml.recordings.testkit.internal.ListQuery;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -150,14 +148,11 @@ final class LiveCalls {
      * endpoints then answer).
      */
     Answer answer(String method, String path, String rawQuery, String authorization, Map<String, List<String>> form) {
-        if (!path.startsWith(ApiJson.API_PREFIX)) {
+        int accountEnd = ApiJson.accountEnd(path);
+        if (accountEnd < 0) {
             return null;
         }
         int accountStart = ApiJson.API_PREFIX.length();
-        int accountEnd = path.indexOf('/', accountStart);
-        if (accountEnd <= accountStart) {
-            return null;
-        }
         if (path.startsWith(RECORDINGS + "/", accountEnd)) {
             return recordingInProgress(method, path.substring(accountStart, accountEnd),
                     path.substring(accountEnd + RECORDINGS.length() + 1), authorization);
@@ -198,7 +193,7 @@ final class LiveCalls {
             return new Answer(405, ApiJson.error(20004, "Method not allowed", 405), allow);
         }
         // Credentials before existence, as on the real API: a 404 would confirm a sid to a stranger.
-        if (!authorized(authorization)) {
+        if (!server.authorizes(authorization)) {
             return new Answer(401, ApiJson.AUTHENTICATION_FAILED, null);
         }
         Party party = parties.get(key(partySid));
@@ -233,7 +228,7 @@ final class LiveCalls {
         if (recording == null || recording.result() != null || !recording.accountSid().equalsIgnoreCase(accountSid)) {
             return null;
         }
-        if (!authorized(authorization)) {
+        if (!server.authorizes(authorization)) {
             return new Answer(401, ApiJson.AUTHENTICATION_FAILED, null);
         }
         return method.equals("DELETE") ? delete(recording) : new Answer(200, recording.json(server.now(), false), null);
@@ -378,15 +373,6 @@ final class LiveCalls {
         } catch (URISyntaxException e) {
             return null;
         }
-    }
-
-    private boolean authorized(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
-        }
-        byte[] given = header.substring(6).trim().getBytes(StandardCharsets.US_ASCII);
-        byte[] expected = server.expectedCredentials().getBytes(StandardCharsets.US_ASCII);
-        return MessageDigest.isEqual(given, expected);
     }
 
     private static String key(String sid) {

@@ -26,7 +26,6 @@ import reactor.netty.http.server.HttpServerResponse;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -141,7 +140,7 @@ final class RecordingsHandler {
         }
         if (route.kind == Kind.JSON || route.kind == Kind.LIST) {
             // Credentials are checked before existence, as on the real API: a 404 would confirm a sid to a stranger.
-            if (!authorized(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
+            if (!server.authorizes(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
                 return error(HttpResponseStatus.UNAUTHORIZED, AUTHENTICATION_FAILED);
             }
             if (route.kind == Kind.LIST) {
@@ -179,7 +178,7 @@ final class RecordingsHandler {
             reply.headers.set(HttpHeaderNames.ALLOW, deletable ? "GET, HEAD, DELETE" : "GET, HEAD");
             return reply;
         }
-        if (!authorized(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
+        if (!server.authorizes(request.requestHeaders().get(HttpHeaderNames.AUTHORIZATION))) {
             return error(HttpResponseStatus.UNAUTHORIZED, AUTHENTICATION_FAILED);
         }
         TranscriptionsEndpoint.Result result = HttpMethod.DELETE.equals(method)
@@ -229,15 +228,6 @@ final class RecordingsHandler {
         }
         Instant date = HttpDates.parseHttpDate(value);
         return lastModified.equals(date);
-    }
-
-    private boolean authorized(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return false;
-        }
-        byte[] given = header.substring(6).trim().getBytes(StandardCharsets.US_ASCII);
-        byte[] expected = server.expectedCredentials().getBytes(StandardCharsets.US_ASCII);
-        return MessageDigest.isEqual(given, expected);
     }
 
     private TestRecording lookup(Route route) {
@@ -432,14 +422,11 @@ final class RecordingsHandler {
 
         /** Null when the path is not a recording resource at all. */
         static Route parse(String path) {
-            if (!path.startsWith(ApiJson.API_PREFIX)) {
+            int accountEnd = ApiJson.accountEnd(path);
+            if (accountEnd < 0) {
                 return null;
             }
             int accountStart = ApiJson.API_PREFIX.length();
-            int accountEnd = path.indexOf('/', accountStart);
-            if (accountEnd <= accountStart) {
-                return null;
-            }
             int rest = path.length() - accountEnd; // compared in place: media requests allocate nothing here
             if (rest == LIST.length() && path.startsWith(LIST, accountEnd)
                     || rest == LIST_JSON.length() && path.startsWith(LIST_JSON, accountEnd)) {

@@ -17,6 +17,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -854,6 +855,19 @@ public final class RecordingsServer implements AutoCloseable {
     /** The base64 credentials a valid {@code Authorization: Basic} header carries. */
     String expectedCredentials() {
         return authorization;
+    }
+
+    /**
+     * Whether an {@code Authorization} header carries this server's Basic credentials; compared in constant time. One
+     * check for every endpoint that wants credentials.
+     */
+    boolean authorizes(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return false;
+        }
+        byte[] given = header.substring(6).trim().getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = expectedCredentials().getBytes(StandardCharsets.US_ASCII);
+        return MessageDigest.isEqual(given, expected);
     }
 
     TestRecording find(String sid) {

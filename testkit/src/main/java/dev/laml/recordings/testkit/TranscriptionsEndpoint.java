@@ -39,14 +39,11 @@ final class TranscriptionsEndpoint {
     }
 
     static Target parse(String path) {
-        if (!path.startsWith(ApiJson.API_PREFIX)) {
+        int accountEnd = ApiJson.accountEnd(path);
+        if (accountEnd < 0) {
             return null;
         }
         int accountStart = ApiJson.API_PREFIX.length();
-        int accountEnd = path.indexOf('/', accountStart);
-        if (accountEnd <= accountStart) {
-            return null;
-        }
         String account = path.substring(accountStart, accountEnd);
         String rest = stripJson(path.substring(accountEnd));
         if (rest.equals(ACCOUNT_LIST)) {

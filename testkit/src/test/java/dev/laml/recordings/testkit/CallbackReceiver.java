@@ -2,6 +2,8 @@ package dev.laml.recordings.testkit;
 
 import com.sun.net.httpserver.HttpServer;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,6 +14,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,5 +129,18 @@ final class CallbackReceiver implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+    }
+
+    /** Base64(HMAC-SHA1(key, url + each field sorted by name, name then value)). */
+    static String expectedSignature(String key, String url, Map<String, List<String>> form) {
+        try {
+            StringBuilder data = new StringBuilder(url);
+            form.keySet().stream().sorted().forEach(name -> form.get(name).forEach(v -> data.append(name).append(v)));
+            Mac mac = Mac.getInstance("HmacSHA1");
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 }

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(60)
 class CompletionTest {
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2024-05-01T10:00:00Z"));
+    private final TestClock clock = TestClock.at(Instant.parse("2024-05-01T10:00:00Z"));
     private final HttpClient client = Http.client();
     private RecordingsServer server;
 

@@ -59,4 +59,16 @@ final class Http {
     static String basic(RecordingsServer server) {
         return basic(server.projectId(), server.apiToken());
     }
+
+    /** {@code POST} here starts recording the call {@code callSid} (the API's {@code …/Calls/{CallSid}/Recordings.json}). */
+    static URI callRecordings(RecordingsServer server, String callSid) {
+        return server.baseUrl().resolve("/api/laml/2010-04-01/Accounts/" + server.accountSid() + "/Calls/" + callSid
+                + "/Recordings.json");
+    }
+
+    /** {@code POST} here pauses, resumes or stops the call's recording {@code sid}. */
+    static URI callRecording(RecordingsServer server, String callSid, String sid) {
+        return server.baseUrl().resolve("/api/laml/2010-04-01/Accounts/" + server.accountSid() + "/Calls/" + callSid
+                + "/Recordings/" + sid + ".json");
+    }
 }

@@ -51,16 +51,6 @@ class LiveCallTest {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    private URI callRecordings(String callSid) {
-        return server.baseUrl().resolve("/api/laml/2010-04-01/Accounts/" + server.accountSid() + "/Calls/" + callSid
-                + "/Recordings.json");
-    }
-
-    private URI callRecording(String callSid, String sid) {
-        return server.baseUrl().resolve("/api/laml/2010-04-01/Accounts/" + server.accountSid() + "/Calls/" + callSid
-                + "/Recordings/" + sid + ".json");
-    }
-
     static String form(String... nameValues) {
         return Stream.iterate(0, i -> i < nameValues.length, i -> i + 2)
                 .map(i -> URLEncoder.encode(nameValues[i], StandardCharsets.UTF_8) + "="
@@ -88,13 +78,13 @@ class LiveCallTest {
 
     /** Starts a recording with these form fields and returns its sid, asserting the start was accepted. */
     private String start(String callSid, String... nameValues) {
-        HttpResponse<byte[]> started = post(callRecordings(callSid), form(nameValues));
+        HttpResponse<byte[]> started = post(Http.callRecordings(server, callSid), form(nameValues));
         assertThat(started.statusCode()).as(Http.text(started)).isEqualTo(200);
         return json(started).get("sid").asText();
     }
 
     private JsonNode update(String callSid, String sid, String... nameValues) {
-        HttpResponse<byte[]> updated = post(callRecording(callSid, sid), form(nameValues));
+        HttpResponse<byte[]> updated = post(Http.callRecording(server, callSid, sid), form(nameValues));
         assertThat(updated.statusCode()).as(Http.text(updated)).isEqualTo(200);
         return json(updated);
     }
@@ -121,7 +111,7 @@ class LiveCallTest {
     void startAnswersAnInProgressRecordingOfTheCallAsTheApiDoes() {
         String call = server.startCall();
 
-        HttpResponse<byte[]> answer = post(callRecordings(call), form("RecordingChannels", "dual",
+        HttpResponse<byte[]> answer = post(Http.callRecordings(server, call), form("RecordingChannels", "dual",
                 "RecordingTrack", "inbound", "Trim", "trim-silence"));
 
         assertThat(answer.statusCode()).isEqualTo(200);
@@ -189,12 +179,12 @@ class LiveCallTest {
         String call = server.startCall();
         server.resetCounters();
 
-        post(callRecordings(call), "RecordingStatusCallback=" + URLEncoder.encode("https://example.com/cb?a=1&b=é",
+        post(Http.callRecordings(server, call), "RecordingStatusCallback=" + URLEncoder.encode("https://example.com/cb?a=1&b=é",
                 StandardCharsets.UTF_8) + "&RecordingStatusCallbackEvent=in-progress+completed&Trim=do-not-trim");
 
         RecordedRequest request = server.takeRequest();
         assertThat(request.method()).isEqualTo("POST");
-        assertThat(request.path()).isEqualTo(callRecordings(call).getPath());
+        assertThat(request.path()).isEqualTo(Http.callRecordings(server, call).getPath());
         assertThat(request.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
         assertThat(request.body()).startsWith("RecordingStatusCallback=https%3A%2F%2Fexample.com");
         assertThat(request.formFields().keySet()).containsExactly("RecordingStatusCallback",
@@ -351,7 +341,7 @@ class LiveCallTest {
         update(call, sid, "Status", "stopped");
 
         for (String status : List.of("stopped", "paused", "in-progress")) {
-            HttpResponse<byte[]> again = post(callRecording(call, sid), form("Status", status));
+            HttpResponse<byte[]> again = post(Http.callRecording(server, call, sid), form("Status", status));
 
             assertThat(again.statusCode()).isEqualTo(400);
             JsonNode error = json(again);
@@ -372,12 +362,12 @@ class LiveCallTest {
         String unknown = UUID.randomUUID().toString();
 
         List<URI> missing = List.of(
-                callRecordings(unknown),
-                callRecordings(conference), // a conference is not a call
+                Http.callRecordings(server, unknown),
+                Http.callRecordings(server, conference), // a conference is not a call
                 server.baseUrl().resolve("/api/laml/2010-04-01/Accounts/" + UUID.randomUUID() + "/Calls/" + call
                         + "/Recordings.json"),
-                callRecording(call, unknown),
-                callRecording(other, sid)); // a recording of another call
+                Http.callRecording(server, call, unknown),
+                Http.callRecording(server, other, sid)); // a recording of another call
         for (URI uri : missing) {
             HttpResponse<byte[]> answer = post(uri, form("Status", "paused"));
 
@@ -392,7 +382,7 @@ class LiveCallTest {
         String sid = start(call);
 
         for (String authorization : List.of(Http.basic(server.projectId(), "wrong"), "")) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(callRecording(call, sid))
+            HttpRequest.Builder request = HttpRequest.newBuilder(Http.callRecording(server, call, sid))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(form("Status", "stopped")));
             if (!authorization.isEmpty()) {
@@ -404,7 +394,7 @@ class LiveCallTest {
             assertThat(json(answer).get("code").asInt()).isEqualTo(20003);
         }
         // Even for a call that does not exist: a 404 would tell a stranger which sids are real.
-        HttpResponse<byte[]> stranger = Http.send(http, HttpRequest.newBuilder(callRecordings(UUID.randomUUID()
+        HttpResponse<byte[]> stranger = Http.send(http, HttpRequest.newBuilder(Http.callRecordings(server, UUID.randomUUID()
                 .toString())).POST(HttpRequest.BodyPublishers.ofString("")).build());
         assertThat(stranger.statusCode()).isEqualTo(401);
         // Nothing was stopped.
@@ -426,7 +416,7 @@ class LiveCallTest {
                 new Bad("RecordingTrack", "left", 10000),
                 new Bad("Trim", "yes", 13699));
         for (Bad b : bad) {
-            HttpResponse<byte[]> answer = post(callRecordings(call), form(b.field(), b.value()));
+            HttpResponse<byte[]> answer = post(Http.callRecordings(server, call), form(b.field(), b.value()));
 
             assertThat(answer.statusCode()).as(b.toString()).isEqualTo(422);
             JsonNode error = json(answer);
@@ -438,13 +428,13 @@ class LiveCallTest {
         String sid = start(call);
         for (String[] update : List.of(new String[] {"Status", "recording"}, new String[] {"Status", ""},
                 new String[] {"PauseBehavior", "skip"}, new String[] {"Status", "paused", "PauseBehavior", "mute"})) {
-            HttpResponse<byte[]> answer = post(callRecording(call, sid), form(update));
+            HttpResponse<byte[]> answer = post(Http.callRecording(server, call, sid), form(update));
 
             assertThat(answer.statusCode()).as(String.join(" ", update)).isEqualTo(422);
             assertThat(json(answer).get("code").asInt()).isEqualTo(10000);
         }
         // A form the server cannot read as one is a form without fields: no Status.
-        HttpResponse<byte[]> asJson = Http.send(http, Http.request(callRecording(call, sid), "Authorization",
+        HttpResponse<byte[]> asJson = Http.send(http, Http.request(Http.callRecording(server, call, sid), "Authorization",
                 Http.basic(server), "Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"Status\": \"stopped\"}")).build());
         assertThat(asJson.statusCode()).isEqualTo(422);
@@ -457,8 +447,8 @@ class LiveCallTest {
         String call = server.startCall();
         String sid = start(call);
 
-        HttpResponse<byte[]> list = Http.get(http, callRecordings(call), "Authorization", Http.basic(server));
-        HttpResponse<byte[]> delete = Http.send(http, Http.request(callRecording(call, sid), "Authorization",
+        HttpResponse<byte[]> list = Http.get(http, Http.callRecordings(server, call), "Authorization", Http.basic(server));
+        HttpResponse<byte[]> delete = Http.send(http, Http.request(Http.callRecording(server, call, sid), "Authorization",
                 Http.basic(server)).DELETE().build());
 
         assertThat(list.statusCode()).isEqualTo(405);
@@ -476,10 +466,10 @@ class LiveCallTest {
         server.endCall(call);
 
         assertThat(server.recording(sid).durationSeconds()).isEqualTo(5);
-        HttpResponse<byte[]> again = post(callRecordings(call), "");
+        HttpResponse<byte[]> again = post(Http.callRecordings(server, call), "");
         assertThat(again.statusCode()).isEqualTo(400);
         assertThat(json(again).get("code").asInt()).isEqualTo(21220);
-        assertThat(post(callRecording(call, sid), form("Status", "stopped")).statusCode()).isEqualTo(400);
+        assertThat(post(Http.callRecording(server, call, sid), form("Status", "stopped")).statusCode()).isEqualTo(400);
         assertThatThrownBy(() -> server.endCall(UUID.randomUUID().toString()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -495,7 +485,7 @@ class LiveCallTest {
 
         assertThat(started.statusCode()).isEqualTo(200);
         assertThat(json(started).get("account_sid").asText()).isEqualTo(account);
-        assertThat(post(callRecordings(call), "").statusCode()).isEqualTo(404);
+        assertThat(post(Http.callRecordings(server, call), "").statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -4,15 +4,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -45,38 +41,15 @@ class LiveCallbackTest {
         receiver.close();
     }
 
-    private URI callRecordings(String callSid) {
-        return server.baseUrl().resolve("/api/laml/2010-04-01/Accounts/" + server.accountSid() + "/Calls/" + callSid
-                + "/Recordings.json");
-    }
-
-    private URI callRecording(String callSid, String sid) {
-        return server.baseUrl().resolve("/api/laml/2010-04-01/Accounts/" + server.accountSid() + "/Calls/" + callSid
-                + "/Recordings/" + sid + ".json");
-    }
-
     private String start(String callSid, String... nameValues) {
-        HttpResponse<byte[]> started = LiveCallTest.post(http, server, callRecordings(callSid), form(nameValues));
+        HttpResponse<byte[]> started = LiveCallTest.post(http, server, Http.callRecordings(server, callSid), form(nameValues));
         assertThat(started.statusCode()).as(Http.text(started)).isEqualTo(200);
         return json(started).get("sid").asText();
     }
 
     private void update(String callSid, String sid, String... nameValues) {
-        HttpResponse<byte[]> answer = LiveCallTest.post(http, server, callRecording(callSid, sid), form(nameValues));
+        HttpResponse<byte[]> answer = LiveCallTest.post(http, server, Http.callRecording(server, callSid, sid), form(nameValues));
         assertThat(answer.statusCode()).as(Http.text(answer)).isEqualTo(200);
-    }
-
-    /** Base64(HMAC-SHA1(key, url + each field sorted by name, name then value)). */
-    private static String expectedSignature(String key, String url, Map<String, List<String>> form) {
-        try {
-            StringBuilder data = new StringBuilder(url);
-            form.keySet().stream().sorted().forEach(name -> form.get(name).forEach(v -> data.append(name).append(v)));
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 
     @Test
@@ -96,7 +69,7 @@ class LiveCallbackTest {
         assertThat(first.field("RecordingSid")).isEqualTo(sid);
         assertThat(first.field("RecordingSource")).isEqualTo("StartCallRecordingAPI");
         assertThat(first.field("RecordingStartTime")).isEqualTo("Mon, 02 Mar 2026 10:00:00 +0000");
-        assertThat(first.signature()).isEqualTo(expectedSignature(KEY, receiver.url().toString(), first.form()));
+        assertThat(first.signature()).isEqualTo(CallbackReceiver.expectedSignature(KEY, receiver.url().toString(), first.form()));
 
         clock.advance(Duration.ofSeconds(6));
         update(call, sid, "Status", "stopped");
@@ -105,7 +78,7 @@ class LiveCallbackTest {
         assertThat(last.field("RecordingStatus")).isEqualTo("completed");
         assertThat(last.field("RecordingDuration")).isEqualTo("6");
         assertThat(last.field("ErrorCode")).isEqualTo("0");
-        assertThat(last.signature()).isEqualTo(expectedSignature(KEY, receiver.url().toString(), last.form()));
+        assertThat(last.signature()).isEqualTo(CallbackReceiver.expectedSignature(KEY, receiver.url().toString(), last.form()));
         // The URL it names serves the recording's audio.
         HttpResponse<byte[]> media = Http.get(http, URI.create(last.field("RecordingUrl")));
         assertThat(media.statusCode()).isEqualTo(200);
@@ -172,7 +145,7 @@ class LiveCallbackTest {
         assertThat(got.body()).isEmpty();
         assertThat(got.path()).startsWith("/recordings/events?via=testkit&AccountSid=").contains("RecordingSid=" + sid);
         String fullUrl = "http://127.0.0.1:" + receiver.url().getPort() + got.path();
-        assertThat(got.signature()).isEqualTo(expectedSignature(KEY, fullUrl, Map.of()));
+        assertThat(got.signature()).isEqualTo(CallbackReceiver.expectedSignature(KEY, fullUrl, Map.of()));
         assertThat(server.takeCallbackDelivery().field("RecordingStatus")).isEqualTo("completed");
     }
 
@@ -186,7 +159,7 @@ class LiveCallbackTest {
         CallbackReceiver.Received got = receiver.take();
 
         assertThat(got.field("RecordingSid")).isEqualTo(sid);
-        assertThat(got.signature()).isNotEqualTo(expectedSignature(KEY, receiver.url().toString(), got.form()));
+        assertThat(got.signature()).isNotEqualTo(CallbackReceiver.expectedSignature(KEY, receiver.url().toString(), got.form()));
         assertThat(server.takeCallbackDelivery().fault()).isEqualTo(CallbackFault.WRONG_SIGNATURE);
     }
 
@@ -225,7 +198,7 @@ class LiveCallbackTest {
 
             CallbackReceiver.Received got = receiver.take();
             assertThat(got.field("RecordingStatus")).isEqualTo("in-progress");
-            assertThat(got.signature()).isNotEqualTo(expectedSignature(KEY, receiver.url().toString(), got.form()));
+            assertThat(got.signature()).isNotEqualTo(CallbackReceiver.expectedSignature(KEY, receiver.url().toString(), got.form()));
             assertThatThrownBy(keyless::takeCallbackDelivery).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("signingKey(key)");
         }

@@ -4,16 +4,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -33,7 +29,7 @@ class StatusCallbackTest {
     private static final Pattern RFC_2822 = Pattern.compile("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} \\+0000");
 
     private final CallbackReceiver receiver = new CallbackReceiver();
-    private final MutableClock clock = new MutableClock(Instant.parse("2024-05-01T10:00:00Z"));
+    private final TestClock clock = TestClock.at(Instant.parse("2024-05-01T10:00:00Z"));
     private RecordingsServer server;
 
     private RecordingsServer.Builder builder() {
@@ -47,19 +43,6 @@ class StatusCallbackTest {
             server.close();
         }
         receiver.close();
-    }
-
-    /** Base64(HMAC-SHA1(key, url + each field sorted by name, name then value)). */
-    private static String expectedSignature(String key, String url, Map<String, List<String>> form) {
-        try {
-            StringBuilder data = new StringBuilder(url);
-            form.keySet().stream().sorted().forEach(name -> form.get(name).forEach(v -> data.append(name).append(v)));
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 
     @Test
@@ -83,7 +66,7 @@ class StatusCallbackTest {
         assertThat(got.field("RecordingSource")).isEqualTo("DialVerb");
         assertThat(got.field("RecordingStartTime")).matches(RFC_2822).isEqualTo("Tue, 25 Sep 2018 22:59:53 +0000");
         assertThat(got.field("ErrorCode")).isEqualTo("0");
-        assertThat(got.signature()).isEqualTo(expectedSignature(KEY, receiver.url().toString(), form));
+        assertThat(got.signature()).isEqualTo(CallbackReceiver.expectedSignature(KEY, receiver.url().toString(), form));
 
         // The RecordingUrl is this server's extension-less media URL, which serves the WAV.
         URI media = URI.create(got.field("RecordingUrl"));
@@ -114,7 +97,7 @@ class StatusCallbackTest {
         CallbackReceiver.Received first = receiver.take();
         assertThat(first.field("RecordingStatus")).isEqualTo("in-progress");
         assertThat(first.form()).doesNotContainKey("RecordingDuration");
-        assertThat(first.signature()).isEqualTo(expectedSignature(KEY, receiver.url().toString(), first.form()));
+        assertThat(first.signature()).isEqualTo(CallbackReceiver.expectedSignature(KEY, receiver.url().toString(), first.form()));
         assertThat(server.takeCallbackDelivery().status()).isEqualTo("in-progress");
         TestRecording earlier = server.addRecording(RecordingSpec.create().seed(2).completesAfter(Duration.ofSeconds(29)));
         assertThat(receiver.take().field("RecordingStatus")).isEqualTo("in-progress");
@@ -135,7 +118,7 @@ class StatusCallbackTest {
         assertThat(completed.recordingSid()).isEqualTo(r.sid());
         assertThat(completed.status()).isEqualTo("completed");
         assertThat(completed.field("RecordingDuration")).isEqualTo("3");
-        assertThat(completed.signature()).isEqualTo(expectedSignature(KEY, receiver.url().toString(),
+        assertThat(completed.signature()).isEqualTo(CallbackReceiver.expectedSignature(KEY, receiver.url().toString(),
                 completed.fields()));
         assertThat(receiver.take().field("RecordingSid")).isEqualTo(earlier.sid());
         assertThat(receiver.take().field("RecordingSid")).isEqualTo(marker.sid());
@@ -250,7 +233,7 @@ class StatusCallbackTest {
         CallbackReceiver.Received a = receiver.take();
         CallbackReceiver.Received b = receiver.take();
         assertThat(b.body()).isEqualTo(a.body());
-        assertThat(b.signature()).isEqualTo(a.signature()).isEqualTo(expectedSignature(KEY, receiver.url().toString(),
+        assertThat(b.signature()).isEqualTo(a.signature()).isEqualTo(CallbackReceiver.expectedSignature(KEY, receiver.url().toString(),
                 a.form()));
         CallbackDelivery first = server.takeCallbackDelivery();
         CallbackDelivery second = server.takeCallbackDelivery();
@@ -271,7 +254,7 @@ class StatusCallbackTest {
         server.addRecording(RecordingSpec.create().seed(8));
 
         for (CallbackReceiver.Received got : List.of(receiver.take(), receiver.take())) {
-            String genuine = expectedSignature(KEY, receiver.url().toString(), got.form());
+            String genuine = CallbackReceiver.expectedSignature(KEY, receiver.url().toString(), got.form());
             if (got.field("RecordingSid").equals(forgedSid)) {
                 assertThat(got.signature()).isNotEqualTo(genuine).isNotEmpty();
             } else {

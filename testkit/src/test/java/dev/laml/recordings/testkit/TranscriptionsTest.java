@@ -145,7 +145,7 @@ class TranscriptionsTest {
 
     @Test
     void aTranscriptionOfARecordingStillInProgressAppearsWhenItCompletes() {
-        MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+        TestClock clock = TestClock.at(Instant.parse("2026-03-01T10:00:00Z"));
         try (RecordingsServer server = RecordingsServer.builder().clock(clock).start()) {
             TestRecording r = server.addRecording(RecordingSpec.create().completesAfter(Duration.ofSeconds(30)));
             TestTranscription t = server.addTranscription(r.sid(), "later");
@@ -223,7 +223,7 @@ class TranscriptionsTest {
                     .replace(".json", ""));
             assertThat(transcription.field("RecordingSid")).isEqualTo(r.sid());
             assertThat(transcription.field("RecordingUrl")).isEqualTo(recording.field("RecordingUrl"));
-            assertThat(transcription.signature()).isEqualTo(signature(key, receiver.url().toString(), form));
+            assertThat(transcription.signature()).isEqualTo(CallbackReceiver.expectedSignature(key, receiver.url().toString(), form));
 
             server.sendTranscriptionCallback(t.sid());
             assertThat(receiver.take().field("TranscriptionSid")).isEqualTo(t.sid());
@@ -234,15 +234,6 @@ class TranscriptionsTest {
             TestTranscription t = plain.addTranscription(plain.addRecording().sid(), "x");
             assertThatThrownBy(() -> plain.sendTranscriptionCallback(t.sid())).isInstanceOf(IllegalStateException.class);
         }
-    }
-
-    private static String signature(String key, String url, java.util.Map<String, List<String>> form) throws Exception {
-        StringBuilder data = new StringBuilder(url);
-        form.keySet().stream().sorted().forEach(name -> form.get(name).forEach(v -> data.append(name).append(v)));
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
-        mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA1"));
-        return java.util.Base64.getEncoder().encodeToString(mac.doFinal(data.toString()
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static URI list(RecordingsServer server) {

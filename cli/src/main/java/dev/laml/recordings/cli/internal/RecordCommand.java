@@ -190,7 +190,14 @@ final class RecordCommand implements Callable<Integer> {
         }
     }
 
-    /** What {@code pause}, {@code resume} and {@code stop} share: the recording named, and the change sent. */
+    /**
+     * What {@code pause}, {@code resume} and {@code stop} share: the recording named, the change sent, and the
+     * {@code @Command} attributes of their help, which picocli applies from this superclass before each subclass's own
+     * (its name and header).
+     */
+    @Command(mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, sortOptions = false,
+            headerHeading = "%n", optionListHeading = "%nOptions:%n",
+            footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.NETWORK_HELP, "", Cli.EXIT_CODES_HELP})
     abstract static class Change implements Callable<Integer> {
 
         private final Session session;
@@ -231,10 +238,7 @@ final class RecordCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "pause", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            sortOptions = false, headerHeading = "%n", header = "Pause a live recording (say, while a card number is read).",
-            optionListHeading = "%nOptions:%n",
-            footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.NETWORK_HELP, "", Cli.EXIT_CODES_HELP})
+    @Command(name = "pause", header = "Pause a live recording (say, while a card number is read).")
     static final class Pause extends Change {
 
         @Option(names = "--pause-behavior", paramLabel = "skip|silence",
@@ -252,20 +256,14 @@ final class RecordCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "resume", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            sortOptions = false, headerHeading = "%n", header = "Resume a paused recording.",
-            optionListHeading = "%nOptions:%n",
-            footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.NETWORK_HELP, "", Cli.EXIT_CODES_HELP})
+    @Command(name = "resume", header = "Resume a paused recording.")
     static final class Resume extends Change {
         Resume(Session session) {
             super(session, UpdateRecording.Action.RESUME);
         }
     }
 
-    @Command(name = "stop", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            sortOptions = false, headerHeading = "%n", header = "Stop a recording: it completes and becomes available.",
-            optionListHeading = "%nOptions:%n",
-            footerHeading = "%n", footer = {Cli.CREDENTIALS_HELP, "", Cli.NETWORK_HELP, "", Cli.EXIT_CODES_HELP})
+    @Command(name = "stop", header = "Stop a recording: it completes and becomes available.")
     static final class Stop extends Change {
         Stop(Session session) {
             super(session, UpdateRecording.Action.STOP);

@@ -14,6 +14,22 @@ public final class ApiJson {
     /** Base of every recording path. */
     public static final String API_PREFIX = "/api/laml/2010-04-01/Accounts/";
 
+    /**
+     * Where the account sid of an API path ends (the index of the {@code /} after it), or -1 when the path is not
+     * under {@link #API_PREFIX} or names no account. One copy for every endpoint's routing; compared in place,
+     * allocating nothing, as media requests come through here.
+     *
+     * @param path the request's path; not null
+     * @return the index, greater than {@code API_PREFIX.length()}, or -1
+     */
+    public static int accountEnd(String path) {
+        if (!path.startsWith(API_PREFIX)) {
+            return -1;
+        }
+        int end = path.indexOf('/', API_PREFIX.length());
+        return end <= API_PREFIX.length() ? -1 : end;
+    }
+
     private static final String ERRORS_URL = "https://signalwire.com/docs/compatibility-api/reference/errors";
 
     /** The exact body SignalWire sends for bad or missing credentials. */
