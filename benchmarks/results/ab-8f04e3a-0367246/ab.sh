@@ -1,5 +1,7 @@
 #!/bin/bash
 # A/B of the Interleaved cross-check: 8f04e3a (before issue 20) vs HEAD, alternated in one sitting.
+# /tmp/bench-8f04e3a.jar and /tmp/bench-head.jar are each commit's benchmarks/target/benchmarks.jar
+# (mvn -B -q -pl benchmarks -am package -DskipTests in a checkout of that commit). Usage: ab.sh OUTDIR
 out=${1:?outdir}; mkdir -p "$out"
 uptime > "$out/load-before.txt"; nproc >> "$out/load-before.txt"; java -version 2>> "$out/load-before.txt"
 run() { # jar label mode pass
